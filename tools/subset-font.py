@@ -27,7 +27,7 @@ Requirements: Debian/Ubuntu package fonts-noto-cjk (apt-get install -y fonts-not
 Usage, from the repository root (re-run whenever UI text or the catalogue gains new characters):
 
     python3 tools/subset-font.py            # writes assets/fonts/NotoSansSC-{Regular,Bold}.otf, OFL.txt
-    python3 tools/subset-font.py --check    # only reports characters the current fonts lack
+    python3 tools/subset-font.py --check    # exit 1 if the fonts lack a project character (re-run)
 
 Options: --src-dir DIR (where NotoSansCJK-Regular.ttc / -Bold.ttc live), --out-dir DIR.
 """
@@ -190,18 +190,28 @@ def write_ofl(out_dir: pathlib.Path, copyright_line: str) -> None:
     (out_dir / "OFL.txt").write_text(text, encoding="utf-8")
 
 
-def check(out_dir: pathlib.Path, cps: set[int]) -> int:
-    bad = 0
+def check(src_dir: pathlib.Path, out_dir: pathlib.Path) -> int:
+    """Exit status 1 if a project character is in the source font but not in a bundled subset
+    (re-running the script would fix it); characters the source font lacks are only listed."""
+    wanted = project_chars()
+    stale = 0
     for weight in WEIGHTS:
         path = out_dir / f"NotoSansSC-{weight}.otf"
         cmap = TTFont(str(path)).getBestCmap()
-        lacking = sorted(cp for cp in project_chars() if cp not in cmap)
-        if lacking:
-            bad += 1
-            print(f"{path.name} lacks: {''.join(map(chr, lacking))}")
-    if not bad:
-        print("fonts cover every character in the project files")
-    return 1 if bad else 0
+        lacking = sorted(cp for cp in wanted if cp not in cmap)
+        if not lacking:
+            continue
+        source = find_sc_face(src_dir / f"NotoSansCJK-{weight}.ttc").getBestCmap()
+        fixable = [cp for cp in lacking if cp in source]
+        absent = [cp for cp in lacking if cp not in source]
+        if fixable:
+            stale += 1
+            print(f"{path.name} lacks (re-run to add): {''.join(map(chr, fixable))}")
+        if absent:
+            print(f"{path.name}: not in Noto Sans CJK SC at all: {''.join(map(chr, absent))}")
+    if not stale:
+        print("fonts cover every project character that Noto Sans CJK SC has")
+    return 1 if stale else 0
 
 
 def main() -> int:
@@ -213,7 +223,7 @@ def main() -> int:
 
     cps = ranges() | gb2312() | project_chars()
     if args.check:
-        return check(args.out_dir, cps)
+        return check(args.src_dir, args.out_dir)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     print(f"{len(cps)} code points requested ({hanzi_count()} GB2312 hanzi, {len(project_chars())} from project files)")
     for weight in WEIGHTS:
