@@ -1,0 +1,55 @@
+//! Receipt printer (ESC/POS over serial).
+//!
+//! `render` (slip → bytes) and `status` (DLE EOT) are pure; `serial` is the thin transport;
+//! `sim` is a virtual printer on a pseudo-terminal speaking the same protocol.
+
+pub mod cli;
+pub mod render;
+pub mod serial;
+pub mod sim;
+pub mod status;
+
+use serde::{Deserialize, Serialize};
+
+pub use super::idcard::DeviceKind;
+pub use render::{render, RenderError, RenderedJob};
+pub use serial::{PrintError, PrintReport, Printer};
+pub use sim::{write_png, PaperImage, PrintedJob, SimMode, SimPrinter};
+pub use status::{NotReady, PaperState, PrinterStatus};
+
+/// `[printer]` in the kiosk config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrinterConfig {
+    pub kind: DeviceKind,
+    /// Serial device path; required when `kind = "serial"`.
+    pub port: Option<String>,
+    pub baud: u32,
+    /// Paper width in millimetres: 58 or 80.
+    pub paper: u32,
+    pub qr_mode: QrMode,
+    pub status_timeout_ms: u64,
+}
+
+impl Default for PrinterConfig {
+    fn default() -> Self {
+        Self {
+            kind: DeviceKind::Simulated,
+            port: None,
+            baud: 9_600,
+            paper: 80,
+            qr_mode: QrMode::Native,
+            status_timeout_ms: 500,
+        }
+    }
+}
+
+/// How a QR code is sent to the printer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum QrMode {
+    /// `GS ( k` model 2: the printer draws the symbol.
+    Native,
+    /// `GS v 0` raster image built on the kiosk, for printers without `GS ( k`.
+    Raster,
+}

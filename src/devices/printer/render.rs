@@ -1,0 +1,350 @@
+//! Slip → ESC/POS bytes (pure). Text goes through the `escpos` crate's builder into a buffer; the
+//! commands the crate gets wrong or lacks (the real partial cut, Chinese mode, raster `GS v 0`) are
+//! written here by hand.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use escpos::driver::Driver;
+use escpos::printer::Printer as EscPos;
+use escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
+use qrcode::{Color, EcLevel, QrCode};
+
+use super::QrMode;
+use crate::slip::{display_width, Line, Paper, Slip};
+
+/// Enter Chinese character mode (`FS &`).
+pub const CHINESE_ON: [u8; 2] = [0x1C, 0x26];
+/// Leave Chinese character mode (`FS .`).
+pub const CHINESE_OFF: [u8; 2] = [0x1C, 0x2E];
+/// Feed to the cutter and cut partially (`GS V 66 0`). The crate's `partial_cut()` sends
+/// `GS V 65 1`, which Epson defines as a full cut.
+pub const PARTIAL_CUT: [u8; 4] = [0x1D, 0x56, 0x42, 0x00];
+
+/// Dots per millimetre of the print head.
+pub const DOTS_PER_MM: u32 = 8;
+/// Target QR symbol width, quiet zone excluded: 25–35 mm.
+pub const QR_MIN_DOTS: u32 = 25 * DOTS_PER_MM;
+pub const QR_MAX_DOTS: u32 = 35 * DOTS_PER_MM;
+/// Quiet zone around a raster QR, in modules.
+pub const QR_QUIET_MODULES: u32 = 4;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("QR code cannot hold {len} bytes: {source}")]
+    Qr { len: usize, source: qrcode::types::QrError },
+    #[error("ESC/POS builder: {0}")]
+    EscPos(String),
+}
+
+impl From<escpos::errors::PrinterError> for RenderError {
+    fn from(e: escpos::errors::PrinterError) -> Self {
+        RenderError::EscPos(e.to_string())
+    }
+}
+
+/// A slip rendered for one printer: what was laid out and the bytes to send. Keep it to reprint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedJob {
+    pub paper: Paper,
+    pub qr_mode: QrMode,
+    pub lines: Vec<Line>,
+    pub bytes: Vec<u8>,
+}
+
+/// The QR symbol a text needs (error level M, smallest version) and the module size in dots that
+/// makes it 25–35 mm wide (as close to 35 mm as fits; at least 1, at most 16).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QrPlan {
+    pub version: i16,
+    /// Modules per side, quiet zone excluded.
+    pub modules: u32,
+    /// Dots per module.
+    pub module_dots: u8,
+}
+
+impl QrPlan {
+    pub fn for_text(text: &str) -> Result<(Self, QrCode), RenderError> {
+        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+            .map_err(|source| RenderError::Qr { len: text.len(), source })?;
+        let modules = code.width() as u32;
+        let module_dots = (QR_MAX_DOTS / modules).clamp(1, 16) as u8;
+        let version = match code.version() {
+            qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
+        };
+        Ok((QrPlan { version, modules, module_dots }, code))
+    }
+
+    /// Symbol width in dots, quiet zone excluded.
+    pub fn symbol_dots(&self) -> u32 {
+        self.modules * u32::from(self.module_dots)
+    }
+}
+
+/// The native QR sequence: model 2, module size, error level M, store, print (GS ( k).
+pub fn native_qr(text: &str) -> Result<Vec<u8>, RenderError> {
+    let (plan, _) = QrPlan::for_text(text)?;
+    let mut p = EscPos::new(Buffer::default(), Protocol::default(), None);
+    p.qrcode_option(text, QRCodeOption::new(QRCodeModel::Model2, plan.module_dots, QRCodeCorrectionLevel::M))?;
+    p.print()?;
+    Ok(p.driver().take())
+}
+
+/// A 1-bit image, rows of `width_bytes` bytes, MSB = leftmost dot, 1 = black.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RasterImage {
+    pub width_bytes: u16,
+    pub height: u16,
+    pub data: Vec<u8>,
+}
+
+impl RasterImage {
+    pub fn width_dots(&self) -> u32 {
+        u32::from(self.width_bytes) * 8
+    }
+
+    pub fn get(&self, x: u32, y: u32) -> bool {
+        let i = y as usize * usize::from(self.width_bytes) + (x / 8) as usize;
+        self.data.get(i).is_some_and(|b| b & (0x80 >> (x % 8)) != 0)
+    }
+
+    /// `GS v 0 m xL xH yL yH data` with m = 0 (normal size).
+    pub fn gs_v0(&self) -> Vec<u8> {
+        let [xl, xh] = self.width_bytes.to_le_bytes();
+        let [yl, yh] = self.height.to_le_bytes();
+        let mut out = vec![0x1D, 0x76, 0x30, 0x00, xl, xh, yl, yh];
+        out.extend_from_slice(&self.data);
+        out
+    }
+}
+
+/// The QR for `text` as a paper-wide raster: scaled like the native symbol, centred, with a
+/// 4-module quiet zone above and below (the paper's margins give it left and right).
+pub fn raster_qr(text: &str, paper: Paper) -> Result<RasterImage, RenderError> {
+    let (plan, code) = QrPlan::for_text(text)?;
+    let colors = code.to_colors();
+    let n = u32::from(plan.module_dots);
+    let width_dots = paper.dots();
+    let width_bytes = (width_dots / 8) as usize;
+    let quiet = QR_QUIET_MODULES * n;
+    let height = plan.symbol_dots() + 2 * quiet;
+    let left = width_dots.saturating_sub(plan.symbol_dots()) / 2;
+    let mut data = vec![0u8; width_bytes * height as usize];
+    for y in 0..plan.symbol_dots() {
+        for x in 0..plan.symbol_dots() {
+            let idx = (y / n * plan.modules + x / n) as usize;
+            if colors.get(idx) == Some(&Color::Dark) {
+                let px = left + x;
+                if px < width_dots {
+                    let row = (y + quiet) as usize * width_bytes;
+                    data[row + (px / 8) as usize] |= 0x80 >> (px % 8);
+                }
+            }
+        }
+    }
+    Ok(RasterImage { width_bytes: width_bytes as u16, height: height as u16, data })
+}
+
+/// Lays out and renders a slip.
+pub fn render(slip: &Slip, paper: Paper, qr_mode: QrMode) -> Result<RenderedJob, RenderError> {
+    let lines = slip.layout(paper);
+    let bytes = render_lines(&lines, paper, qr_mode)?;
+    Ok(RenderedJob { paper, qr_mode, lines, bytes })
+}
+
+/// Renders laid-out lines: init, Chinese mode, the lines, partial cut.
+pub fn render_lines(lines: &[Line], paper: Paper, qr_mode: QrMode) -> Result<Vec<u8>, RenderError> {
+    let protocol = Protocol::new(escpos::utils::Encoder::new(encoding_rs::GBK));
+    let mut p = EscPos::new(Buffer::default(), protocol, None);
+    p.init()?.custom(&CHINESE_ON)?;
+    let mut centred = false;
+    let mut bold = false;
+    let mut justify = |p: &mut EscPos<Buffer>, c: bool| -> Result<(), RenderError> {
+        if c != centred {
+            p.justify(if c { JustifyMode::CENTER } else { JustifyMode::LEFT })?;
+            centred = c;
+        }
+        Ok(())
+    };
+    for line in lines {
+        match line {
+            Line::Heading(t) => {
+                justify(&mut p, true)?;
+                p.bold(true)?.size(2, 2)?.write(&gbk_safe(t))?.write("\n")?.reset_size()?.bold(false)?;
+                bold = false;
+            }
+            Line::Text { text, align, bold: b } => {
+                justify(&mut p, *align == crate::slip::Align::Center)?;
+                if *b != bold {
+                    p.bold(*b)?;
+                    bold = *b;
+                }
+                p.write(&gbk_safe(text))?.write("\n")?;
+            }
+            Line::KeyValue { key, value } => {
+                justify(&mut p, false)?;
+                if bold {
+                    p.bold(false)?;
+                    bold = false;
+                }
+                let pad = Line::KEY_COLUMNS.saturating_sub(display_width(key));
+                let text = format!("{}{}{}\n", gbk_safe(key), " ".repeat(pad), gbk_safe(value));
+                p.write(&text)?;
+            }
+            Line::Rule => {
+                justify(&mut p, false)?;
+                p.write(&"-".repeat(paper.columns()))?.write("\n")?;
+            }
+            Line::Qr(text) => match qr_mode {
+                QrMode::Native => {
+                    justify(&mut p, true)?;
+                    p.custom(&native_qr(text)?)?.write("\n")?;
+                }
+                QrMode::Raster => {
+                    justify(&mut p, false)?;
+                    p.custom(&raster_qr(text, paper)?.gs_v0())?;
+                }
+            },
+            Line::Feed(n) => {
+                p.feeds(*n)?;
+            }
+        }
+    }
+    p.custom(&CHINESE_OFF)?.custom(&PARTIAL_CUT)?.print()?;
+    Ok(p.driver().take())
+}
+
+/// Replaces characters GBK cannot encode with `?` (the crate would otherwise fail or print HTML
+/// character references).
+fn gbk_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let mut buf = [0u8; 4];
+            let (_, _, unmappable) = encoding_rs::GBK.encode(c.encode_utf8(&mut buf));
+            if unmappable { '?' } else { c }
+        })
+        .collect()
+}
+
+/// An `escpos` driver that collects the bytes in memory.
+#[derive(Clone, Default)]
+struct Buffer(Rc<RefCell<Vec<u8>>>);
+
+impl Buffer {
+    fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut self.0.borrow_mut())
+    }
+}
+
+impl Driver for Buffer {
+    fn name(&self) -> String {
+        "buffer".into()
+    }
+
+    fn write(&self, data: &[u8]) -> escpos::errors::Result<()> {
+        self.0.borrow_mut().extend_from_slice(data);
+        Ok(())
+    }
+
+    fn read(&self, _buf: &mut [u8]) -> escpos::errors::Result<usize> {
+        Ok(0)
+    }
+
+    fn flush(&self) -> escpos::errors::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::slip::{ChecklistSlip, PickupSlip};
+
+    #[test]
+    fn native_qr_bytes_are_exact() {
+        let text = "https://k.cn/p/abcdefghijklmnopqrst"; // 35 bytes → version 3 at M (29 modules)
+        let bytes = native_qr(text).unwrap();
+        let mut want = vec![0x1D, 0x28, 0x6B, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00]; // model 2
+        want.extend([0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x43, 9]); // 280 / 29 = 9 dots per module
+        want.extend([0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x45, 0x31]); // error level M
+        want.extend([0x1D, 0x28, 0x6B, 38, 0x00, 0x31, 0x50, 0x30]); // store, pL = 35 + 3
+        want.extend(text.as_bytes());
+        want.extend([0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x51, 0x30]); // print
+        assert_eq!(bytes, want);
+    }
+
+    #[test]
+    fn qr_module_size_keeps_the_symbol_between_25_and_35_mm() {
+        for len in [10, 35, 60, 100, 200, 300] {
+            let text = "x".repeat(len);
+            let (plan, _) = QrPlan::for_text(&text).unwrap();
+            let w = plan.symbol_dots();
+            assert!((QR_MIN_DOTS..=QR_MAX_DOTS).contains(&w), "{len} bytes, v{}: {w} dots", plan.version);
+        }
+    }
+
+    #[test]
+    fn raster_header_and_rows() {
+        let text = "https://k.cn/p/abcdefghijklmnopqrst";
+        let img = raster_qr(text, Paper::Mm58).unwrap();
+        let (plan, _) = QrPlan::for_text(text).unwrap();
+        let bytes = img.gs_v0();
+        // 384 dots = 48 bytes; height = (29 + 8) modules × 9 dots = 333 = 0x014D.
+        assert_eq!(&bytes[..8], &[0x1D, 0x76, 0x30, 0x00, 48, 0, 0x4D, 0x01]);
+        assert_eq!(bytes.len(), 8 + 48 * 333);
+        // Quiet zone rows are white; the first symbol row starts with the finder pattern's top edge:
+        // 7 dark modules (63 dots) at x = (384 − 261) / 2 = 61.
+        assert!(img.data[..48 * 36].iter().all(|&b| b == 0));
+        let y = 36;
+        assert!(!img.get(60, y) && img.get(61, y) && img.get(61 + 62, y) && !img.get(61 + 63, y));
+        assert_eq!(plan.symbol_dots(), 261);
+    }
+
+    /// Decodes the raster bytes back into a bitmap and reads it with a QR decoder.
+    #[test]
+    fn raster_bytes_decode_back_to_the_text() {
+        for paper in [Paper::Mm58, Paper::Mm80] {
+            let text = "https://hub.example.cn/p/k3q7xw2mnb4r5tyuz6ae";
+            let bytes = raster_qr(text, paper).unwrap().gs_v0();
+            let xb = usize::from(u16::from_le_bytes([bytes[4], bytes[5]]));
+            let h = usize::from(u16::from_le_bytes([bytes[6], bytes[7]]));
+            let data = &bytes[8..];
+            assert_eq!(data.len(), xb * h);
+            let mut img = rqrr::PreparedImage::prepare_from_greyscale(xb * 8, h, |x, y| {
+                if data[y * xb + x / 8] & (0x80 >> (x % 8)) != 0 { 0 } else { 255 }
+            });
+            let grids = img.detect_grids();
+            assert_eq!(grids.len(), 1);
+            assert_eq!(grids[0].decode().unwrap().1, text);
+        }
+    }
+
+    #[test]
+    fn slip_starts_with_init_and_chinese_mode_and_ends_with_a_partial_cut() {
+        let slip = Slip::from(PickupSlip::sample("https://hub.example.cn"));
+        let job = render(&slip, Paper::Mm80, QrMode::Native).unwrap();
+        assert_eq!(&job.bytes[..4], &[0x1B, 0x40, 0x1C, 0x26]);
+        assert!(job.bytes.ends_with(&[0x1C, 0x2E, 0x1D, 0x56, 0x42, 0x00]));
+        // GBK text, not UTF-8: 受理回执 = CA DC C0 ED BB D8 D6 B4.
+        let gbk = [0xCA, 0xDC, 0xC0, 0xED, 0xBB, 0xD8, 0xD6, 0xB4];
+        assert!(job.bytes.windows(8).any(|w| w == gbk));
+        // Heading: emphasis on, double width and height.
+        assert!(job.bytes.windows(6).any(|w| w == [0x1B, 0x45, 0x01, 0x1D, 0x21, 0x11]));
+        assert!(!job.bytes.windows(4).any(|w| w == [0x1D, 0x56, 0x41, 0x01]), "no full cut");
+    }
+
+    #[test]
+    fn sample_slip_with_native_qr_fits_in_1_5_kb() {
+        for paper in [Paper::Mm58, Paper::Mm80] {
+            let pickup = render(&PickupSlip::sample("https://hub.example.cn").into(), paper, QrMode::Native).unwrap();
+            assert!(pickup.bytes.len() <= 1536, "{paper:?}: {} bytes", pickup.bytes.len());
+            let checklist = render(&ChecklistSlip::sample().into(), paper, QrMode::Native).unwrap();
+            assert!(checklist.bytes.len() <= 1536, "{paper:?}: {} bytes", checklist.bytes.len());
+        }
+    }
+
+    #[test]
+    fn unencodable_characters_become_question_marks() {
+        assert_eq!(gbk_safe("张🙂英"), "张?英");
+    }
+}
