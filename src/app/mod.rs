@@ -1,0 +1,4 @@
+//! The kiosk's flows and session state, with no Slint types: pure state that the UI bridge renders.
+
+pub mod idle;
+pub mod nav;

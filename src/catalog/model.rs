@@ -1,0 +1,151 @@
+//! The service-guide data model (办事指南), after the GB/T 39554-2020 guide fields (实施清单).
+//!
+//! The bundled catalogue (`assets/catalog/catalog.json`) and, later, catalogues published by the hub
+//! deserialize into these types. Unknown keys are errors so that a typo in a catalogue never silently
+//! drops a field a resident needs.
+
+use serde::{Deserialize, Serialize};
+
+/// A whole catalogue: a version, the theme categories in display order, and the service items.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogFile {
+    /// Monotonic catalogue version; a higher version replaces a lower one.
+    pub version: u64,
+    /// Human-readable publication date, `YYYY-MM-DD`.
+    pub published: String,
+    /// Theme categories (主题分类) in the order the kiosk shows them.
+    pub themes: Vec<ThemeCategory>,
+    pub items: Vec<Guide>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeCategory {
+    /// Stable code, e.g. `elderly`.
+    pub code: String,
+    /// Display name, e.g. `老年人`.
+    pub name: String,
+}
+
+/// One service item's guide (办事指南).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guide {
+    /// 事项编码: two capital letters for the department family and four digits, e.g. `LL0001`.
+    pub code: String,
+    /// 事项名称, e.g. `老年人优待证办理（年审）`.
+    pub name: String,
+    /// Other names residents and staff use (俗称, 助记码), searched like the name.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// 事项类型, e.g. `行政给付`, `公共服务`, `行政确认`.
+    pub item_type: String,
+    /// 实施主体 (the department that decides).
+    pub department: String,
+    /// 服务对象, e.g. `自然人`.
+    pub service_object: String,
+    /// Theme category codes this item belongs to.
+    pub themes: Vec<String>,
+    /// Shown in the 常办事项 list.
+    #[serde(default)]
+    pub frequent: bool,
+    /// 受理条件: who can apply.
+    pub conditions: Vec<String>,
+    /// 申请材料.
+    pub materials: Vec<Material>,
+    /// 办理流程, one step each.
+    pub steps: Vec<String>,
+    /// 法定办结时限 in working days (`None` where the law sets none).
+    pub statutory_days: Option<u32>,
+    /// 承诺办结时限 in working days (0 for 即办件).
+    pub promised_days: u32,
+    /// 办件类型.
+    pub handling: Handling,
+    /// 到现场次数 (0 when it can be done entirely at the terminal or online).
+    pub visits: u32,
+    /// 收费标准; `None` means 不收费.
+    pub fee: Option<String>,
+    /// 办理地点.
+    pub place: String,
+    /// 办理时间.
+    pub hours: String,
+    /// 咨询电话.
+    pub phone: String,
+    /// 监督投诉电话.
+    pub complaint_phone: String,
+    /// 是否支持终端办理.
+    pub terminal: bool,
+    /// The guide's online address (printed as a QR on the checklist slip).
+    pub online_url: String,
+    /// 设定依据 (legal basis), short.
+    #[serde(default)]
+    pub legal_basis: Option<String>,
+    /// 常见问题.
+    #[serde(default)]
+    pub faq: Vec<Faq>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Handling {
+    /// 即办件: decided on the spot.
+    Immediate,
+    /// 承诺件: decided within the promised time limit.
+    Promised,
+}
+
+impl Handling {
+    pub fn label(self) -> &'static str {
+        match self {
+            Handling::Immediate => "即办件",
+            Handling::Promised => "承诺件",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Material {
+    /// 材料名称.
+    pub name: String,
+    /// 原件 / 复印件 / 原件及复印件.
+    pub form: MaterialForm,
+    /// 份数.
+    pub copies: u32,
+    /// 是否必需.
+    pub required: bool,
+    /// 来源渠道, e.g. `申请人自备`, `公安机关`.
+    pub source: String,
+    /// 备注 (e.g. `需本人签字`).
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// A blank form or sample is available at the centre (空白表格/示例样表).
+    #[serde(default)]
+    pub blank_form: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialForm {
+    Original,
+    Copy,
+    OriginalAndCopy,
+}
+
+impl MaterialForm {
+    pub fn label(self) -> &'static str {
+        match self {
+            MaterialForm::Original => "原件",
+            MaterialForm::Copy => "复印件",
+            MaterialForm::OriginalAndCopy => "原件及复印件",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Faq {
+    pub q: String,
+    pub a: String,
+}

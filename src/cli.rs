@@ -1,0 +1,87 @@
+//! The `kiosk` command line. Subcommands, flags, exit codes and JSON keys are interfaces used by
+//! technicians and checked from outside: change them only together with the issue that names them.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::devices::idcard::cli as idcard;
+use crate::devices::printer::cli as printer;
+
+#[derive(Debug, Parser)]
+#[command(name = "kiosk", version, about = "社区自助服务终端 — community self-service kiosk")]
+pub struct Cli {
+    /// The terminal's config file (default: kiosk-config/demo.toml, demo mode).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the kiosk UI (the default).
+    Run,
+    /// Service guides (办事指南).
+    #[command(subcommand)]
+    Guides(GuidesCmd),
+    /// Configuration files.
+    #[command(subcommand)]
+    Config(ConfigCmd),
+    /// Render a screen headlessly into a PNG.
+    Screenshot(ScreenshotArgs),
+    /// Talk to a device directly (for technicians).
+    #[command(subcommand)]
+    Device(DeviceCmd),
+    /// Run a simulated device on a pseudo-terminal.
+    #[command(subcommand)]
+    Sim(SimCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GuidesCmd {
+    /// Search service items by name, pinyin, initials, alias or code; best match first.
+    Search {
+        query: String,
+        /// Print a JSON array of objects with code, name, department.
+        #[arg(long)]
+        json: bool,
+        /// At most this many results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Validate a config file: exit 0, or non-zero naming the file, the key and what is expected.
+    Check { path: PathBuf },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScreenshotArgs {
+    /// home | guides | search:<query> | theme:<code> | guide:<code>
+    #[arg(long)]
+    pub screen: crate::screenshot::Target,
+    /// The PNG file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// WIDTHxHEIGHT; defaults to the configured orientation (1080x1920 portrait).
+    #[arg(long, value_parser = crate::screenshot::parse_size)]
+    pub size: Option<(u32, u32)>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCmd {
+    /// One find/select/read on an ID-card reader; prints the card.
+    ReadCard(idcard::ReadCardArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SimCmd {
+    /// A virtual GA 467 ID-card reader; prints its device path on the first line.
+    IdReader(idcard::SimIdReaderArgs),
+}
+
+#[allow(unused_imports)]
+use printer as _;

@@ -1,0 +1,267 @@
+//! The kiosk's configuration file (`kiosk-config/*.toml`).
+//!
+//! Every key is known: an unknown key or a wrong type is an error that names the file, the key and the
+//! expected form, so a technician can fix a config without reading code.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::devices::idcard::IdReaderConfig;
+use crate::devices::printer::PrinterConfig;
+
+/// The whole configuration of one terminal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The terminal's number, printed on slips and shown in the header, e.g. `SF-QST-01`.
+    pub terminal_id: String,
+    /// The service centre's name shown in the header.
+    pub centre_name: String,
+    /// Where the SQLite database lives; relative paths are relative to the config file.
+    pub data_dir: PathBuf,
+    /// Demo mode: simulated devices with a panel to place sample cards.
+    #[serde(default)]
+    pub demo: bool,
+    #[serde(default)]
+    pub screen: ScreenConfig,
+    #[serde(default)]
+    pub idle: IdleConfig,
+    /// Public holidays (`YYYY-MM-DD`) skipped when promising a completion date.
+    #[serde(default)]
+    pub holidays: Vec<chrono::NaiveDate>,
+    #[serde(default)]
+    pub id_reader: IdReaderConfig,
+    #[serde(default)]
+    pub printer: PrinterConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScreenConfig {
+    pub orientation: Orientation,
+    /// Full screen without window decorations (production); a window otherwise (development).
+    pub fullscreen: bool,
+}
+
+impl Default for ScreenConfig {
+    fn default() -> Self {
+        Self { orientation: Orientation::Portrait, fullscreen: true }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Orientation {
+    /// 1080×1920.
+    Portrait,
+    /// 1920×1080.
+    Landscape,
+}
+
+impl Orientation {
+    /// The logical window size in pixels (width, height).
+    pub fn size(self) -> (u32, u32) {
+        match self {
+            Orientation::Portrait => (1080, 1920),
+            Orientation::Landscape => (1920, 1080),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IdleConfig {
+    /// Seconds without a touch before the "继续办理" warning appears.
+    pub timeout_secs: u32,
+    /// Seconds the warning counts down before the session is wiped (at least 20).
+    pub warning_secs: u32,
+}
+
+impl Default for IdleConfig {
+    fn default() -> Self {
+        Self { timeout_secs: 90, warning_secs: 20 }
+    }
+}
+
+/// A configuration problem, worded for the technician who has to fix it.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    /// Dotted key path (`printer.paper`), empty when the problem is the file itself.
+    pub key: String,
+    pub problem: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.key.is_empty() {
+            write!(f, "{}: {}", self.file.display(), self.problem)
+        } else {
+            write!(f, "{}: key `{}`: {}", self.file.display(), self.key, self.problem)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The default configuration, used when no `--config` is given.
+pub const DEFAULT_CONFIG_PATH: &str = "kiosk-config/demo.toml";
+
+impl Config {
+    /// Reads and validates a config file. Relative `data_dir` is resolved against the file's folder.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: path.to_path_buf(),
+            key: String::new(),
+            problem: format!("cannot read the file: {e}"),
+        })?;
+        let mut config = Self::parse(&text, path)?;
+        if config.data_dir.is_relative() {
+            let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            config.data_dir = base.join(&config.data_dir);
+        }
+        Ok(config)
+    }
+
+    /// Parses and validates config text; `file` is only used in messages.
+    pub fn parse(text: &str, file: &Path) -> Result<Config, ConfigError> {
+        let err = |key: String, problem: String| ConfigError { file: file.to_path_buf(), key, problem };
+        let de = toml::Deserializer::parse(text).map_err(|e| err(String::new(), toml_message(&e, text)))?;
+        let config: Config = serde_path_to_error::deserialize(de).map_err(|e| {
+            let key = e.path().to_string();
+            let key = if key == "." { String::new() } else { key };
+            err(key, toml_message(e.inner(), text))
+        })?;
+        let problems = config.problems();
+        match problems.into_iter().next() {
+            Some((key, problem)) => Err(err(key, problem)),
+            None => Ok(config),
+        }
+    }
+
+    /// Checks the values that types alone cannot: returns (key, problem) for each.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if self.terminal_id.trim().is_empty() {
+            out.push(("terminal_id".into(), "must not be empty (e.g. \"SF-QST-01\")".into()));
+        } else if !self.terminal_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            out.push(("terminal_id".into(), "expected letters, digits and '-' only (e.g. \"SF-QST-01\")".into()));
+        }
+        if self.centre_name.trim().is_empty() {
+            out.push(("centre_name".into(), "must not be empty".into()));
+        }
+        if self.idle.timeout_secs < 10 {
+            out.push(("idle.timeout_secs".into(), "expected a whole number of seconds, at least 10".into()));
+        }
+        if self.idle.warning_secs < 20 {
+            out.push(("idle.warning_secs".into(), "expected at least 20 seconds, so a resident has time to answer".into()));
+        }
+        if self.printer.paper != 58 && self.printer.paper != 80 {
+            out.push(("printer.paper".into(), format!("expected 58 or 80 (millimetres), found {}", self.printer.paper)));
+        }
+        use crate::devices::idcard::DeviceKind;
+        if self.id_reader.kind == DeviceKind::Serial && self.id_reader.port.as_deref().unwrap_or("").is_empty() {
+            out.push(("id_reader.port".into(), "required when kind = \"serial\" (e.g. \"/dev/ttyUSB0\")".into()));
+        }
+        if self.printer.kind == DeviceKind::Serial && self.printer.port.as_deref().unwrap_or("").is_empty() {
+            out.push(("printer.port".into(), "required when kind = \"serial\" (e.g. \"/dev/ttyS1\")".into()));
+        }
+        out
+    }
+
+    /// The path of the terminal's SQLite database.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("kiosk.sqlite3")
+    }
+}
+
+/// toml's messages carry a span; turn it into "line N" and keep the first line of the message.
+fn toml_message(e: &toml::de::Error, text: &str) -> String {
+    let msg = e.message().trim().to_string();
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("{msg} (line {line})")
+        }
+        None => msg,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "terminal_id = \"T-01\"\ncentre_name = \"测试中心\"\ndata_dir = \"data\"\n";
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("kiosk-config/test.toml"))
+    }
+
+    #[test]
+    fn a_minimal_config_gets_elder_friendly_defaults() {
+        let c = parse(MINIMAL).unwrap();
+        assert_eq!(c.idle.timeout_secs, 90);
+        assert_eq!(c.idle.warning_secs, 20);
+        assert_eq!(c.screen.orientation, Orientation::Portrait);
+    }
+
+    #[test]
+    fn an_unknown_key_names_file_and_key() {
+        let e = parse(&format!("{MINIMAL}[screen]\norientaton = \"portrait\"\n")).unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("kiosk-config/test.toml"), "{text}");
+        assert!(text.contains("orientaton"), "{text}");
+        assert!(text.contains("line 5"), "{text}");
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_key_and_expected_form() {
+        let e = parse(&format!("{MINIMAL}[idle]\ntimeout_secs = \"ninety\"\n")).unwrap_err();
+        assert_eq!(e.key, "idle.timeout_secs");
+        assert!(e.problem.contains("integer"), "{}", e.problem);
+    }
+
+    #[test]
+    fn values_out_of_range_are_refused() {
+        let e = parse(&format!("{MINIMAL}[printer]\npaper = 57\n")).unwrap_err();
+        assert_eq!(e.key, "printer.paper");
+        let e = parse(&format!("{MINIMAL}[idle]\nwarning_secs = 5\n")).unwrap_err();
+        assert_eq!(e.key, "idle.warning_secs");
+    }
+
+    #[test]
+    fn a_missing_required_key_is_named() {
+        let e = parse("terminal_id = \"T-01\"\n").unwrap_err();
+        assert!(e.to_string().contains("centre_name"), "{e}");
+    }
+
+    #[test]
+    fn the_shipped_configs_are_valid() {
+        for file in ["kiosk-config/demo.toml", "kiosk-config/example.toml"] {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+            Config::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+}
+
+/// The demo config, built in for when the binary runs away from the repository.
+const BUILT_IN_DEMO: &str = include_str!("../kiosk-config/demo.toml");
+
+impl Config {
+    /// The config named by `--config`, else `kiosk-config/demo.toml` in the current folder, else the
+    /// built-in demo config with its data in the system's temporary folder.
+    pub fn resolve(path: Option<&Path>) -> Result<Config, ConfigError> {
+        if let Some(p) = path {
+            return Config::load(p);
+        }
+        let default = Path::new(DEFAULT_CONFIG_PATH);
+        if default.exists() {
+            return Config::load(default);
+        }
+        let mut config = Config::parse(BUILT_IN_DEMO, Path::new("(built-in demo config)"))?;
+        config.data_dir = std::env::temp_dir().join("kiosk-demo");
+        Ok(config)
+    }
+}

@@ -1,0 +1,15 @@
+//! The community self-service kiosk (社区自助服务终端). See ARCHITECTURE.md for the map.
+
+pub mod app;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod devices;
+pub mod fonts;
+pub mod privacy;
+pub mod screenshot;
+pub mod slip;
+pub mod store;
+pub mod ui;
+
+slint::include_modules!();

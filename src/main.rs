@@ -1,0 +1,115 @@
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+
+use kiosk::catalog::{self, Catalog};
+use kiosk::cli::{Cli, Command, ConfigCmd, DeviceCmd, GuidesCmd, SimCmd};
+use kiosk::config::Config;
+use kiosk::devices::idcard;
+use kiosk::store::Store;
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误 error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn code(c: i32) -> ExitCode {
+    ExitCode::from(c.clamp(0, 255) as u8)
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config_path = cli.config.as_deref();
+    match cli.command.unwrap_or(Command::Run) {
+        Command::Run => {
+            let config = Config::resolve(config_path)?;
+            run_kiosk(&config)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Guides(GuidesCmd::Search { query, json, limit }) => {
+            let config = Config::resolve(config_path)?;
+            let catalog = open_catalog(&config)?;
+            let hits = catalog.search(&query, limit);
+            if json {
+                let rows: Vec<_> = hits
+                    .iter()
+                    .map(|g| {
+                        serde_json::json!({
+                            "code": g.code,
+                            "name": g.name,
+                            "department": g.department,
+                            "handling": g.handling.label(),
+                            "promised_days": g.promised_days,
+                            "terminal": g.terminal,
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else if hits.is_empty() {
+                println!("没有找到与“{query}”有关的事项。");
+            } else {
+                for g in hits {
+                    println!("{}  {}  ({})", g.code, g.name, g.department);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config(ConfigCmd::Check { path }) => match Config::load(&path) {
+            Ok(_) => {
+                println!("{}: ok", path.display());
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Ok(ExitCode::from(2))
+            }
+        },
+        Command::Screenshot(args) => {
+            let config = Config::resolve(config_path)?;
+            kiosk::fonts::ensure_fontconfig(&config.data_dir).context("preparing fonts")?;
+            let catalog = open_catalog(&config)?;
+            let size = args.size.unwrap_or(config.screen.orientation.size());
+            kiosk::screenshot::render(&config, catalog, &args.screen, size, &args.out)?;
+            println!("{}", args.out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Device(DeviceCmd::ReadCard(args)) => Ok(code(idcard::cli::run_read_card(&args))),
+        Command::Sim(SimCmd::IdReader(args)) => {
+            idcard::cli::run_sim(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Opens the terminal's database, installing the bundled catalogue when it is newer.
+fn open_catalog(config: &Config) -> anyhow::Result<Catalog> {
+    let (_, file) = Store::open_with_catalog(&config.database_path(), &catalog::bundled())?;
+    Ok(Catalog::new(file))
+}
+
+fn run_kiosk(config: &Config) -> anyhow::Result<()> {
+    kiosk::fonts::ensure_fontconfig(&config.data_dir).context("preparing fonts")?;
+    let catalog = open_catalog(config)?;
+    log::info!(
+        "starting terminal {} (catalogue v{}, {} items)",
+        config.terminal_id,
+        catalog.version(),
+        catalog.items().len()
+    );
+    let ui = kiosk::ui::KioskUi::new(config, catalog)?;
+    let (w, h) = config.screen.orientation.size();
+    let window = slint::ComponentHandle::window(ui.window());
+    window.set_size(slint::LogicalSize::new(w as f32, h as f32));
+    if config.screen.fullscreen {
+        window.set_fullscreen(true);
+    }
+    slint::ComponentHandle::run(ui.window())?;
+    Ok(())
+}

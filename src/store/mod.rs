@@ -1,0 +1,163 @@
+//! The terminal's SQLite database: the source of truth on the terminal (WAL journal).
+//!
+//! Schema changes are numbered migrations applied in order (`PRAGMA user_version`).
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::catalog::CatalogFile;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Open { path: String, source: rusqlite::Error },
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("catalogue stored in the database is unreadable: {0}")]
+    Catalog(#[from] serde_json::Error),
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+}
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the service-guide catalogue.
+    "CREATE TABLE catalog (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         version INTEGER NOT NULL,
+         published TEXT NOT NULL,
+         themes TEXT NOT NULL,
+         installed_at TEXT NOT NULL
+     );
+     CREATE TABLE guide (
+         code TEXT PRIMARY KEY,
+         position INTEGER NOT NULL,
+         name TEXT NOT NULL,
+         department TEXT NOT NULL,
+         body TEXT NOT NULL
+     );",
+];
+
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and its folder, and applies migrations.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::DataDir { path: dir.display().to_string(), source })?;
+        }
+        let conn = Connection::open(path)
+            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mut store = Store { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let current: usize = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The installed catalogue's version, if any.
+    pub fn catalog_version(&self) -> Result<Option<u64>, StoreError> {
+        Ok(self.conn.query_row("SELECT version FROM catalog WHERE id = 1", [], |r| r.get(0)).optional()?)
+    }
+
+    /// Installs `file` if nothing newer is installed (in one transaction); returns whether it did.
+    pub fn install_catalog_if_newer(&mut self, file: &CatalogFile) -> Result<bool, StoreError> {
+        if self.catalog_version()?.is_some_and(|v| v >= file.version) {
+            return Ok(false);
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM guide", [])?;
+        tx.execute(
+            "INSERT OR REPLACE INTO catalog (id, version, published, themes, installed_at)
+             VALUES (1, ?1, ?2, ?3, datetime('now'))",
+            params![file.version, file.published, serde_json::to_string(&file.themes)?],
+        )?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO guide (code, position, name, department, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (i, g) in file.items.iter().enumerate() {
+                insert.execute(params![g.code, i, g.name, g.department, serde_json::to_string(g)?])?;
+            }
+        }
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Reads the installed catalogue back, items in their published order.
+    pub fn load_catalog(&self) -> Result<Option<CatalogFile>, StoreError> {
+        let head: Option<(u64, String, String)> = self
+            .conn
+            .query_row("SELECT version, published, themes FROM catalog WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        let Some((version, published, themes)) = head else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn.prepare("SELECT body FROM guide ORDER BY position")?;
+        let items = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .map(|body| Ok(serde_json::from_str(&body?)?))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Some(CatalogFile { version, published, themes: serde_json::from_str(&themes)?, items }))
+    }
+
+    /// Opens the store, installs the bundled catalogue when it is newer, and returns what is installed.
+    pub fn open_with_catalog(path: &Path, bundled: &CatalogFile) -> Result<(Store, CatalogFile), StoreError> {
+        let mut store = Store::open(path)?;
+        store.install_catalog_if_newer(bundled)?;
+        let file = store.load_catalog()?.expect("a catalogue was just installed");
+        Ok((store, file))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::bundled;
+
+    #[test]
+    fn the_bundled_catalogue_round_trips_through_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/kiosk.sqlite3");
+        let (_, file) = Store::open_with_catalog(&path, &bundled()).unwrap();
+        assert_eq!(file, bundled());
+    }
+
+    #[test]
+    fn a_newer_catalogue_replaces_an_older_one_and_never_the_reverse() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.sqlite3");
+        let mut store = Store::open(&path).unwrap();
+        let mut v1 = bundled();
+        v1.version = 1;
+        let mut v2 = v1.clone();
+        v2.version = 2;
+        v2.items.truncate(3);
+        assert!(store.install_catalog_if_newer(&v1).unwrap());
+        assert!(store.install_catalog_if_newer(&v2).unwrap());
+        assert!(!store.install_catalog_if_newer(&v1).unwrap());
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        let loaded = store.load_catalog().unwrap().unwrap();
+        assert_eq!(loaded.version, 2);
+        assert_eq!(loaded.items.len(), 3);
+    }
+}

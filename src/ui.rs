@@ -1,0 +1,337 @@
+//! The one module that binds the Slint UI (ui/*.slint) to the app: it renders app state into the
+//! exported globals and forwards touches to the app. No flow logic lives here.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use crate::app::idle::{IdleEvent, IdleTimer};
+use crate::app::nav::{Nav, Page};
+use crate::catalog::{Catalog, Guide, Handling};
+use crate::config::Config;
+use crate::{AppState, AppWindow, DetailSection, GuideDetail, GuideRow, GuideState, Screen, Session, Theme, ThemeRow};
+
+/// How many search results a screen lists.
+const RESULT_LIMIT: usize = 30;
+
+/// The session's state: what the resident sees and typed. Wiped on idle.
+struct State {
+    catalog: Catalog,
+    nav: Nav,
+    query: String,
+    idle: IdleTimer,
+}
+
+/// The kiosk window with its state and timers.
+pub struct KioskUi {
+    window: AppWindow,
+    state: Rc<RefCell<State>>,
+    _tick: slint::Timer,
+}
+
+impl KioskUi {
+    pub fn new(config: &Config, catalog: Catalog) -> Result<KioskUi, slint::PlatformError> {
+        let window = AppWindow::new()?;
+        let state = Rc::new(RefCell::new(State {
+            catalog,
+            nav: Nav::default(),
+            query: String::new(),
+            idle: IdleTimer::new(config.idle.timeout_secs, config.idle.warning_secs),
+        }));
+        let app = window.global::<AppState>();
+        app.set_centre_name(config.centre_name.as_str().into());
+        app.set_terminal_id(config.terminal_id.as_str().into());
+        app.set_clock(clock_text().into());
+        wire(&window, &state);
+        render(&window, &state.borrow());
+
+        let tick = slint::Timer::default();
+        let (weak, st) = (window.as_weak(), Rc::downgrade(&state));
+        tick.start(slint::TimerMode::Repeated, Duration::from_secs(1), move || {
+            if let (Some(w), Some(s)) = (weak.upgrade(), st.upgrade()) {
+                on_second(&w, &s);
+            }
+        });
+        Ok(KioskUi { window, state, _tick: tick })
+    }
+
+    pub fn window(&self) -> &AppWindow {
+        &self.window
+    }
+
+    /// Marks the kiosk busy (printing, submitting): the idle timer never fires meanwhile.
+    pub fn set_busy(&self, busy: bool) {
+        self.state.borrow_mut().idle.set_busy(busy);
+        self.window.global::<Session>().set_busy(busy);
+    }
+}
+
+/// A callback that changes the state and then renders it.
+fn handler<A>(
+    window: &AppWindow,
+    state: &Rc<RefCell<State>>,
+    f: impl Fn(&mut State, A) + 'static,
+) -> impl Fn(A) + 'static {
+    let (weak, st) = (window.as_weak(), state.clone());
+    move |arg| {
+        if let Some(w) = weak.upgrade() {
+            f(&mut st.borrow_mut(), arg);
+            render(&w, &st.borrow());
+        }
+    }
+}
+
+fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
+    let app = window.global::<AppState>();
+    app.on_open_screen(handler(window, state, |s, screen| match screen {
+        Screen::Guides => s.nav.open(Page::Guides),
+        Screen::Search => s.nav.open(Page::Search),
+        _ => s.nav.home(),
+    }));
+    app.on_open_coming_soon(handler(window, state, |s, title: SharedString| {
+        s.nav.open(Page::ComingSoon(title.to_string()))
+    }));
+    let back = handler(window, state, |s, ()| s.nav.back());
+    app.on_back(move || back(()));
+    let home = handler(window, state, |s, ()| {
+        s.nav.home();
+        s.query.clear();
+    });
+    app.on_home(move || home(()));
+
+    let session = window.global::<Session>();
+    let st = state.clone();
+    session.on_touched(move || st.borrow_mut().idle.activity());
+    let resume = handler(window, state, |s, ()| s.idle.activity());
+    session.on_continue_session(move || resume(()));
+
+    let guides = window.global::<GuideState>();
+    guides.on_open_theme(handler(window, state, |s, code: SharedString| {
+        s.nav.open(Page::Category(code.to_string()))
+    }));
+    guides.on_open_guide(handler(window, state, |s, code: SharedString| {
+        s.nav.open(Page::Detail(code.to_string()))
+    }));
+    guides.on_key(handler(window, state, |s, key: SharedString| s.query.push_str(&key.to_lowercase())));
+    guides.on_set_query(handler(window, state, |s, q: SharedString| {
+        s.idle.activity();
+        s.query = q.to_string();
+    }));
+    let backspace = handler(window, state, |s, ()| {
+        s.query.pop();
+    });
+    guides.on_backspace(move || backspace(()));
+    let clear = handler(window, state, |s, ()| s.query.clear());
+    guides.on_clear_query(move || clear(()));
+}
+
+/// Once a second: the clock, and the idle countdown.
+fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
+    window.global::<AppState>().set_clock(clock_text().into());
+    let clean = {
+        let s = state.borrow();
+        *s.nav.current() == Page::Home && s.query.is_empty() && window.global::<Theme>().get_elder()
+    };
+    let event = state.borrow_mut().idle.tick(clean);
+    let session = window.global::<Session>();
+    match event {
+        IdleEvent::None => session.set_idle_warning(false),
+        IdleEvent::Warn(left) => {
+            session.set_countdown(left as i32);
+            session.set_idle_warning(true);
+        }
+        IdleEvent::Reset => {
+            log::info!("idle timeout: session wiped");
+            {
+                let mut s = state.borrow_mut();
+                s.nav.home();
+                s.query.clear();
+            }
+            window.global::<Theme>().set_elder(true);
+            session.set_idle_warning(false);
+            render(window, &state.borrow());
+        }
+    }
+}
+
+/// Puts the state on screen.
+fn render(window: &AppWindow, s: &State) {
+    let app = window.global::<AppState>();
+    let guides = window.global::<GuideState>();
+    let session = window.global::<Session>();
+    session.set_idle_warning(s.idle.warning_left().is_some());
+    if let Some(left) = s.idle.warning_left() {
+        session.set_countdown(left as i32);
+    }
+    guides.set_query(s.query.as_str().into());
+    let screen = match s.nav.current() {
+        Page::Home => Screen::Home,
+        Page::Guides => {
+            guides.set_themes(model(
+                s.catalog
+                    .themes()
+                    .iter()
+                    .map(|t| ThemeRow {
+                        code: t.code.as_str().into(),
+                        name: t.name.as_str().into(),
+                        count: s.catalog.in_theme(&t.code).len() as i32,
+                    })
+                    .collect(),
+            ));
+            guides.set_frequent(rows(s.catalog.frequent()));
+            Screen::Guides
+        }
+        Page::Category(code) => {
+            guides.set_category_name(s.catalog.theme_name(code).unwrap_or_default().into());
+            guides.set_category_items(rows(s.catalog.in_theme(code)));
+            Screen::Category
+        }
+        Page::Search => {
+            let hits = if s.query.is_empty() { Vec::new() } else { s.catalog.search(&s.query, RESULT_LIMIT) };
+            let message = match (s.query.is_empty(), hits.is_empty()) {
+                (true, _) => "请用下方键盘输入拼音或首字母，例如“老年人优待证”输入 lnrydz 或 ldyd。".to_string(),
+                (false, true) => format!("没有找到与“{}”有关的事项。请换个拼音再试，或到服务窗口咨询。", s.query),
+                (false, false) => format!("找到 {} 项，点击事项查看办事指南。", hits.len()),
+            };
+            guides.set_search_message(message.into());
+            guides.set_results(rows(hits));
+            Screen::Search
+        }
+        Page::Detail(code) => match s.catalog.get(code) {
+            Some(g) => {
+                guides.set_detail(detail(g));
+                Screen::Detail
+            }
+            None => Screen::Home,
+        },
+        Page::ComingSoon(title) => {
+            app.set_coming_soon_title(title.as_str().into());
+            Screen::ComingSoon
+        }
+    };
+    app.set_screen(screen);
+}
+
+fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {
+    ModelRc::new(VecModel::from(v))
+}
+
+fn rows(guides: Vec<&Guide>) -> ModelRc<GuideRow> {
+    model(
+        guides
+            .into_iter()
+            .map(|g| GuideRow {
+                code: g.code.as_str().into(),
+                name: g.name.as_str().into(),
+                summary: summary(g).into(),
+            })
+            .collect(),
+    )
+}
+
+/// "民政局 · 承诺件 10个工作日" / "民政局 · 即办件 当场办结".
+pub fn summary(g: &Guide) -> String {
+    match g.handling {
+        Handling::Immediate => format!("{} · 即办件 当场办结", g.department),
+        Handling::Promised => format!("{} · 承诺件 {}个工作日", g.department, g.promised_days),
+    }
+}
+
+/// Every guide field as titled sections, in the order a resident needs them.
+pub fn detail_sections(g: &Guide) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let numbered = |items: &[String]| -> Vec<String> {
+        items.iter().enumerate().map(|(i, s)| format!("{}. {}", i + 1, s)).collect()
+    };
+    out.push(("受理条件".into(), numbered(&g.conditions)));
+    out.push((
+        "申请材料".into(),
+        g.materials
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let mut line = format!(
+                    "{}. {}：{} {}份{}",
+                    i + 1,
+                    m.name,
+                    m.form.label(),
+                    m.copies,
+                    if m.required { "（必需）" } else { "（如有）" }
+                );
+                if let Some(n) = &m.notes {
+                    line.push_str(&format!("。{n}"));
+                }
+                line
+            })
+            .collect(),
+    ));
+    out.push((
+        "办理流程".into(),
+        g.steps.iter().enumerate().map(|(i, s)| format!("第{}步：{}", i + 1, s)).collect(),
+    ));
+    let limit = match (g.handling, g.statutory_days) {
+        (Handling::Immediate, _) => "即办件：材料齐全的，当场办结。".to_string(),
+        (Handling::Promised, Some(law)) => {
+            format!("承诺件：受理后 {} 个工作日内办结（法定时限 {} 个工作日）。", g.promised_days, law)
+        }
+        (Handling::Promised, None) => format!("承诺件：受理后 {} 个工作日内办结。", g.promised_days),
+    };
+    out.push(("办理时限".into(), vec![limit]));
+    out.push((
+        "到现场次数".into(),
+        vec![if g.visits == 0 { "不用到现场".to_string() } else { format!("最多跑 {} 次", g.visits) }],
+    ));
+    out.push(("收费标准".into(), vec![g.fee.clone().unwrap_or_else(|| "不收费".into())]));
+    out.push(("办理地点".into(), vec![g.place.clone()]));
+    out.push(("办理时间".into(), vec![g.hours.clone()]));
+    out.push(("咨询电话".into(), vec![g.phone.clone()]));
+    out.push(("监督投诉电话".into(), vec![g.complaint_phone.clone()]));
+    out.push((
+        "本机办理".into(),
+        vec![if g.terminal { "支持在本机刷身份证办理".into() } else { "本机可查看指南，办理请到窗口".into() }],
+    ));
+    out.push(("服务对象".into(), vec![format!("{}（{}）", g.service_object, g.item_type)]));
+    if let Some(basis) = &g.legal_basis {
+        out.push(("设定依据".into(), vec![basis.clone()]));
+    }
+    if !g.faq.is_empty() {
+        out.push((
+            "常见问题".into(),
+            g.faq.iter().flat_map(|f| [format!("问：{}", f.q), format!("答：{}", f.a)]).collect(),
+        ));
+    }
+    out
+}
+
+fn detail(g: &Guide) -> GuideDetail {
+    GuideDetail {
+        code: g.code.as_str().into(),
+        name: g.name.as_str().into(),
+        department: g.department.as_str().into(),
+        sections: model(
+            detail_sections(g)
+                .into_iter()
+                .map(|(title, lines)| DetailSection {
+                    title: title.into(),
+                    lines: model(lines.into_iter().map(SharedString::from).collect()),
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// "11月22日 星期日 10:35".
+fn clock_text() -> String {
+    use chrono::{Datelike, Local};
+    let now = Local::now();
+    const DAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+    format!(
+        "{}月{}日 星期{} {}",
+        now.month(),
+        now.day(),
+        DAYS[now.weekday().num_days_from_monday() as usize],
+        now.format("%H:%M")
+    )
+}

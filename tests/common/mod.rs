@@ -1,0 +1,64 @@
+//! Shared helpers for the headless UI tests: a kiosk on Slint's testing backend, found and driven by
+//! accessible labels the way a screen reader (and the outside AT-SPI checks) do.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::time::Duration;
+
+use i_slint_backend_testing::{AccessibleRole, ElementHandle};
+use kiosk::catalog::{self, Catalog};
+use kiosk::config::Config;
+use kiosk::ui::KioskUi;
+use slint::ComponentHandle;
+
+/// A demo-configured kiosk window (1080×1920) on the testing backend with mock time.
+pub fn kiosk() -> KioskUi {
+    i_slint_backend_testing::init_no_event_loop();
+    let config = Config::parse(include_str!("../../kiosk-config/demo.toml"), Path::new("demo.toml")).unwrap();
+    let ui = KioskUi::new(&config, Catalog::new(catalog::bundled())).unwrap();
+    ui.window().window().set_size(slint::LogicalSize::new(1080.0, 1920.0));
+    ui.window().show().unwrap();
+    ui
+}
+
+/// Every element whose accessible label is exactly `label`.
+pub fn all(ui: &KioskUi, label: &str) -> Vec<ElementHandle> {
+    ElementHandle::find_by_accessible_label(ui.window(), label).collect()
+}
+
+/// The button labelled `label`; panics naming the label when there is none.
+pub fn button(ui: &KioskUi, label: &str) -> ElementHandle {
+    all(ui, label)
+        .into_iter()
+        .find(|e| e.accessible_role() == Some(AccessibleRole::Button))
+        .unwrap_or_else(|| panic!("no button labelled {label:?} on screen"))
+}
+
+/// Taps the button labelled `label` (its accessible default action, as AT-SPI's "click").
+pub fn tap(ui: &KioskUi, label: &str) {
+    button(ui, label).invoke_accessible_default_action();
+}
+
+/// Whether some element (text or control) with this label is on screen.
+pub fn shows(ui: &KioskUi, label: &str) -> bool {
+    !all(ui, label).is_empty()
+}
+
+/// Labels of all buttons on screen, in tree order.
+pub fn button_labels(ui: &KioskUi) -> Vec<String> {
+    ui.window()
+        .root_element()
+        .query_descendants()
+        .match_accessible_role(AccessibleRole::Button)
+        .find_all()
+        .into_iter()
+        .filter_map(|e| e.accessible_label().map(|l| l.to_string()))
+        .collect()
+}
+
+/// Lets `secs` seconds of mock time pass, one second at a time (the kiosk ticks once a second).
+pub fn wait_secs(secs: u32) {
+    for _ in 0..secs {
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1000));
+    }
+}
