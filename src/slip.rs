@@ -67,7 +67,11 @@ pub enum Line {
     /// Centred, bold, double width and height; at most `columns / 2` columns wide.
     Heading(String),
     /// Plain text that fits in one line.
-    Text { text: String, align: Align, bold: bool },
+    Text {
+        text: String,
+        align: Align,
+        bold: bool,
+    },
     /// `key` then `value` on one line. Continuation lines of a long value have an empty key and are
     /// indented by [`Line::KEY_COLUMNS`] when printed.
     KeyValue { key: String, value: String },
@@ -84,11 +88,19 @@ impl Line {
     pub const KEY_COLUMNS: usize = 10;
 
     fn text(text: impl Into<String>) -> Self {
-        Line::Text { text: text.into(), align: Align::Left, bold: false }
+        Line::Text {
+            text: text.into(),
+            align: Align::Left,
+            bold: false,
+        }
     }
 
     fn centred(text: impl Into<String>, bold: bool) -> Self {
-        Line::Text { text: text.into(), align: Align::Center, bold }
+        Line::Text {
+            text: text.into(),
+            align: Align::Center,
+            bold,
+        }
     }
 }
 
@@ -120,6 +132,8 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// A slip of either kind.
+// One slip exists at a time; boxing the larger variant would only complicate the API.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Slip {
     Pickup(PickupSlip),
@@ -215,7 +229,10 @@ impl PickupSlip {
             promised_date: add_working_days(submitted_at.date(), 5, &holidays),
             pickup_place: "示例街道便民服务中心一楼3号窗口".into(),
             pickup_hours: "工作日9:00-12:00，14:00-17:30".into(),
-            grid_worker: Some(GridWorker { name: "李*华".into(), phone: "13800000000".into() }),
+            grid_worker: Some(GridWorker {
+                name: "李*华".into(),
+                phone: "13800000000".into(),
+            }),
             pickup_code: new_pickup_code(),
             qr_text: qr_text(qr_base, &token),
             token,
@@ -236,12 +253,27 @@ impl PickupSlip {
         kv(&mut l, "受理编号：", &self.acceptance_no, cols);
         kv(&mut l, "申 请 人：", &self.applicant_masked, cols);
         kv(&mut l, "证件号码：", &self.id_masked, cols);
-        kv(&mut l, "提交时间：", &self.submitted_at.format("%Y-%m-%d %H:%M").to_string(), cols);
-        kv(&mut l, "承诺办结：", &self.promised_date.format("%Y-%m-%d").to_string(), cols);
+        kv(
+            &mut l,
+            "提交时间：",
+            &self.submitted_at.format("%Y-%m-%d %H:%M").to_string(),
+            cols,
+        );
+        kv(
+            &mut l,
+            "承诺办结：",
+            &self.promised_date.format("%Y-%m-%d").to_string(),
+            cols,
+        );
         kv(&mut l, "领取地点：", &self.pickup_place, cols);
         kv(&mut l, "领取时间：", &self.pickup_hours, cols);
         if let Some(w) = &self.grid_worker {
-            kv(&mut l, "网 格 员：", &format!("{} {}", w.name, w.phone), cols);
+            kv(
+                &mut l,
+                "网 格 员：",
+                &format!("{} {}", w.name, w.phone),
+                cols,
+            );
         }
         l.push(Line::Rule);
         heading(&mut l, &format!("取件码 {}", self.pickup_code), cols);
@@ -301,7 +333,12 @@ pub struct ChecklistSlip {
 impl ChecklistSlip {
     /// Fictional data for tests and docs.
     pub fn sample() -> Self {
-        let m = |name: &str, form, copies, required| Material { name: name.into(), form, copies, required };
+        let m = |name: &str, form, copies, required| Material {
+            name: name.into(),
+            form,
+            copies,
+            required,
+        };
         ChecklistSlip {
             item: "老年人优待证换领".into(),
             materials: vec![
@@ -326,14 +363,25 @@ impl ChecklistSlip {
         l.push(Line::Rule);
         for (i, m) in self.materials.iter().enumerate() {
             let need = if m.required { "必需" } else { "如有" };
-            let text = format!("{}. {}（{} {}份，{}）", i + 1, m.name, m.form.label(), m.copies, need);
+            let text = format!(
+                "{}. {}（{} {}份，{}）",
+                i + 1,
+                m.name,
+                m.form.label(),
+                m.copies,
+                need
+            );
             // Continuation lines are indented under the name.
             let prefix = format!("{}. ", i + 1);
             let indent = display_width(&prefix);
             let mut first = true;
             let rest: String = text.chars().skip(prefix.chars().count()).collect();
             for t in wrap(&rest, cols.saturating_sub(indent)) {
-                let lead = if first { prefix.clone() } else { " ".repeat(indent) };
+                let lead = if first {
+                    prefix.clone()
+                } else {
+                    " ".repeat(indent)
+                };
                 first = false;
                 l.push(Line::text(format!("{lead}{t}")));
             }
@@ -361,9 +409,15 @@ fn kv(out: &mut Vec<Line>, key: &str, value: &str, cols: usize) {
     let key_w = display_width(key).max(Line::KEY_COLUMNS);
     let mut parts = wrap(value, cols.saturating_sub(key_w)).into_iter();
     let first = parts.next().unwrap_or_default();
-    out.push(Line::KeyValue { key: key.to_string(), value: first });
+    out.push(Line::KeyValue {
+        key: key.to_string(),
+        value: first,
+    });
     for p in parts {
-        out.push(Line::KeyValue { key: String::new(), value: p });
+        out.push(Line::KeyValue {
+            key: String::new(),
+            value: p,
+        });
     }
 }
 
@@ -418,7 +472,9 @@ pub fn qr_text(base: &str, token: &str) -> String {
 
 fn random_string(alphabet: &[u8], len: usize) -> String {
     let mut rng = rand::rng();
-    (0..len).map(|_| alphabet[rng.random_range(0..alphabet.len())] as char).collect()
+    (0..len)
+        .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
+        .collect()
 }
 
 #[cfg(test)]
@@ -442,7 +498,10 @@ mod tests {
         let text = "示例街道便民服务中心一楼3号窗口abc";
         for width in [5, 8, 10, 32] {
             let parts = wrap(text, width);
-            assert!(parts.iter().all(|p| display_width(p) <= width), "{width}: {parts:?}");
+            assert!(
+                parts.iter().all(|p| display_width(p) <= width),
+                "{width}: {parts:?}"
+            );
             assert_eq!(parts.concat(), text);
         }
         // A CJK character never straddles the edge: width 5 holds two (4 columns), not two and a half.
@@ -454,7 +513,10 @@ mod tests {
     fn every_laid_out_line_fits_the_paper() {
         for paper in [Paper::Mm58, Paper::Mm80] {
             let cols = paper.columns();
-            let slips = [Slip::from(PickupSlip::sample("https://hub.example.cn")), Slip::from(ChecklistSlip::sample())];
+            let slips = [
+                Slip::from(PickupSlip::sample("https://hub.example.cn")),
+                Slip::from(ChecklistSlip::sample()),
+            ];
             for slip in slips {
                 for line in slip.layout(paper) {
                     let w = match &line {
@@ -476,8 +538,13 @@ mod tests {
         let mut slip = PickupSlip::sample("https://h");
         slip.pickup_place = "很长的地址".repeat(8);
         let lines = slip.layout(Paper::Mm58);
-        let i = lines.iter().position(|l| matches!(l, Line::KeyValue { key, .. } if key == "领取地点：")).unwrap();
-        assert!(matches!(&lines[i + 1], Line::KeyValue { key, value } if key.is_empty() && !value.is_empty()));
+        let i = lines
+            .iter()
+            .position(|l| matches!(l, Line::KeyValue { key, .. } if key == "领取地点："))
+            .unwrap();
+        assert!(
+            matches!(&lines[i + 1], Line::KeyValue { key, value } if key.is_empty() && !value.is_empty())
+        );
     }
 
     #[test]
@@ -507,11 +574,20 @@ mod tests {
         let holidays: Vec<_> = (1..=8).map(|x| d(2025, 10, x)).collect();
         let workdays = [d(2025, 9, 28), d(2025, 10, 11)];
         // Friday 26 September + 3: without make-up days 29, 30 Sep, then 9 Oct.
-        assert_eq!(add_working_days(d(2025, 9, 26), 3, &holidays), d(2025, 10, 9));
+        assert_eq!(
+            add_working_days(d(2025, 9, 26), 3, &holidays),
+            d(2025, 10, 9)
+        );
         // With them: 28, 29, 30 September.
-        assert_eq!(add_working_days_with(d(2025, 9, 26), 3, &holidays, &workdays), d(2025, 9, 30));
+        assert_eq!(
+            add_working_days_with(d(2025, 9, 26), 3, &holidays, &workdays),
+            d(2025, 9, 30)
+        );
         // 30 September + 3 with make-up days: 9, 10, 11 (Saturday, worked).
-        assert_eq!(add_working_days_with(d(2025, 9, 30), 3, &holidays, &workdays), d(2025, 10, 11));
+        assert_eq!(
+            add_working_days_with(d(2025, 9, 30), 3, &holidays, &workdays),
+            d(2025, 10, 11)
+        );
     }
 
     #[test]
@@ -532,6 +608,8 @@ mod tests {
         let b = new_token();
         assert_eq!(a.len(), 20);
         assert_ne!(a, b);
-        assert!(a.bytes().all(|c| c.is_ascii_lowercase() || (b'2'..=b'7').contains(&c)));
+        assert!(a
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || (b'2'..=b'7').contains(&c)));
     }
 }

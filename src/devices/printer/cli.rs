@@ -6,9 +6,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use super::sim::SimMode;
 use super::render::{render, RenderedJob};
 use super::serial::{PrintError, Printer};
+pub use super::sim::SimMode;
 use super::sim::{write_png, SimPrinter};
 use super::QrMode;
 use crate::slip::{ChecklistSlip, Paper, PickupSlip, Slip};
@@ -108,7 +108,9 @@ fn exit_code(e: &PrintError) -> i32 {
     match e {
         PrintError::NotReady { .. } | PrintError::Interrupted { .. } => EXIT_NOT_READY,
         PrintError::Render(_) | PrintError::Config(_) => EXIT_USAGE,
-        PrintError::NoAnswer { .. } | PrintError::Open { .. } | PrintError::Io { .. } => EXIT_NO_ANSWER,
+        PrintError::NoAnswer { .. } | PrintError::Open { .. } | PrintError::Io { .. } => {
+            EXIT_NO_ANSWER
+        }
     }
 }
 
@@ -156,7 +158,10 @@ fn print(port: &str, baud: u32, timeout_ms: u64, job: &RenderedJob) -> i32 {
     match printer.print_job(job) {
         Ok(report) => {
             if report.near_end {
-                eprintln!("printed {} bytes; paper near end: replace the roll soon", report.bytes);
+                eprintln!(
+                    "printed {} bytes; paper near end: replace the roll soon",
+                    report.bytes
+                );
             } else {
                 eprintln!("printed {} bytes", report.bytes);
             }
@@ -174,7 +179,9 @@ fn print(port: &str, baud: u32, timeout_ms: u64, job: &RenderedJob) -> i32 {
 /// when the printer is not ready; 3 when it does not answer.
 pub fn run_print_slip(args: &PrintSlipArgs) -> i32 {
     if !args.sample {
-        eprintln!("print-slip needs --sample (only the built-in sample slip can be printed from the CLI)");
+        eprintln!(
+            "print-slip needs --sample (only the built-in sample slip can be printed from the CLI)"
+        );
         return EXIT_USAGE;
     }
     let paper = match paper(args.paper) {
@@ -217,7 +224,10 @@ pub fn run_print_checklist(args: &PrintChecklistArgs, slip: &ChecklistSlip) -> i
     };
     let code = print(&args.port, args.baud, args.timeout_ms, &job);
     if code == EXIT_OK {
-        println!("{}", serde_json::json!({ "item": args.item, "qr_text": slip.qr_text }));
+        println!(
+            "{}",
+            serde_json::json!({ "item": args.item, "qr_text": slip.qr_text })
+        );
     }
     code
 }
@@ -229,10 +239,9 @@ pub fn run_sim(args: &SimPrinterArgs) -> i32 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let dir = args
-        .out_dir
-        .clone()
-        .unwrap_or_else(|| std::env::temp_dir().join(format!("kiosk-sim-printer-{}", std::process::id())));
+    let dir = args.out_dir.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("kiosk-sim-printer-{}", std::process::id()))
+    });
     if let Err(e) = std::fs::create_dir_all(&dir) {
         eprintln!("cannot create {}: {e}", dir.display());
         return EXIT_USAGE;

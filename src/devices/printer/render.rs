@@ -32,7 +32,10 @@ pub const QR_QUIET_MODULES: u32 = 4;
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     #[error("QR code cannot hold {len} bytes: {source}")]
-    Qr { len: usize, source: qrcode::types::QrError },
+    Qr {
+        len: usize,
+        source: qrcode::types::QrError,
+    },
     #[error("ESC/POS builder: {0}")]
     EscPos(String),
 }
@@ -65,14 +68,26 @@ pub struct QrPlan {
 
 impl QrPlan {
     pub fn for_text(text: &str) -> Result<(Self, QrCode), RenderError> {
-        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-            .map_err(|source| RenderError::Qr { len: text.len(), source })?;
+        let code =
+            QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map_err(|source| {
+                RenderError::Qr {
+                    len: text.len(),
+                    source,
+                }
+            })?;
         let modules = code.width() as u32;
         let module_dots = (QR_MAX_DOTS / modules).clamp(1, 16) as u8;
         let version = match code.version() {
             qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
         };
-        Ok((QrPlan { version, modules, module_dots }, code))
+        Ok((
+            QrPlan {
+                version,
+                modules,
+                module_dots,
+            },
+            code,
+        ))
     }
 
     /// Symbol width in dots, quiet zone excluded.
@@ -85,7 +100,14 @@ impl QrPlan {
 pub fn native_qr(text: &str) -> Result<Vec<u8>, RenderError> {
     let (plan, _) = QrPlan::for_text(text)?;
     let mut p = EscPos::new(Buffer::default(), Protocol::default(), None);
-    p.qrcode_option(text, QRCodeOption::new(QRCodeModel::Model2, plan.module_dots, QRCodeCorrectionLevel::M))?;
+    p.qrcode_option(
+        text,
+        QRCodeOption::new(
+            QRCodeModel::Model2,
+            plan.module_dots,
+            QRCodeCorrectionLevel::M,
+        ),
+    )?;
     p.print()?;
     Ok(p.driver().take())
 }
@@ -142,14 +164,23 @@ pub fn raster_qr(text: &str, paper: Paper) -> Result<RasterImage, RenderError> {
             }
         }
     }
-    Ok(RasterImage { width_bytes: width_bytes as u16, height: height as u16, data })
+    Ok(RasterImage {
+        width_bytes: width_bytes as u16,
+        height: height as u16,
+        data,
+    })
 }
 
 /// Lays out and renders a slip.
 pub fn render(slip: &Slip, paper: Paper, qr_mode: QrMode) -> Result<RenderedJob, RenderError> {
     let lines = slip.layout(paper);
     let bytes = render_lines(&lines, paper, qr_mode)?;
-    Ok(RenderedJob { paper, qr_mode, lines, bytes })
+    Ok(RenderedJob {
+        paper,
+        qr_mode,
+        lines,
+        bytes,
+    })
 }
 
 /// Renders laid-out lines: init, Chinese mode, the lines, partial cut.
@@ -161,7 +192,11 @@ pub fn render_lines(lines: &[Line], paper: Paper, qr_mode: QrMode) -> Result<Vec
     let mut bold = false;
     let mut justify = |p: &mut EscPos<Buffer>, c: bool| -> Result<(), RenderError> {
         if c != centred {
-            p.justify(if c { JustifyMode::CENTER } else { JustifyMode::LEFT })?;
+            p.justify(if c {
+                JustifyMode::CENTER
+            } else {
+                JustifyMode::LEFT
+            })?;
             centred = c;
         }
         Ok(())
@@ -170,10 +205,19 @@ pub fn render_lines(lines: &[Line], paper: Paper, qr_mode: QrMode) -> Result<Vec
         match line {
             Line::Heading(t) => {
                 justify(&mut p, true)?;
-                p.bold(true)?.size(2, 2)?.write(&gbk_safe(t))?.write("\n")?.reset_size()?.bold(false)?;
+                p.bold(true)?
+                    .size(2, 2)?
+                    .write(&gbk_safe(t))?
+                    .write("\n")?
+                    .reset_size()?
+                    .bold(false)?;
                 bold = false;
             }
-            Line::Text { text, align, bold: b } => {
+            Line::Text {
+                text,
+                align,
+                bold: b,
+            } => {
                 justify(&mut p, *align == crate::slip::Align::Center)?;
                 if *b != bold {
                     p.bold(*b)?;
@@ -197,8 +241,9 @@ pub fn render_lines(lines: &[Line], paper: Paper, qr_mode: QrMode) -> Result<Vec
             }
             Line::Qr(text) => match qr_mode {
                 QrMode::Native => {
+                    // A blank line above and below keeps the quiet zone free of text.
                     justify(&mut p, true)?;
-                    p.custom(&native_qr(text)?)?.write("\n")?;
+                    p.write("\n")?.custom(&native_qr(text)?)?.write("\n")?;
                 }
                 QrMode::Raster => {
                     justify(&mut p, false)?;
@@ -221,7 +266,11 @@ fn gbk_safe(s: &str) -> String {
         .map(|c| {
             let mut buf = [0u8; 4];
             let (_, _, unmappable) = encoding_rs::GBK.encode(c.encode_utf8(&mut buf));
-            if unmappable { '?' } else { c }
+            if unmappable {
+                '?'
+            } else {
+                c
+            }
         })
         .collect()
 }
@@ -279,7 +328,11 @@ mod tests {
             let text = "x".repeat(len);
             let (plan, _) = QrPlan::for_text(&text).unwrap();
             let w = plan.symbol_dots();
-            assert!((QR_MIN_DOTS..=QR_MAX_DOTS).contains(&w), "{len} bytes, v{}: {w} dots", plan.version);
+            assert!(
+                (QR_MIN_DOTS..=QR_MAX_DOTS).contains(&w),
+                "{len} bytes, v{}: {w} dots",
+                plan.version
+            );
         }
     }
 
@@ -311,7 +364,11 @@ mod tests {
             let data = &bytes[8..];
             assert_eq!(data.len(), xb * h);
             let mut img = rqrr::PreparedImage::prepare_from_greyscale(xb * 8, h, |x, y| {
-                if data[y * xb + x / 8] & (0x80 >> (x % 8)) != 0 { 0 } else { 255 }
+                if data[y * xb + x / 8] & (0x80 >> (x % 8)) != 0 {
+                    0
+                } else {
+                    255
+                }
             });
             let grids = img.detect_grids();
             assert_eq!(grids.len(), 1);
@@ -329,17 +386,47 @@ mod tests {
         let gbk = [0xCA, 0xDC, 0xC0, 0xED, 0xBB, 0xD8, 0xD6, 0xB4];
         assert!(job.bytes.windows(8).any(|w| w == gbk));
         // Heading: emphasis on, double width and height.
-        assert!(job.bytes.windows(6).any(|w| w == [0x1B, 0x45, 0x01, 0x1D, 0x21, 0x11]));
-        assert!(!job.bytes.windows(4).any(|w| w == [0x1D, 0x56, 0x41, 0x01]), "no full cut");
+        assert!(job
+            .bytes
+            .windows(6)
+            .any(|w| w == [0x1B, 0x45, 0x01, 0x1D, 0x21, 0x11]));
+        assert!(
+            !job.bytes.windows(4).any(|w| w == [0x1D, 0x56, 0x41, 0x01]),
+            "no full cut"
+        );
     }
 
     #[test]
     fn sample_slip_with_native_qr_fits_in_1_5_kb() {
         for paper in [Paper::Mm58, Paper::Mm80] {
-            let pickup = render(&PickupSlip::sample("https://hub.example.cn").into(), paper, QrMode::Native).unwrap();
-            assert!(pickup.bytes.len() <= 1536, "{paper:?}: {} bytes", pickup.bytes.len());
+            let pickup = render(
+                &PickupSlip::sample("https://hub.example.cn").into(),
+                paper,
+                QrMode::Native,
+            )
+            .unwrap();
+            assert!(
+                pickup.bytes.len() <= 1536,
+                "{paper:?}: {} bytes",
+                pickup.bytes.len()
+            );
+            let raster = render(
+                &PickupSlip::sample("https://hub.example.cn").into(),
+                paper,
+                QrMode::Raster,
+            )
+            .unwrap();
+            eprintln!(
+                "{paper:?}: pickup slip {} bytes native, {} bytes raster",
+                pickup.bytes.len(),
+                raster.bytes.len()
+            );
             let checklist = render(&ChecklistSlip::sample().into(), paper, QrMode::Native).unwrap();
-            assert!(checklist.bytes.len() <= 1536, "{paper:?}: {} bytes", checklist.bytes.len());
+            assert!(
+                checklist.bytes.len() <= 1536,
+                "{paper:?}: {} bytes",
+                checklist.bytes.len()
+            );
         }
     }
 

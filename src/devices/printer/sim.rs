@@ -1,8 +1,8 @@
 //! A simulated receipt printer on a pseudo-terminal: answers DLE EOT 1/2/4 according to its mode
 //! and interprets the received ESC/POS into a 1-bit paper image per job (cut to cut).
 //!
-//! Text is drawn as a layout preview (a CJK character is a hollow 24×24 box, an ASCII character a
-//! 12-dot-wide bar, `-` a rule); QR codes (native `GS ( k`, rebuilt with the `qrcode` crate from the
+//! Text is drawn as a layout preview (a CJK character is a hollow 24×24 box, digits and Latin letters
+//! a tiny built-in 3×5 font, `-` a rule); QR codes (native `GS ( k`, rebuilt with the `qrcode` crate from the
 //! stored data, module size and error level) and raster images (`GS v 0`) are pixel-exact.
 
 use std::io::{Read, Write};
@@ -79,7 +79,8 @@ pub fn write_png(image: &PaperImage, path: &Path) -> std::io::Result<()> {
     enc.set_color(png::ColorType::Grayscale);
     enc.set_depth(png::BitDepth::Eight);
     let mut w = enc.write_header().map_err(std::io::Error::other)?;
-    w.write_image_data(&image.pixels).map_err(std::io::Error::other)?;
+    w.write_image_data(&image.pixels)
+        .map_err(std::io::Error::other)?;
     w.finish().map_err(std::io::Error::other)
 }
 
@@ -186,7 +187,8 @@ impl Interpreter {
             0x1C => self.fs(i)?,
             0x1D => self.gs(i, events)?,
             0x20..=0x7E => {
-                self.line.push((b as char, self.size.0, self.size.1, self.bold));
+                self.line
+                    .push((b as char, self.size.0, self.size.1, self.bold));
                 1
             }
             0x81..=0xFE if self.chinese => {
@@ -223,7 +225,8 @@ impl Interpreter {
                 self.line_spacing = LINE_SPACING;
                 2
             }
-            b'a' | b'E' | b'd' | b'J' | b'!' | b'3' | b't' | b'M' | b'-' | b'G' | b'R' | b'{' | b'V' => {
+            b'a' | b'E' | b'd' | b'J' | b'!' | b'3' | b't' | b'M' | b'-' | b'G' | b'R' | b'{'
+            | b'V' => {
                 let n = self.byte(i + 2)?;
                 match cmd {
                     b'a' => self.align = if n >= b'0' { n - b'0' } else { n }.min(2),
@@ -292,7 +295,11 @@ impl Interpreter {
                 } else {
                     3
                 };
-                let cut = if matches!(m, 1 | 49 | 66) { CutKind::Partial } else { CutKind::Full };
+                let cut = if matches!(m, 1 | 49 | 66) {
+                    CutKind::Partial
+                } else {
+                    CutKind::Full
+                };
                 self.print_line(0);
                 events.push(SimEvent::Job(self.finish_job(cut)));
                 used
@@ -333,7 +340,9 @@ impl Interpreter {
 
     /// `GS ( k` parameters after pL pH: `cn fn ...`.
     fn qr_command(&mut self, p: &[u8]) {
-        let (Some(&cn), Some(&f)) = (p.first(), p.get(1)) else { return };
+        let (Some(&cn), Some(&f)) = (p.first(), p.get(1)) else {
+            return;
+        };
         if cn != 49 {
             return;
         }
@@ -356,7 +365,10 @@ impl Interpreter {
     fn print_qr(&mut self) {
         self.print_line(0);
         let Ok(code) = QrCode::with_error_correction_level(&self.qr_data, self.qr_ec) else {
-            log::warn!("sim printer: QR data of {} bytes does not fit a symbol", self.qr_data.len());
+            log::warn!(
+                "sim printer: QR data of {} bytes does not fit a symbol",
+                self.qr_data.len()
+            );
             return;
         };
         let modules = code.width() as u32;
@@ -384,7 +396,10 @@ impl Interpreter {
         self.advance(h as u32 * sy);
         for row in 0..h {
             for x in 0..xb * 8 {
-                if data.get(row * xb + x / 8).is_some_and(|b| b & (0x80 >> (x % 8)) != 0) {
+                if data
+                    .get(row * xb + x / 8)
+                    .is_some_and(|b| b & (0x80 >> (x % 8)) != 0)
+                {
                     self.fill(x0 + x as u32 * sx, y0 + row as u32 * sy, sx, sy);
                 }
             }
@@ -454,9 +469,19 @@ impl Interpreter {
                 self.fill(bx, by + bh - stroke, bw, stroke);
                 self.fill(bx, by, stroke, bh);
                 self.fill(bx + bw - stroke, by, stroke, bh);
+            } else if let Some(rows) = glyph_3x5(c) {
+                // 3×5 dots scaled to 9×20 within the 12×24 cell.
+                for (r, bits) in rows.iter().enumerate() {
+                    for col in 0..3u32 {
+                        if bits & (4 >> col) != 0 {
+                            let gx = x + (2 + 3 * col) * sw;
+                            let gy = base - (22 - 4 * r as u32) * sh;
+                            self.fill(gx, gy, 3 * sw, 4 * sh);
+                        }
+                    }
+                }
             } else if c.is_ascii_graphic() {
-                let tall = if c.is_ascii_alphanumeric() { 16 } else { 6 };
-                self.fill(x + 2 * sw, base - (tall + 2) * sh, 8 * sw, tall * sh);
+                self.fill(x + 2 * sw, base - 18 * sh, 8 * sw, 16 * sh);
             }
             x += cw;
         }
@@ -470,10 +495,66 @@ impl Interpreter {
         self.y = 0;
         PrintedJob {
             text_lines: std::mem::take(&mut self.text_lines),
-            image: PaperImage { width: self.width, height, pixels },
+            image: PaperImage {
+                width: self.width,
+                height,
+                pixels,
+            },
             cut,
         }
     }
+}
+
+/// A 3×5 dot font for digits, capitals (lower case drawn as capitals) and a little punctuation;
+/// each row is 3 bits, MSB = left.
+fn glyph_3x5(c: char) -> Option<[u8; 5]> {
+    Some(match c.to_ascii_uppercase() {
+        '0' => [7, 5, 5, 5, 7],
+        '1' => [2, 6, 2, 2, 7],
+        '2' => [7, 1, 7, 4, 7],
+        '3' => [7, 1, 7, 1, 7],
+        '4' => [5, 5, 7, 1, 1],
+        '5' => [7, 4, 7, 1, 7],
+        '6' => [7, 4, 7, 5, 7],
+        '7' => [7, 1, 1, 2, 2],
+        '8' => [7, 5, 7, 5, 7],
+        '9' => [7, 5, 7, 1, 7],
+        'A' => [2, 5, 7, 5, 5],
+        'B' => [6, 5, 6, 5, 6],
+        'C' => [7, 4, 4, 4, 7],
+        'D' => [6, 5, 5, 5, 6],
+        'E' => [7, 4, 6, 4, 7],
+        'F' => [7, 4, 6, 4, 4],
+        'G' => [7, 4, 5, 5, 7],
+        'H' => [5, 5, 7, 5, 5],
+        'I' => [7, 2, 2, 2, 7],
+        'J' => [1, 1, 1, 5, 7],
+        'K' => [5, 5, 6, 5, 5],
+        'L' => [4, 4, 4, 4, 7],
+        'M' => [5, 7, 7, 5, 5],
+        'N' => [6, 5, 5, 5, 5],
+        'O' => [2, 5, 5, 5, 2],
+        'P' => [6, 5, 6, 4, 4],
+        'Q' => [2, 5, 5, 6, 3],
+        'R' => [6, 5, 6, 5, 5],
+        'S' => [7, 4, 7, 1, 7],
+        'T' => [7, 2, 2, 2, 2],
+        'U' => [5, 5, 5, 5, 7],
+        'V' => [5, 5, 5, 5, 2],
+        'W' => [5, 5, 7, 7, 5],
+        'X' => [5, 5, 2, 5, 5],
+        'Y' => [5, 5, 2, 2, 2],
+        'Z' => [7, 1, 2, 4, 7],
+        ':' => [0, 2, 0, 2, 0],
+        '.' => [0, 0, 0, 0, 2],
+        ',' => [0, 0, 0, 2, 4],
+        '/' => [1, 1, 2, 4, 4],
+        '*' => [0, 5, 2, 5, 0],
+        '(' => [1, 2, 2, 2, 1],
+        ')' => [4, 2, 2, 2, 4],
+        '?' => [7, 1, 3, 0, 2],
+        _ => return None,
+    })
 }
 
 #[derive(Debug)]
@@ -499,10 +580,14 @@ impl SimPrinter {
     /// Opens a PTY pair and serves on its master; clients open [`SimPrinter::path`].
     pub fn start(paper: Paper, mode: SimMode) -> std::io::Result<SimPrinter> {
         let (mut master, slave) = TTYPort::pair().map_err(std::io::Error::other)?;
-        let path = slave.name().ok_or_else(|| std::io::Error::other("PTY without a name"))?;
+        let path = slave
+            .name()
+            .ok_or_else(|| std::io::Error::other("PTY without a name"))?;
         // The slave is not kept open here: an exclusive open by a client must be the only one.
         drop(slave);
-        master.set_timeout(Duration::from_millis(50)).map_err(std::io::Error::other)?;
+        master
+            .set_timeout(Duration::from_millis(50))
+            .map_err(std::io::Error::other)?;
         let shared = Arc::new(Shared {
             mode: Mutex::new(mode),
             jobs: Mutex::new(Vec::new()),
@@ -515,7 +600,12 @@ impl SimPrinter {
         let thread = std::thread::Builder::new()
             .name("sim-printer".into())
             .spawn(move || serve(master, paper, &s))?;
-        Ok(SimPrinter { path, paper, shared, thread: Some(thread) })
+        Ok(SimPrinter {
+            path,
+            paper,
+            shared,
+            thread: Some(thread),
+        })
     }
 
     /// The device path clients open.
@@ -537,7 +627,11 @@ impl SimPrinter {
 
     /// Every job printed so far.
     pub fn jobs(&self) -> Vec<PrintedJob> {
-        self.shared.jobs.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.shared
+            .jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Waits until at least `n` jobs were printed or `timeout` passes; returns the jobs so far.
@@ -593,7 +687,9 @@ fn serve(mut master: TTYPort, paper: Paper, shared: &Shared) {
         let mode = *shared.mode.lock().unwrap_or_else(|e| e.into_inner());
         let before = interp.print_bytes;
         let events = interp.push(&buf[..n]);
-        shared.print_bytes.fetch_add(interp.print_bytes - before, Ordering::SeqCst);
+        shared
+            .print_bytes
+            .fetch_add(interp.print_bytes - before, Ordering::SeqCst);
         for ev in events {
             match ev {
                 SimEvent::StatusRequest(q) => {
@@ -611,8 +707,16 @@ fn serve(mut master: TTYPort, paper: Paper, shared: &Shared) {
                     }
                 }
                 SimEvent::Job(job) if mode.prints() => {
-                    log::info!("sim printer: job of {} lines, {} dots long", job.text_lines.len(), job.image.height);
-                    shared.jobs.lock().unwrap_or_else(|e| e.into_inner()).push(job);
+                    log::info!(
+                        "sim printer: job of {} lines, {} dots long",
+                        job.text_lines.len(),
+                        job.image.height
+                    );
+                    shared
+                        .jobs
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(job);
                     shared.job_added.notify_all();
                 }
                 SimEvent::Job(_) => log::info!("sim printer: discarded a job ({mode:?})"),
@@ -629,10 +733,15 @@ mod tests {
     use crate::slip::{PickupSlip, Slip};
 
     fn decode(img: &PaperImage) -> Vec<String> {
-        let mut p = rqrr::PreparedImage::prepare_from_greyscale(img.width as usize, img.height as usize, |x, y| {
-            img.pixels[y * img.width as usize + x]
-        });
-        p.detect_grids().iter().filter_map(|g| g.decode().ok().map(|(_, s)| s)).collect()
+        let mut p = rqrr::PreparedImage::prepare_from_greyscale(
+            img.width as usize,
+            img.height as usize,
+            |x, y| img.pixels[y * img.width as usize + x],
+        );
+        p.detect_grids()
+            .iter()
+            .filter_map(|g| g.decode().ok().map(|(_, s)| s))
+            .collect()
     }
 
     #[test]
@@ -648,12 +757,22 @@ mod tests {
                     events.extend(interp.push(chunk));
                 }
                 assert_eq!(events.len(), 1, "{paper:?} {mode:?}");
-                let SimEvent::Job(printed) = &events[0] else { panic!("not a job") };
+                let SimEvent::Job(printed) = &events[0] else {
+                    panic!("not a job")
+                };
                 assert_eq!(printed.cut, CutKind::Partial);
                 assert_eq!(printed.image.width, paper.dots());
-                assert!(printed.text_lines.iter().any(|l| l.contains("受理回执")), "{:?}", printed.text_lines);
+                assert!(
+                    printed.text_lines.iter().any(|l| l.contains("受理回执")),
+                    "{:?}",
+                    printed.text_lines
+                );
                 assert!(printed.text_lines.iter().any(|l| l.contains("张*英")));
-                assert_eq!(decode(&printed.image), vec![slip.qr_text().to_string()], "{paper:?} {mode:?}");
+                assert_eq!(
+                    decode(&printed.image),
+                    vec![slip.qr_text().to_string()],
+                    "{paper:?} {mode:?}"
+                );
             }
         }
     }
