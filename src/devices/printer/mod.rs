@@ -12,7 +12,7 @@ pub mod status;
 use serde::{Deserialize, Serialize};
 
 pub use super::idcard::DeviceKind;
-pub use render::{render, RenderError, RenderedJob};
+pub use render::{qr_image, render, RenderError, RenderedJob};
 pub use serial::{PrintError, PrintReport, Printer};
 pub use sim::{write_png, PaperImage, PrintedJob, SimMode, SimPrinter};
 pub use status::{NotReady, PaperState, PrinterStatus};

@@ -171,6 +171,37 @@ pub fn raster_qr(text: &str, paper: Paper) -> Result<RasterImage, RenderError> {
     })
 }
 
+/// The QR for `text` as a greyscale image (0 = black, 255 = white) for screens: `module_px` pixels
+/// per module and a 4-module quiet zone. Same symbol (level M, smallest version) as on paper.
+pub fn qr_image(text: &str, module_px: u32) -> Result<super::sim::PaperImage, RenderError> {
+    let (plan, code) = QrPlan::for_text(text)?;
+    let colors = code.to_colors();
+    let n = module_px.max(1);
+    let side = (plan.modules + 2 * QR_QUIET_MODULES) * n;
+    let mut pixels = vec![255u8; (side * side) as usize];
+    for y in 0..side {
+        for x in 0..side {
+            let (mx, my) = (
+                (x / n).checked_sub(QR_QUIET_MODULES),
+                (y / n).checked_sub(QR_QUIET_MODULES),
+            );
+            if let (Some(mx), Some(my)) = (mx, my) {
+                if mx < plan.modules
+                    && my < plan.modules
+                    && colors.get((my * plan.modules + mx) as usize) == Some(&Color::Dark)
+                {
+                    pixels[(y * side + x) as usize] = 0;
+                }
+            }
+        }
+    }
+    Ok(super::sim::PaperImage {
+        width: side,
+        height: side,
+        pixels,
+    })
+}
+
 /// Lays out and renders a slip.
 pub fn render(slip: &Slip, paper: Paper, qr_mode: QrMode) -> Result<RenderedJob, RenderError> {
     let lines = slip.layout(paper);
@@ -428,6 +459,17 @@ mod tests {
                 checklist.bytes.len()
             );
         }
+    }
+
+    #[test]
+    fn screen_qr_image_decodes() {
+        let text = "https://hub.example.cn/p/abcdefghijklmnopqrst";
+        let img = qr_image(text, 4).unwrap();
+        let (plan, _) = QrPlan::for_text(text).unwrap();
+        assert_eq!(img.width, (plan.modules + 8) * 4);
+        let w = img.width as usize;
+        let mut p = rqrr::PreparedImage::prepare_from_greyscale(w, w, |x, y| img.pixels[y * w + x]);
+        assert_eq!(p.detect_grids()[0].decode().unwrap().1, text);
     }
 
     #[test]
