@@ -17,7 +17,9 @@ use std::time::{Duration, Instant};
 use serialport::{SerialPort, TTYPort};
 
 use super::card::{encode_text, Card, EncodeError};
-use super::protocol::{encode_read_data, encode_response, Command, Decoder, FrameError, Sw3, TEXT_LEN};
+use super::protocol::{
+    encode_read_data, encode_response, Command, Decoder, FrameError, Sw3, TEXT_LEN,
+};
 
 /// Misbehaviour to inject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,8 +28,11 @@ pub enum Fault {
     Silent,
     /// Answer with a corrupted checksum.
     BadChecksum,
-    /// Send answers a few bytes at a time with pauses.
+    /// Send answers a few bytes at a time with 1 ms pauses.
     Dribble,
+    /// Send answers in six pieces 60 ms apart (a find answer takes 300 ms, more than the step
+    /// timeout of 200 ms, though its first byte comes at once).
+    SlowDribble,
     /// Send line noise (including a partial preamble) before every answer.
     NoiseBeforeFrames,
     /// Answer every read with SW3 41.
@@ -36,10 +41,14 @@ pub enum Fault {
 
 /// Noise sent before frames under [`Fault::NoiseBeforeFrames`]: garbage, a broken preamble and a
 /// preamble prefix.
-pub const NOISE: [u8; 12] = [0x00, 0xFF, 0x13, 0xAA, 0xAA, 0x96, 0x00, 0x69, 0x55, 0xAA, 0xAA, 0xAA];
+pub const NOISE: [u8; 12] = [
+    0x00, 0xFF, 0x13, 0xAA, 0xAA, 0x96, 0x00, 0x69, 0x55, 0xAA, 0xAA, 0xAA,
+];
 
 /// A fixed SAM ID answered to `12 FF`.
-const SAM_ID: [u8; 16] = [0x05, 0x00, 0x01, 0x00, 0x20, 0x26, 0x11, 0x22, 0x00, 0x00, 0x00, 0x01, 0, 0, 0, 1];
+const SAM_ID: [u8; 16] = [
+    0x05, 0x00, 0x01, 0x00, 0x20, 0x26, 0x11, 0x22, 0x00, 0x00, 0x00, 0x01, 0, 0, 0, 1,
+];
 
 #[derive(Default)]
 struct SimState {
@@ -89,8 +98,15 @@ impl SimReader {
     }
 
     fn start_inner(link: Option<PathBuf>) -> io::Result<SimReader> {
-        let shared = Arc::new(Shared { state: Mutex::new(SimState::default()), changed: Condvar::new() });
-        let mut sim = SimReader { shared, plug: None, link };
+        let shared = Arc::new(Shared {
+            state: Mutex::new(SimState::default()),
+            changed: Condvar::new(),
+        });
+        let mut sim = SimReader {
+            shared,
+            plug: None,
+            link,
+        };
         sim.replug()?;
         Ok(sim)
     }
@@ -185,8 +201,12 @@ impl SimReader {
     pub fn replug(&mut self) -> io::Result<()> {
         self.unplug();
         let (mut master, slave) = TTYPort::pair().map_err(io::Error::from)?;
-        let tty_path = slave.name().ok_or_else(|| io::Error::other("PTY without a name"))?;
-        master.set_timeout(Duration::from_millis(20)).map_err(io::Error::from)?;
+        let tty_path = slave
+            .name()
+            .ok_or_else(|| io::Error::other("PTY without a name"))?;
+        master
+            .set_timeout(Duration::from_millis(20))
+            .map_err(io::Error::from)?;
         if let Some(link) = &self.link {
             repoint_symlink(link, Path::new(&tty_path))?;
         }
@@ -198,7 +218,11 @@ impl SimReader {
             .name("id-reader-sim".into())
             .spawn(move || serve(master, slave, shared, thread_stop))?;
         log::info!("id reader simulator on {tty_path}");
-        self.plug = Some(Plug { stop, thread, tty_path });
+        self.plug = Some(Plug {
+            stop,
+            thread,
+            tty_path,
+        });
         Ok(())
     }
 }
@@ -274,7 +298,12 @@ fn answer(state: &mut SimState, command: Option<Command>) -> Vec<u8> {
     }
 }
 
-fn send(master: &mut TTYPort, mut reply: Vec<u8>, fault: Option<Fault>, stop: &AtomicBool) -> io::Result<()> {
+fn send(
+    master: &mut TTYPort,
+    mut reply: Vec<u8>,
+    fault: Option<Fault>,
+    stop: &AtomicBool,
+) -> io::Result<()> {
     match fault {
         Some(Fault::Silent) => Ok(()),
         Some(Fault::BadChecksum) => {
@@ -298,6 +327,18 @@ fn send(master: &mut TTYPort, mut reply: Vec<u8>, fault: Option<Fault>, stop: &A
                 rest = &rest[n..];
                 i += 1;
                 std::thread::sleep(Duration::from_millis(1));
+            }
+            Ok(())
+        }
+        Some(Fault::SlowDribble) => {
+            let (head, rest) = reply.split_at(reply.len().min(7));
+            master.write_all(head)?;
+            for piece in rest.chunks(rest.len().div_ceil(5).max(1)) {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(60));
+                master.write_all(piece)?;
             }
             Ok(())
         }
