@@ -179,7 +179,11 @@ impl Config {
 
 /// toml's messages carry a span; turn it into "line N" and keep the first line of the message.
 fn toml_message(e: &toml::de::Error, text: &str) -> String {
-    let msg = e.message().trim().to_string();
+    let mut msg = e.message().trim().to_string();
+    // serde names Rust types; a technician wants the TOML form.
+    for (rust, toml) in [("u64", "a whole number"), ("u32", "a whole number"), ("usize", "a whole number")] {
+        msg = msg.replace(&format!("expected {rust}"), &format!("expected {toml}"));
+    }
     match e.span() {
         Some(span) => {
             let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
@@ -220,7 +224,7 @@ mod tests {
     fn a_wrong_type_names_the_key_and_expected_form() {
         let e = parse(&format!("{MINIMAL}[idle]\ntimeout_secs = \"ninety\"\n")).unwrap_err();
         assert_eq!(e.key, "idle.timeout_secs");
-        assert!(e.problem.contains("integer"), "{}", e.problem);
+        assert!(e.problem.contains("expected a whole number"), "{}", e.problem);
     }
 
     #[test]

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use kiosk::{AppState, GuideState, Screen, Session, Theme};
-use slint::ComponentHandle;
+use slint::{ComponentHandle, Model};
 
 #[test]
 fn the_idle_warning_counts_down_can_be_postponed_and_wipes_the_session() {

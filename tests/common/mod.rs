@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use i_slint_backend_testing::{AccessibleRole, ElementHandle};
+use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementRoot};
 use kiosk::catalog::{self, Catalog};
 use kiosk::config::Config;
 use kiosk::ui::KioskUi;
@@ -23,6 +23,7 @@ pub fn kiosk() -> KioskUi {
 
 /// Every element whose accessible label is exactly `label`.
 pub fn all(ui: &KioskUi, label: &str) -> Vec<ElementHandle> {
+    layout(ui);
     ElementHandle::find_by_accessible_label(ui.window(), label).collect()
 }
 
@@ -46,6 +47,7 @@ pub fn shows(ui: &KioskUi, label: &str) -> bool {
 
 /// Labels of all buttons on screen, in tree order.
 pub fn button_labels(ui: &KioskUi) -> Vec<String> {
+    layout(ui);
     ui.window()
         .root_element()
         .query_descendants()
@@ -61,4 +63,53 @@ pub fn wait_secs(secs: u32) {
     for _ in 0..secs {
         i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1000));
     }
+}
+
+/// Lets the UI instantiate what the last change made visible (repeaters, conditional elements),
+/// without letting time pass.
+pub fn settle() {
+    i_slint_backend_testing::mock_elapsed_time(Duration::ZERO);
+}
+
+/// Lays the window out (as a render would), so that lists inside scrolling areas are instantiated.
+pub fn layout(ui: &KioskUi) {
+    let mut seen = 0;
+    for _ in 0..6 {
+        settle();
+        let elements = ui.window().root_element().query_descendants().find_all();
+        for e in &elements {
+            let _ = e.size();
+        }
+        if elements.len() == seen {
+            break;
+        }
+        seen = elements.len();
+    }
+}
+
+/// The first label on screen that contains `needle`.
+pub fn label_containing(ui: &KioskUi, needle: &str) -> Option<String> {
+    layout(ui);
+    ui.window()
+        .root_element()
+        .query_descendants()
+        .find_all()
+        .into_iter()
+        .filter_map(|e| e.accessible_label().map(|l| l.to_string()))
+        .find(|l| l.contains(needle))
+}
+
+/// Pages down (向下翻页) until an element labelled `label` shows; false if the end came first.
+pub fn page_down_until(ui: &KioskUi, label: &str) -> bool {
+    for _ in 0..30 {
+        if shows(ui, label) {
+            return true;
+        }
+        let down = button(ui, "向下翻页");
+        if down.accessible_enabled() == Some(false) {
+            return false;
+        }
+        down.invoke_accessible_default_action();
+    }
+    false
 }
