@@ -75,13 +75,18 @@ pub struct ScreenshotArgs {
 pub enum DeviceCmd {
     /// One find/select/read on an ID-card reader; prints the card.
     ReadCard(idcard::ReadCardArgs),
+    /// Ask a receipt printer for its status (DLE EOT).
+    PrinterStatus(printer::PrinterStatusArgs),
+    /// Print a sample pickup slip; prints its token, pickup code and QR text as JSON.
+    PrintSlip(printer::PrintSlipArgs),
+    /// Print a service item's materials checklist.
+    PrintChecklist(printer::PrintChecklistArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SimCmd {
     /// A virtual GA 467 ID-card reader; prints its device path on the first line.
     IdReader(idcard::SimIdReaderArgs),
+    /// A virtual ESC/POS receipt printer; prints its device path on the first line.
+    Printer(printer::SimPrinterArgs),
 }
-
-#[allow(unused_imports)]
-use printer as _;

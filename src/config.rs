@@ -156,10 +156,16 @@ impl Config {
             out.push(("idle.timeout_secs".into(), "expected a whole number of seconds, at least 10".into()));
         }
         if self.idle.warning_secs < 20 {
-            out.push(("idle.warning_secs".into(), "expected at least 20 seconds, so a resident has time to answer".into()));
+            out.push((
+                "idle.warning_secs".into(),
+                "expected at least 20 seconds, so a resident has time to answer".into(),
+            ));
         }
         if self.printer.paper != 58 && self.printer.paper != 80 {
-            out.push(("printer.paper".into(), format!("expected 58 or 80 (millimetres), found {}", self.printer.paper)));
+            out.push((
+                "printer.paper".into(),
+                format!("expected 58 or 80 (millimetres), found {}", self.printer.paper),
+            ));
         }
         use crate::devices::idcard::DeviceKind;
         if self.id_reader.kind == DeviceKind::Serial && self.id_reader.port.as_deref().unwrap_or("").is_empty() {
@@ -190,6 +196,26 @@ fn toml_message(e: &toml::de::Error, text: &str) -> String {
             format!("{msg} (line {line})")
         }
         None => msg,
+    }
+}
+
+/// The demo config, built in for when the binary runs away from the repository.
+const BUILT_IN_DEMO: &str = include_str!("../kiosk-config/demo.toml");
+
+impl Config {
+    /// The config named by `--config`, else `kiosk-config/demo.toml` in the current folder, else the
+    /// built-in demo config with its data in the system's temporary folder.
+    pub fn resolve(path: Option<&Path>) -> Result<Config, ConfigError> {
+        if let Some(p) = path {
+            return Config::load(p);
+        }
+        let default = Path::new(DEFAULT_CONFIG_PATH);
+        if default.exists() {
+            return Config::load(default);
+        }
+        let mut config = Config::parse(BUILT_IN_DEMO, Path::new("(built-in demo config)"))?;
+        config.data_dir = std::env::temp_dir().join("kiosk-demo");
+        Ok(config)
     }
 }
 
@@ -247,25 +273,5 @@ mod tests {
             let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
             Config::load(&path).unwrap_or_else(|e| panic!("{e}"));
         }
-    }
-}
-
-/// The demo config, built in for when the binary runs away from the repository.
-const BUILT_IN_DEMO: &str = include_str!("../kiosk-config/demo.toml");
-
-impl Config {
-    /// The config named by `--config`, else `kiosk-config/demo.toml` in the current folder, else the
-    /// built-in demo config with its data in the system's temporary folder.
-    pub fn resolve(path: Option<&Path>) -> Result<Config, ConfigError> {
-        if let Some(p) = path {
-            return Config::load(p);
-        }
-        let default = Path::new(DEFAULT_CONFIG_PATH);
-        if default.exists() {
-            return Config::load(default);
-        }
-        let mut config = Config::parse(BUILT_IN_DEMO, Path::new("(built-in demo config)"))?;
-        config.data_dir = std::env::temp_dir().join("kiosk-demo");
-        Ok(config)
     }
 }

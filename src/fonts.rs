@@ -11,7 +11,9 @@ const REGULAR: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-Regular.otf");
 /// Writes the bundled font and a fontconfig file under `dir` and sets `FONTCONFIG_FILE` to it.
 /// Call before the UI starts and before other threads exist (it sets an environment variable).
 pub fn ensure_fontconfig(dir: &Path) -> std::io::Result<()> {
-    let fonts = dir.join("fonts");
+    // fontconfig resolves a relative FONTCONFIG_FILE against its own folder: use absolute paths.
+    std::fs::create_dir_all(dir)?;
+    let fonts = std::fs::canonicalize(dir)?.join("fonts");
     std::fs::create_dir_all(fonts.join("cache"))?;
     let font = fonts.join("NotoSansSC-Regular.otf");
     if std::fs::metadata(&font).map(|m| m.len() != REGULAR.len() as u64).unwrap_or(true) {

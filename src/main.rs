@@ -6,7 +6,7 @@ use clap::Parser;
 use kiosk::catalog::{self, Catalog};
 use kiosk::cli::{Cli, Command, ConfigCmd, DeviceCmd, GuidesCmd, SimCmd};
 use kiosk::config::Config;
-use kiosk::devices::idcard;
+use kiosk::devices::{idcard, printer};
 use kiosk::store::Store;
 
 fn main() -> ExitCode {
@@ -81,6 +81,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Device(DeviceCmd::ReadCard(args)) => Ok(code(idcard::cli::run_read_card(&args))),
+        Command::Device(DeviceCmd::PrinterStatus(args)) => Ok(code(printer::cli::run_printer_status(&args))),
+        Command::Device(DeviceCmd::PrintSlip(args)) => Ok(code(printer::cli::run_print_slip(&args))),
+        Command::Device(DeviceCmd::PrintChecklist(args)) => {
+            let config = Config::resolve(config_path)?;
+            let catalog = open_catalog(&config)?;
+            let Some(guide) = catalog.get(&args.item) else {
+                eprintln!("no service item with code `{}` in the catalogue (try `kiosk guides search`)", args.item);
+                return Ok(ExitCode::from(2));
+            };
+            let slip = kiosk::slip::ChecklistSlip::from_guide(guide);
+            Ok(code(printer::cli::run_print_checklist(&args, &slip)))
+        }
+        Command::Sim(SimCmd::Printer(args)) => Ok(code(printer::cli::run_sim(&args))),
         Command::Sim(SimCmd::IdReader(args)) => {
             idcard::cli::run_sim(&args)?;
             Ok(ExitCode::SUCCESS)

@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use anyhow::{bail, Context};
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
-use slint::Rgb8Pixel;
 use slint::platform::{Platform, WindowAdapter};
+use slint::Rgb8Pixel;
 use slint::{ComponentHandle, PhysicalSize};
 
 use crate::catalog::Catalog;
@@ -34,7 +34,11 @@ impl std::str::FromStr for Target {
             Some(("search", q)) => Target::Search(q.into()),
             Some(("theme", c)) => Target::Theme(c.into()),
             Some(("guide", c)) if !c.is_empty() => Target::Guide(c.into()),
-            _ => return Err(format!("unknown screen `{s}`: expected home, guides, search:<query>, theme:<code> or guide:<code>")),
+            _ => {
+                return Err(format!(
+                    "unknown screen `{s}`: expected home, guides, search:<query>, theme:<code> or guide:<code>"
+                ))
+            }
         })
     }
 }

@@ -67,11 +67,7 @@ pub enum Line {
     /// Centred, bold, double width and height; at most `columns / 2` columns wide.
     Heading(String),
     /// Plain text that fits in one line.
-    Text {
-        text: String,
-        align: Align,
-        bold: bool,
-    },
+    Text { text: String, align: Align, bold: bool },
     /// `key` then `value` on one line. Continuation lines of a long value have an empty key and are
     /// indented by [`Line::KEY_COLUMNS`] when printed.
     KeyValue { key: String, value: String },
@@ -88,19 +84,11 @@ impl Line {
     pub const KEY_COLUMNS: usize = 10;
 
     fn text(text: impl Into<String>) -> Self {
-        Line::Text {
-            text: text.into(),
-            align: Align::Left,
-            bold: false,
-        }
+        Line::Text { text: text.into(), align: Align::Left, bold: false }
     }
 
     fn centred(text: impl Into<String>, bold: bool) -> Self {
-        Line::Text {
-            text: text.into(),
-            align: Align::Center,
-            bold,
-        }
+        Line::Text { text: text.into(), align: Align::Center, bold }
     }
 }
 
@@ -214,9 +202,8 @@ impl PickupSlip {
     /// Fictional data for the CLI, docs and tests: a fresh token and pickup code each call.
     pub fn sample(qr_base: &str) -> Self {
         let token = new_token();
-        let submitted_at = NaiveDate::from_ymd_opt(2025, 3, 14)
-            .and_then(|d| d.and_hms_opt(10, 32, 0))
-            .unwrap_or_default();
+        let submitted_at =
+            NaiveDate::from_ymd_opt(2025, 3, 14).and_then(|d| d.and_hms_opt(10, 32, 0)).unwrap_or_default();
         let holidays = [NaiveDate::from_ymd_opt(2025, 4, 4).unwrap_or_default()];
         let (applicant_masked, id_masked) = Self::mask_applicant("张三英", "430202195801011027");
         PickupSlip {
@@ -229,10 +216,7 @@ impl PickupSlip {
             promised_date: add_working_days(submitted_at.date(), 5, &holidays),
             pickup_place: "示例街道便民服务中心一楼3号窗口".into(),
             pickup_hours: "工作日9:00-12:00，14:00-17:30".into(),
-            grid_worker: Some(GridWorker {
-                name: "李*华".into(),
-                phone: "13800000000".into(),
-            }),
+            grid_worker: Some(GridWorker { name: "李*华".into(), phone: "13800000000".into() }),
             pickup_code: new_pickup_code(),
             qr_text: qr_text(qr_base, &token),
             token,
@@ -253,27 +237,12 @@ impl PickupSlip {
         kv(&mut l, "受理编号：", &self.acceptance_no, cols);
         kv(&mut l, "申 请 人：", &self.applicant_masked, cols);
         kv(&mut l, "证件号码：", &self.id_masked, cols);
-        kv(
-            &mut l,
-            "提交时间：",
-            &self.submitted_at.format("%Y-%m-%d %H:%M").to_string(),
-            cols,
-        );
-        kv(
-            &mut l,
-            "承诺办结：",
-            &self.promised_date.format("%Y-%m-%d").to_string(),
-            cols,
-        );
+        kv(&mut l, "提交时间：", &self.submitted_at.format("%Y-%m-%d %H:%M").to_string(), cols);
+        kv(&mut l, "承诺办结：", &self.promised_date.format("%Y-%m-%d").to_string(), cols);
         kv(&mut l, "领取地点：", &self.pickup_place, cols);
         kv(&mut l, "领取时间：", &self.pickup_hours, cols);
         if let Some(w) = &self.grid_worker {
-            kv(
-                &mut l,
-                "网 格 员：",
-                &format!("{} {}", w.name, w.phone),
-                cols,
-            );
+            kv(&mut l, "网 格 员：", &format!("{} {}", w.name, w.phone), cols);
         }
         l.push(Line::Rule);
         heading(&mut l, &format!("取件码 {}", self.pickup_code), cols);
@@ -291,23 +260,8 @@ impl PickupSlip {
     }
 }
 
-/// Whether a material is the original, a copy, or both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MaterialForm {
-    Original,
-    Copy,
-    OriginalAndCopy,
-}
-
-impl MaterialForm {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Original => "原件",
-            Self::Copy => "复印件",
-            Self::OriginalAndCopy => "原件及复印件",
-        }
-    }
-}
+/// Whether a material is the original, a copy, or both (the catalogue's own type).
+pub use crate::catalog::MaterialForm;
 
 /// One entry of a materials checklist.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -331,14 +285,25 @@ pub struct ChecklistSlip {
 }
 
 impl ChecklistSlip {
+    /// The checklist of a catalogue guide: every material, and the guide's online address as the QR.
+    pub fn from_guide(g: &crate::catalog::Guide) -> Self {
+        ChecklistSlip {
+            item: g.name.clone(),
+            materials: g
+                .materials
+                .iter()
+                .map(|m| Material { name: m.name.clone(), form: m.form, copies: m.copies, required: m.required })
+                .collect(),
+            place: g.place.clone(),
+            hours: g.hours.clone(),
+            phone: g.phone.clone(),
+            qr_text: g.online_url.clone(),
+        }
+    }
+
     /// Fictional data for tests and docs.
     pub fn sample() -> Self {
-        let m = |name: &str, form, copies, required| Material {
-            name: name.into(),
-            form,
-            copies,
-            required,
-        };
+        let m = |name: &str, form, copies, required| Material { name: name.into(), form, copies, required };
         ChecklistSlip {
             item: "老年人优待证换领".into(),
             materials: vec![
@@ -363,25 +328,14 @@ impl ChecklistSlip {
         l.push(Line::Rule);
         for (i, m) in self.materials.iter().enumerate() {
             let need = if m.required { "必需" } else { "如有" };
-            let text = format!(
-                "{}. {}（{} {}份，{}）",
-                i + 1,
-                m.name,
-                m.form.label(),
-                m.copies,
-                need
-            );
+            let text = format!("{}. {}（{} {}份，{}）", i + 1, m.name, m.form.label(), m.copies, need);
             // Continuation lines are indented under the name.
             let prefix = format!("{}. ", i + 1);
             let indent = display_width(&prefix);
             let mut first = true;
             let rest: String = text.chars().skip(prefix.chars().count()).collect();
             for t in wrap(&rest, cols.saturating_sub(indent)) {
-                let lead = if first {
-                    prefix.clone()
-                } else {
-                    " ".repeat(indent)
-                };
+                let lead = if first { prefix.clone() } else { " ".repeat(indent) };
                 first = false;
                 l.push(Line::text(format!("{lead}{t}")));
             }
@@ -409,15 +363,9 @@ fn kv(out: &mut Vec<Line>, key: &str, value: &str, cols: usize) {
     let key_w = display_width(key).max(Line::KEY_COLUMNS);
     let mut parts = wrap(value, cols.saturating_sub(key_w)).into_iter();
     let first = parts.next().unwrap_or_default();
-    out.push(Line::KeyValue {
-        key: key.to_string(),
-        value: first,
-    });
+    out.push(Line::KeyValue { key: key.to_string(), value: first });
     for p in parts {
-        out.push(Line::KeyValue {
-            key: String::new(),
-            value: p,
-        });
+        out.push(Line::KeyValue { key: String::new(), value: p });
     }
 }
 
@@ -429,12 +377,7 @@ pub fn add_working_days(start: NaiveDate, days: u32, holidays: &[NaiveDate]) -> 
 
 /// Like [`add_working_days`], but a date in `workdays` (调休 make-up working days) counts as a
 /// working day even on a weekend. A date in both lists is a holiday.
-pub fn add_working_days_with(
-    start: NaiveDate,
-    days: u32,
-    holidays: &[NaiveDate],
-    workdays: &[NaiveDate],
-) -> NaiveDate {
+pub fn add_working_days_with(start: NaiveDate, days: u32, holidays: &[NaiveDate], workdays: &[NaiveDate]) -> NaiveDate {
     let mut d = start;
     let mut left = days;
     while left > 0 {
@@ -472,9 +415,7 @@ pub fn qr_text(base: &str, token: &str) -> String {
 
 fn random_string(alphabet: &[u8], len: usize) -> String {
     let mut rng = rand::rng();
-    (0..len)
-        .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
-        .collect()
+    (0..len).map(|_| alphabet[rng.random_range(0..alphabet.len())] as char).collect()
 }
 
 #[cfg(test)]
@@ -498,10 +439,7 @@ mod tests {
         let text = "示例街道便民服务中心一楼3号窗口abc";
         for width in [5, 8, 10, 32] {
             let parts = wrap(text, width);
-            assert!(
-                parts.iter().all(|p| display_width(p) <= width),
-                "{width}: {parts:?}"
-            );
+            assert!(parts.iter().all(|p| display_width(p) <= width), "{width}: {parts:?}");
             assert_eq!(parts.concat(), text);
         }
         // A CJK character never straddles the edge: width 5 holds two (4 columns), not two and a half.
@@ -513,10 +451,7 @@ mod tests {
     fn every_laid_out_line_fits_the_paper() {
         for paper in [Paper::Mm58, Paper::Mm80] {
             let cols = paper.columns();
-            let slips = [
-                Slip::from(PickupSlip::sample("https://hub.example.cn")),
-                Slip::from(ChecklistSlip::sample()),
-            ];
+            let slips = [Slip::from(PickupSlip::sample("https://hub.example.cn")), Slip::from(ChecklistSlip::sample())];
             for slip in slips {
                 for line in slip.layout(paper) {
                     let w = match &line {
@@ -538,13 +473,8 @@ mod tests {
         let mut slip = PickupSlip::sample("https://h");
         slip.pickup_place = "很长的地址".repeat(8);
         let lines = slip.layout(Paper::Mm58);
-        let i = lines
-            .iter()
-            .position(|l| matches!(l, Line::KeyValue { key, .. } if key == "领取地点："))
-            .unwrap();
-        assert!(
-            matches!(&lines[i + 1], Line::KeyValue { key, value } if key.is_empty() && !value.is_empty())
-        );
+        let i = lines.iter().position(|l| matches!(l, Line::KeyValue { key, .. } if key == "领取地点：")).unwrap();
+        assert!(matches!(&lines[i + 1], Line::KeyValue { key, value } if key.is_empty() && !value.is_empty()));
     }
 
     #[test]
@@ -574,20 +504,11 @@ mod tests {
         let holidays: Vec<_> = (1..=8).map(|x| d(2025, 10, x)).collect();
         let workdays = [d(2025, 9, 28), d(2025, 10, 11)];
         // Friday 26 September + 3: without make-up days 29, 30 Sep, then 9 Oct.
-        assert_eq!(
-            add_working_days(d(2025, 9, 26), 3, &holidays),
-            d(2025, 10, 9)
-        );
+        assert_eq!(add_working_days(d(2025, 9, 26), 3, &holidays), d(2025, 10, 9));
         // With them: 28, 29, 30 September.
-        assert_eq!(
-            add_working_days_with(d(2025, 9, 26), 3, &holidays, &workdays),
-            d(2025, 9, 30)
-        );
+        assert_eq!(add_working_days_with(d(2025, 9, 26), 3, &holidays, &workdays), d(2025, 9, 30));
         // 30 September + 3 with make-up days: 9, 10, 11 (Saturday, worked).
-        assert_eq!(
-            add_working_days_with(d(2025, 9, 30), 3, &holidays, &workdays),
-            d(2025, 10, 11)
-        );
+        assert_eq!(add_working_days_with(d(2025, 9, 30), 3, &holidays, &workdays), d(2025, 10, 11));
     }
 
     #[test]
@@ -608,8 +529,6 @@ mod tests {
         let b = new_token();
         assert_eq!(a.len(), 20);
         assert_ne!(a, b);
-        assert!(a
-            .bytes()
-            .all(|c| c.is_ascii_lowercase() || (b'2'..=b'7').contains(&c)));
+        assert!(a.bytes().all(|c| c.is_ascii_lowercase() || (b'2'..=b'7').contains(&c)));
     }
 }

@@ -108,12 +108,8 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     session.on_continue_session(move || resume(()));
 
     let guides = window.global::<GuideState>();
-    guides.on_open_theme(handler(window, state, |s, code: SharedString| {
-        s.nav.open(Page::Category(code.to_string()))
-    }));
-    guides.on_open_guide(handler(window, state, |s, code: SharedString| {
-        s.nav.open(Page::Detail(code.to_string()))
-    }));
+    guides.on_open_theme(handler(window, state, |s, code: SharedString| s.nav.open(Page::Category(code.to_string()))));
+    guides.on_open_guide(handler(window, state, |s, code: SharedString| s.nav.open(Page::Detail(code.to_string()))));
     guides.on_key(handler(window, state, |s, key: SharedString| s.query.push_str(&key.to_lowercase())));
     guides.on_set_query(handler(window, state, |s, q: SharedString| {
         s.idle.activity();
@@ -267,10 +263,7 @@ pub fn detail_sections(g: &Guide) -> Vec<(String, Vec<String>)> {
             })
             .collect(),
     ));
-    out.push((
-        "办理流程".into(),
-        g.steps.iter().enumerate().map(|(i, s)| format!("第{}步：{}", i + 1, s)).collect(),
-    ));
+    out.push(("办理流程".into(), g.steps.iter().enumerate().map(|(i, s)| format!("第{}步：{}", i + 1, s)).collect()));
     let limit = match (g.handling, g.statutory_days) {
         (Handling::Immediate, _) => "即办件：材料齐全的，当场办结。".to_string(),
         (Handling::Promised, Some(law)) => {
@@ -290,7 +283,11 @@ pub fn detail_sections(g: &Guide) -> Vec<(String, Vec<String>)> {
     out.push(("监督投诉电话".into(), vec![g.complaint_phone.clone()]));
     out.push((
         "本机办理".into(),
-        vec![if g.terminal { "支持在本机刷身份证办理".into() } else { "本机可查看指南，办理请到窗口".into() }],
+        vec![if g.terminal {
+            "支持在本机刷身份证办理".into()
+        } else {
+            "本机可查看指南，办理请到窗口".into()
+        }],
     ));
     out.push(("服务对象".into(), vec![format!("{}（{}）", g.service_object, g.item_type)]));
     if let Some(basis) = &g.legal_basis {

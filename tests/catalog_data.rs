@@ -15,9 +15,7 @@ fn load() -> CatalogFile {
 
 fn is_code(code: &str) -> bool {
     let b = code.as_bytes();
-    b.len() == 6
-        && b[..2].iter().all(u8::is_ascii_uppercase)
-        && b[2..].iter().all(u8::is_ascii_digit)
+    b.len() == 6 && b[..2].iter().all(u8::is_ascii_uppercase) && b[2..].iter().all(u8::is_ascii_digit)
 }
 
 #[test]
@@ -25,11 +23,7 @@ fn header_and_themes() {
     let cat = load();
     assert!(cat.version >= 1);
     let p = cat.published.as_bytes();
-    assert!(
-        p.len() == 10 && p[4] == b'-' && p[7] == b'-',
-        "published must be YYYY-MM-DD: {}",
-        cat.published
-    );
+    assert!(p.len() == 10 && p[4] == b'-' && p[7] == b'-', "published must be YYYY-MM-DD: {}", cat.published);
     let codes: Vec<&str> = cat.themes.iter().map(|t| t.code.as_str()).collect();
     assert_eq!(
         codes,
@@ -71,11 +65,7 @@ fn every_theme_referenced_exists_and_has_three_items() {
     for g in &cat.items {
         assert!(!g.themes.is_empty(), "{} has no theme", g.code);
         for t in &g.themes {
-            assert!(
-                known.contains(t.as_str()),
-                "{} refers to unknown theme {t}",
-                g.code
-            );
+            assert!(known.contains(t.as_str()), "{} refers to unknown theme {t}", g.code);
             *count.entry(t.as_str()).or_default() += 1;
         }
     }
@@ -116,26 +106,16 @@ fn must_have_items_present() {
         "丧葬补贴",
     ];
     for m in must {
-        assert!(
-            cat.items.iter().any(|g| g.name.contains(m)),
-            "no item named like {m}"
-        );
+        assert!(cat.items.iter().any(|g| g.name.contains(m)), "no item named like {m}");
     }
 }
 
 #[test]
 fn senior_card_item_is_the_fast_path() {
     let cat = load();
-    let g = cat
-        .items
-        .iter()
-        .find(|g| g.name.contains("老年人优待证"))
-        .expect("senior card item");
+    let g = cat.items.iter().find(|g| g.name.contains("老年人优待证")).expect("senior card item");
     for a in ["老年证", "敬老卡", "优待证", "ldyd"] {
-        assert!(
-            g.aliases.iter().any(|x| x == a),
-            "senior card lacks alias {a}"
-        );
+        assert!(g.aliases.iter().any(|x| x == a), "senior card lacks alias {a}");
     }
     assert!(g.frequent && g.terminal);
     assert!(g.themes.iter().any(|t| t == "elderly"));
@@ -162,25 +142,13 @@ fn fields_are_filled_and_consistent() {
         }
         assert!(!g.conditions.is_empty(), "{c}: no conditions");
         assert!(!g.materials.is_empty(), "{c}: no materials");
-        assert!(
-            (3..=6).contains(&g.steps.len()),
-            "{c}: {} steps",
-            g.steps.len()
-        );
+        assert!((3..=6).contains(&g.steps.len()), "{c}: {} steps", g.steps.len());
         for m in &g.materials {
             assert!(m.copies >= 1, "{c}: material {} has 0 copies", m.name);
-            assert!(
-                !m.source.trim().is_empty(),
-                "{c}: material {} has no source",
-                m.name
-            );
+            assert!(!m.source.trim().is_empty(), "{c}: material {} has no source", m.name);
         }
         if let Some(s) = g.statutory_days {
-            assert!(
-                g.promised_days <= s,
-                "{c}: promised {} > statutory {s}",
-                g.promised_days
-            );
+            assert!(g.promised_days <= s, "{c}: promised {} > statutory {s}", g.promised_days);
         }
         assert_eq!(
             g.handling == Handling::Immediate,
@@ -189,16 +157,9 @@ fn fields_are_filled_and_consistent() {
         );
         assert!(g.phone.starts_with("0731-"), "{c}: phone {}", g.phone);
         assert_eq!(g.complaint_phone, "12345", "{c}");
-        assert!(
-            g.online_url.ends_with(&format!("/guide/{c}")),
-            "{c}: online_url {}",
-            g.online_url
-        );
+        assert!(g.online_url.ends_with(&format!("/guide/{c}")), "{c}: online_url {}", g.online_url);
         for f in &g.faq {
-            assert!(
-                !f.q.trim().is_empty() && !f.a.trim().is_empty(),
-                "{c}: empty FAQ"
-            );
+            assert!(!f.q.trim().is_empty() && !f.a.trim().is_empty(), "{c}: empty FAQ");
         }
         frequent += usize::from(g.frequent);
         terminal += usize::from(g.terminal);

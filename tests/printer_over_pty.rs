@@ -4,8 +4,7 @@
 use std::time::{Duration, Instant};
 
 use kiosk::devices::printer::cli::{
-    run_print_checklist, run_print_slip, run_printer_status, PrintChecklistArgs, PrintSlipArgs,
-    PrinterStatusArgs,
+    run_print_checklist, run_print_slip, run_printer_status, PrintChecklistArgs, PrintSlipArgs, PrinterStatusArgs,
 };
 use kiosk::devices::printer::{
     write_png, NotReady, PaperImage, PaperState, PrintError, Printer, QrMode, SimMode, SimPrinter,
@@ -16,15 +15,10 @@ const TIMEOUT: Duration = Duration::from_millis(500);
 const JOB_WAIT: Duration = Duration::from_secs(10);
 
 fn decode_qr(img: &PaperImage) -> Vec<String> {
-    let mut p = rqrr::PreparedImage::prepare_from_greyscale(
-        img.width as usize,
-        img.height as usize,
-        |x, y| img.pixels[y * img.width as usize + x],
-    );
-    p.detect_grids()
-        .iter()
-        .filter_map(|g| g.decode().ok().map(|(_, s)| s))
-        .collect()
+    let mut p = rqrr::PreparedImage::prepare_from_greyscale(img.width as usize, img.height as usize, |x, y| {
+        img.pixels[y * img.width as usize + x]
+    });
+    p.detect_grids().iter().filter_map(|g| g.decode().ok().map(|(_, s)| s)).collect()
 }
 
 fn printer_for(sim: &SimPrinter, qr: QrMode) -> Printer {
@@ -39,34 +33,15 @@ fn ready_printer_prints_a_pickup_slip_whose_qr_reads_back_as_the_token_url() {
         let sim = SimPrinter::start(paper, SimMode::Normal).unwrap();
         let mut printer = printer_for(&sim, qr);
         let slip = PickupSlip::sample("https://hub.example.cn");
-        let report = printer
-            .print_slip(&Slip::Pickup(slip.clone()))
-            .expect("printed");
+        let report = printer.print_slip(&Slip::Pickup(slip.clone())).expect("printed");
         assert!(!report.near_end);
         assert_eq!(report.status.paper, PaperState::Ok);
-        assert_eq!(
-            report.bytes,
-            sim.received_print_bytes(),
-            "every byte arrived"
-        );
+        assert_eq!(report.bytes, sim.received_print_bytes(), "every byte arrived");
         let jobs = sim.wait_for_jobs(1, JOB_WAIT);
         assert_eq!(jobs.len(), 1, "{paper:?} {qr:?}");
-        assert_eq!(
-            decode_qr(&jobs[0].image),
-            vec![format!("https://hub.example.cn/p/{}", slip.token)]
-        );
-        assert!(
-            jobs[0]
-                .text_lines
-                .iter()
-                .any(|l| l.contains(&slip.pickup_code)),
-            "{:?}",
-            jobs[0].text_lines
-        );
-        assert!(jobs[0]
-            .text_lines
-            .iter()
-            .any(|l| l.contains("4302**********1027")));
+        assert_eq!(decode_qr(&jobs[0].image), vec![format!("https://hub.example.cn/p/{}", slip.token)]);
+        assert!(jobs[0].text_lines.iter().any(|l| l.contains(&slip.pickup_code)), "{:?}", jobs[0].text_lines);
+        assert!(jobs[0].text_lines.iter().any(|l| l.contains("4302**********1027")));
     }
 }
 
@@ -74,9 +49,7 @@ fn ready_printer_prints_a_pickup_slip_whose_qr_reads_back_as_the_token_url() {
 fn paper_out_is_refused_before_any_slip_byte_is_sent() {
     let sim = SimPrinter::start(Paper::Mm80, SimMode::PaperOut).unwrap();
     let mut printer = printer_for(&sim, QrMode::Native);
-    let err = printer
-        .print_slip(&PickupSlip::sample("https://h.cn").into())
-        .unwrap_err();
+    let err = printer.print_slip(&PickupSlip::sample("https://h.cn").into()).unwrap_err();
     match &err {
         PrintError::NotReady { reason, status, .. } => {
             assert_eq!(*reason, NotReady::PaperOut);
@@ -84,9 +57,7 @@ fn paper_out_is_refused_before_any_slip_byte_is_sent() {
         }
         other => panic!("expected NotReady, got {other:?}"),
     }
-    assert!(err
-        .resident_message(true)
-        .starts_with("打印机缺纸，请联系工作人员。您的申请已保存"));
+    assert!(err.resident_message(true).starts_with("打印机缺纸，请联系工作人员。您的申请已保存"));
     assert_eq!(sim.status_requests(), 3);
     assert_eq!(sim.received_print_bytes(), 0, "no slip bytes sent");
     assert!(sim.jobs().is_empty());
@@ -96,19 +67,8 @@ fn paper_out_is_refused_before_any_slip_byte_is_sent() {
 fn cover_open_is_refused_with_its_own_reason() {
     let sim = SimPrinter::start(Paper::Mm58, SimMode::CoverOpen).unwrap();
     let mut printer = printer_for(&sim, QrMode::Raster);
-    let err = printer
-        .print_slip(&ChecklistSlip::sample().into())
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            PrintError::NotReady {
-                reason: NotReady::CoverOpen,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    let err = printer.print_slip(&ChecklistSlip::sample().into()).unwrap_err();
+    assert!(matches!(err, PrintError::NotReady { reason: NotReady::CoverOpen, .. }), "{err:?}");
     assert!(err.resident_message(false).starts_with("打印机盖未关好"));
     assert!(!err.resident_message(false).contains("申请"));
     assert_eq!(sim.received_print_bytes(), 0);
@@ -121,21 +81,9 @@ fn silent_printer_is_reported_offline_within_a_bounded_time() {
     let started = Instant::now();
     let err = printer.status().unwrap_err();
     let took = started.elapsed();
-    assert!(
-        matches!(
-            err,
-            PrintError::NoAnswer {
-                n: 1,
-                timeout_ms: 500,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, PrintError::NoAnswer { n: 1, timeout_ms: 500, .. }), "{err:?}");
     assert!(took >= TIMEOUT && took < TIMEOUT * 3, "took {took:?}");
-    let err = printer
-        .print_slip(&PickupSlip::sample("https://h.cn").into())
-        .unwrap_err();
+    let err = printer.print_slip(&PickupSlip::sample("https://h.cn").into()).unwrap_err();
     assert!(matches!(err, PrintError::NoAnswer { .. }));
     assert!(err.resident_message(true).starts_with("打印机暂时无法打印"));
     assert_eq!(sim.received_print_bytes(), 0);
@@ -145,9 +93,7 @@ fn silent_printer_is_reported_offline_within_a_bounded_time() {
 fn paper_near_end_prints_and_flags_it() {
     let sim = SimPrinter::start(Paper::Mm80, SimMode::NearEnd).unwrap();
     let mut printer = printer_for(&sim, QrMode::Native);
-    let report = printer
-        .print_slip(&PickupSlip::sample("https://h.cn").into())
-        .expect("printed");
+    let report = printer.print_slip(&PickupSlip::sample("https://h.cn").into()).expect("printed");
     assert!(report.near_end);
     assert_eq!(report.status.paper, PaperState::NearEnd);
     assert_eq!(sim.wait_for_jobs(1, JOB_WAIT).len(), 1);
@@ -161,28 +107,13 @@ fn mode_changes_at_run_time_are_seen_by_the_next_job() {
     printer.print_slip(&slip).expect("first job");
     sim.set_mode(SimMode::PaperOut);
     let sent = sim.received_print_bytes();
-    assert!(matches!(
-        printer.print_slip(&slip),
-        Err(PrintError::NotReady {
-            reason: NotReady::PaperOut,
-            ..
-        })
-    ));
-    assert_eq!(
-        sim.received_print_bytes(),
-        sent,
-        "nothing sent while out of paper"
-    );
+    assert!(matches!(printer.print_slip(&slip), Err(PrintError::NotReady { reason: NotReady::PaperOut, .. })));
+    assert_eq!(sim.received_print_bytes(), sent, "nothing sent while out of paper");
     sim.set_mode(SimMode::Normal);
-    printer
-        .print_slip(&slip)
-        .expect("after the roll was replaced");
+    printer.print_slip(&slip).expect("after the roll was replaced");
     let jobs = sim.wait_for_jobs(2, JOB_WAIT);
     assert_eq!(jobs.len(), 2);
-    assert_eq!(
-        decode_qr(&jobs[1].image),
-        vec![ChecklistSlip::sample().qr_text]
-    );
+    assert_eq!(decode_qr(&jobs[1].image), vec![ChecklistSlip::sample().qr_text]);
 }
 
 #[test]
@@ -197,12 +128,7 @@ fn printer_can_be_reopened_by_successive_clients() {
 #[test]
 fn cli_exit_codes_follow_the_printer_state() {
     let sim = SimPrinter::start(Paper::Mm80, SimMode::Normal).unwrap();
-    let status = |json| PrinterStatusArgs {
-        port: sim.path().into(),
-        baud: 9_600,
-        json,
-        timeout_ms: 300,
-    };
+    let status = |json| PrinterStatusArgs { port: sim.path().into(), baud: 9_600, json, timeout_ms: 300 };
     let slip_args = |qr, paper| PrintSlipArgs {
         port: sim.path().into(),
         baud: 9_600,
@@ -217,31 +143,15 @@ fn cli_exit_codes_follow_the_printer_state() {
     let jobs = sim.wait_for_jobs(1, JOB_WAIT);
     assert!(decode_qr(&jobs[0].image)[0].starts_with("https://hub.example.cn/p/"));
 
-    for (mode, code) in [
-        (SimMode::PaperOut, 4),
-        (SimMode::CoverOpen, 4),
-        (SimMode::Silent, 3),
-    ] {
+    for (mode, code) in [(SimMode::PaperOut, 4), (SimMode::CoverOpen, 4), (SimMode::Silent, 3)] {
         sim.set_mode(mode);
         let before = sim.received_print_bytes();
         assert_eq!(run_printer_status(&status(false)), code, "{mode:?}");
-        assert_eq!(
-            run_print_slip(&slip_args(QrMode::Raster, 58)),
-            code,
-            "{mode:?}"
-        );
-        assert_eq!(
-            sim.received_print_bytes(),
-            before,
-            "{mode:?}: no slip bytes sent"
-        );
+        assert_eq!(run_print_slip(&slip_args(QrMode::Raster, 58)), code, "{mode:?}");
+        assert_eq!(sim.received_print_bytes(), before, "{mode:?}: no slip bytes sent");
     }
     sim.set_mode(SimMode::NearEnd);
-    assert_eq!(
-        run_printer_status(&status(true)),
-        0,
-        "near end is still ready"
-    );
+    assert_eq!(run_printer_status(&status(true)), 0, "near end is still ready");
     let checklist_args = PrintChecklistArgs {
         port: sim.path().into(),
         baud: 9_600,
@@ -250,18 +160,9 @@ fn cli_exit_codes_follow_the_printer_state() {
         paper: 58,
         timeout_ms: 300,
     };
-    assert_eq!(
-        run_print_checklist(&checklist_args, &ChecklistSlip::sample()),
-        0
-    );
+    assert_eq!(run_print_checklist(&checklist_args, &ChecklistSlip::sample()), 0);
     assert_eq!(sim.wait_for_jobs(2, JOB_WAIT).len(), 2);
-    assert_eq!(
-        run_printer_status(&PrinterStatusArgs {
-            port: "/dev/nonexistent-printer".into(),
-            ..status(true)
-        }),
-        3
-    );
+    assert_eq!(run_printer_status(&PrinterStatusArgs { port: "/dev/nonexistent-printer".into(), ..status(true) }), 3);
 }
 
 /// Prints the sample slip on the simulator and writes the paper image as PNG; with
@@ -277,27 +178,15 @@ fn sample_slip_printout_png_reads_back() {
         let job = sim.wait_for_jobs(1, JOB_WAIT).remove(0);
         let path = dir.path().join("slip.png");
         write_png(&job.image, &path).unwrap();
-        let decoder =
-            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
+        let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
         let mut reader = decoder.read_info().unwrap();
         let mut buf = vec![0; reader.output_buffer_size()];
         let info = reader.next_frame(&mut buf).unwrap();
-        assert_eq!(
-            (info.width, info.height),
-            (job.image.width, job.image.height)
-        );
-        let back = PaperImage {
-            width: info.width,
-            height: info.height,
-            pixels: buf[..info.buffer_size()].to_vec(),
-        };
+        assert_eq!((info.width, info.height), (job.image.width, job.image.height));
+        let back = PaperImage { width: info.width, height: info.height, pixels: buf[..info.buffer_size()].to_vec() };
         assert_eq!(decode_qr(&back), vec![slip.qr_text.clone()]);
         if std::env::var_os("KIOSK_WRITE_SAMPLE_SLIPS").is_some() {
-            let out = format!(
-                "{}/docs/sample-slip-{}mm.png",
-                env!("CARGO_MANIFEST_DIR"),
-                paper.mm()
-            );
+            let out = format!("{}/docs/sample-slip-{}mm.png", env!("CARGO_MANIFEST_DIR"), paper.mm());
             std::fs::create_dir_all(format!("{}/docs", env!("CARGO_MANIFEST_DIR"))).unwrap();
             write_png(&job.image, std::path::Path::new(&out)).unwrap();
         }

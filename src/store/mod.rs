@@ -49,8 +49,8 @@ impl Store {
             std::fs::create_dir_all(dir)
                 .map_err(|source| StoreError::DataDir { path: dir.display().to_string(), source })?;
         }
-        let conn = Connection::open(path)
-            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        let conn =
+            Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -89,9 +89,8 @@ impl Store {
             params![file.version, file.published, serde_json::to_string(&file.themes)?],
         )?;
         {
-            let mut insert = tx.prepare(
-                "INSERT INTO guide (code, position, name, department, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
+            let mut insert =
+                tx.prepare("INSERT INTO guide (code, position, name, department, body) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for (i, g) in file.items.iter().enumerate() {
                 insert.execute(params![g.code, i, g.name, g.department, serde_json::to_string(g)?])?;
             }

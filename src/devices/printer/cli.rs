@@ -108,9 +108,7 @@ fn exit_code(e: &PrintError) -> i32 {
     match e {
         PrintError::NotReady { .. } | PrintError::Interrupted { .. } => EXIT_NOT_READY,
         PrintError::Render(_) | PrintError::Config(_) => EXIT_USAGE,
-        PrintError::NoAnswer { .. } | PrintError::Open { .. } | PrintError::Io { .. } => {
-            EXIT_NO_ANSWER
-        }
+        PrintError::NoAnswer { .. } | PrintError::Open { .. } | PrintError::Io { .. } => EXIT_NO_ANSWER,
     }
 }
 
@@ -158,10 +156,7 @@ fn print(port: &str, baud: u32, timeout_ms: u64, job: &RenderedJob) -> i32 {
     match printer.print_job(job) {
         Ok(report) => {
             if report.near_end {
-                eprintln!(
-                    "printed {} bytes; paper near end: replace the roll soon",
-                    report.bytes
-                );
+                eprintln!("printed {} bytes; paper near end: replace the roll soon", report.bytes);
             } else {
                 eprintln!("printed {} bytes", report.bytes);
             }
@@ -179,9 +174,7 @@ fn print(port: &str, baud: u32, timeout_ms: u64, job: &RenderedJob) -> i32 {
 /// when the printer is not ready; 3 when it does not answer.
 pub fn run_print_slip(args: &PrintSlipArgs) -> i32 {
     if !args.sample {
-        eprintln!(
-            "print-slip needs --sample (only the built-in sample slip can be printed from the CLI)"
-        );
+        eprintln!("print-slip needs --sample (only the built-in sample slip can be printed from the CLI)");
         return EXIT_USAGE;
     }
     let paper = match paper(args.paper) {
@@ -224,10 +217,7 @@ pub fn run_print_checklist(args: &PrintChecklistArgs, slip: &ChecklistSlip) -> i
     };
     let code = print(&args.port, args.baud, args.timeout_ms, &job);
     if code == EXIT_OK {
-        println!(
-            "{}",
-            serde_json::json!({ "item": args.item, "qr_text": slip.qr_text })
-        );
+        println!("{}", serde_json::json!({ "item": args.item, "qr_text": slip.qr_text }));
     }
     code
 }
@@ -239,9 +229,10 @@ pub fn run_sim(args: &SimPrinterArgs) -> i32 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let dir = args.out_dir.clone().unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("kiosk-sim-printer-{}", std::process::id()))
-    });
+    let dir = args
+        .out_dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("kiosk-sim-printer-{}", std::process::id())));
     if let Err(e) = std::fs::create_dir_all(&dir) {
         eprintln!("cannot create {}: {e}", dir.display());
         return EXIT_USAGE;

@@ -32,10 +32,7 @@ pub const QR_QUIET_MODULES: u32 = 4;
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     #[error("QR code cannot hold {len} bytes: {source}")]
-    Qr {
-        len: usize,
-        source: qrcode::types::QrError,
-    },
+    Qr { len: usize, source: qrcode::types::QrError },
     #[error("ESC/POS builder: {0}")]
     EscPos(String),
 }
@@ -68,26 +65,14 @@ pub struct QrPlan {
 
 impl QrPlan {
     pub fn for_text(text: &str) -> Result<(Self, QrCode), RenderError> {
-        let code =
-            QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map_err(|source| {
-                RenderError::Qr {
-                    len: text.len(),
-                    source,
-                }
-            })?;
+        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+            .map_err(|source| RenderError::Qr { len: text.len(), source })?;
         let modules = code.width() as u32;
         let module_dots = (QR_MAX_DOTS / modules).clamp(1, 16) as u8;
         let version = match code.version() {
             qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
         };
-        Ok((
-            QrPlan {
-                version,
-                modules,
-                module_dots,
-            },
-            code,
-        ))
+        Ok((QrPlan { version, modules, module_dots }, code))
     }
 
     /// Symbol width in dots, quiet zone excluded.
@@ -100,14 +85,7 @@ impl QrPlan {
 pub fn native_qr(text: &str) -> Result<Vec<u8>, RenderError> {
     let (plan, _) = QrPlan::for_text(text)?;
     let mut p = EscPos::new(Buffer::default(), Protocol::default(), None);
-    p.qrcode_option(
-        text,
-        QRCodeOption::new(
-            QRCodeModel::Model2,
-            plan.module_dots,
-            QRCodeCorrectionLevel::M,
-        ),
-    )?;
+    p.qrcode_option(text, QRCodeOption::new(QRCodeModel::Model2, plan.module_dots, QRCodeCorrectionLevel::M))?;
     p.print()?;
     Ok(p.driver().take())
 }
@@ -164,11 +142,7 @@ pub fn raster_qr(text: &str, paper: Paper) -> Result<RasterImage, RenderError> {
             }
         }
     }
-    Ok(RasterImage {
-        width_bytes: width_bytes as u16,
-        height: height as u16,
-        data,
-    })
+    Ok(RasterImage { width_bytes: width_bytes as u16, height: height as u16, data })
 }
 
 /// The QR for `text` as a greyscale image (0 = black, 255 = white) for screens: `module_px` pixels
@@ -181,10 +155,7 @@ pub fn qr_image(text: &str, module_px: u32) -> Result<super::sim::PaperImage, Re
     let mut pixels = vec![255u8; (side * side) as usize];
     for y in 0..side {
         for x in 0..side {
-            let (mx, my) = (
-                (x / n).checked_sub(QR_QUIET_MODULES),
-                (y / n).checked_sub(QR_QUIET_MODULES),
-            );
+            let (mx, my) = ((x / n).checked_sub(QR_QUIET_MODULES), (y / n).checked_sub(QR_QUIET_MODULES));
             if let (Some(mx), Some(my)) = (mx, my) {
                 if mx < plan.modules
                     && my < plan.modules
@@ -195,23 +166,14 @@ pub fn qr_image(text: &str, module_px: u32) -> Result<super::sim::PaperImage, Re
             }
         }
     }
-    Ok(super::sim::PaperImage {
-        width: side,
-        height: side,
-        pixels,
-    })
+    Ok(super::sim::PaperImage { width: side, height: side, pixels })
 }
 
 /// Lays out and renders a slip.
 pub fn render(slip: &Slip, paper: Paper, qr_mode: QrMode) -> Result<RenderedJob, RenderError> {
     let lines = slip.layout(paper);
     let bytes = render_lines(&lines, paper, qr_mode)?;
-    Ok(RenderedJob {
-        paper,
-        qr_mode,
-        lines,
-        bytes,
-    })
+    Ok(RenderedJob { paper, qr_mode, lines, bytes })
 }
 
 /// Renders laid-out lines: init, Chinese mode, the lines, partial cut.
@@ -223,11 +185,7 @@ pub fn render_lines(lines: &[Line], paper: Paper, qr_mode: QrMode) -> Result<Vec
     let mut bold = false;
     let mut justify = |p: &mut EscPos<Buffer>, c: bool| -> Result<(), RenderError> {
         if c != centred {
-            p.justify(if c {
-                JustifyMode::CENTER
-            } else {
-                JustifyMode::LEFT
-            })?;
+            p.justify(if c { JustifyMode::CENTER } else { JustifyMode::LEFT })?;
             centred = c;
         }
         Ok(())
@@ -236,19 +194,10 @@ pub fn render_lines(lines: &[Line], paper: Paper, qr_mode: QrMode) -> Result<Vec
         match line {
             Line::Heading(t) => {
                 justify(&mut p, true)?;
-                p.bold(true)?
-                    .size(2, 2)?
-                    .write(&gbk_safe(t))?
-                    .write("\n")?
-                    .reset_size()?
-                    .bold(false)?;
+                p.bold(true)?.size(2, 2)?.write(&gbk_safe(t))?.write("\n")?.reset_size()?.bold(false)?;
                 bold = false;
             }
-            Line::Text {
-                text,
-                align,
-                bold: b,
-            } => {
+            Line::Text { text, align, bold: b } => {
                 justify(&mut p, *align == crate::slip::Align::Center)?;
                 if *b != bold {
                     p.bold(*b)?;
@@ -359,11 +308,7 @@ mod tests {
             let text = "x".repeat(len);
             let (plan, _) = QrPlan::for_text(&text).unwrap();
             let w = plan.symbol_dots();
-            assert!(
-                (QR_MIN_DOTS..=QR_MAX_DOTS).contains(&w),
-                "{len} bytes, v{}: {w} dots",
-                plan.version
-            );
+            assert!((QR_MIN_DOTS..=QR_MAX_DOTS).contains(&w), "{len} bytes, v{}: {w} dots", plan.version);
         }
     }
 
@@ -417,47 +362,23 @@ mod tests {
         let gbk = [0xCA, 0xDC, 0xC0, 0xED, 0xBB, 0xD8, 0xD6, 0xB4];
         assert!(job.bytes.windows(8).any(|w| w == gbk));
         // Heading: emphasis on, double width and height.
-        assert!(job
-            .bytes
-            .windows(6)
-            .any(|w| w == [0x1B, 0x45, 0x01, 0x1D, 0x21, 0x11]));
-        assert!(
-            !job.bytes.windows(4).any(|w| w == [0x1D, 0x56, 0x41, 0x01]),
-            "no full cut"
-        );
+        assert!(job.bytes.windows(6).any(|w| w == [0x1B, 0x45, 0x01, 0x1D, 0x21, 0x11]));
+        assert!(!job.bytes.windows(4).any(|w| w == [0x1D, 0x56, 0x41, 0x01]), "no full cut");
     }
 
     #[test]
     fn sample_slip_with_native_qr_fits_in_1_5_kb() {
         for paper in [Paper::Mm58, Paper::Mm80] {
-            let pickup = render(
-                &PickupSlip::sample("https://hub.example.cn").into(),
-                paper,
-                QrMode::Native,
-            )
-            .unwrap();
-            assert!(
-                pickup.bytes.len() <= 1536,
-                "{paper:?}: {} bytes",
-                pickup.bytes.len()
-            );
-            let raster = render(
-                &PickupSlip::sample("https://hub.example.cn").into(),
-                paper,
-                QrMode::Raster,
-            )
-            .unwrap();
+            let pickup = render(&PickupSlip::sample("https://hub.example.cn").into(), paper, QrMode::Native).unwrap();
+            assert!(pickup.bytes.len() <= 1536, "{paper:?}: {} bytes", pickup.bytes.len());
+            let raster = render(&PickupSlip::sample("https://hub.example.cn").into(), paper, QrMode::Raster).unwrap();
             eprintln!(
                 "{paper:?}: pickup slip {} bytes native, {} bytes raster",
                 pickup.bytes.len(),
                 raster.bytes.len()
             );
             let checklist = render(&ChecklistSlip::sample().into(), paper, QrMode::Native).unwrap();
-            assert!(
-                checklist.bytes.len() <= 1536,
-                "{paper:?}: {} bytes",
-                checklist.bytes.len()
-            );
+            assert!(checklist.bytes.len() <= 1536, "{paper:?}: {} bytes", checklist.bytes.len());
         }
     }
 

@@ -6,9 +6,7 @@ use std::time::{Duration, Instant};
 use serialport::{ClearBuffer, SerialPort};
 
 use super::render::{render, RenderError, RenderedJob};
-use super::status::{
-    parse_status, status_request, NotReady, PaperState, PrinterStatus, STATUS_QUERIES,
-};
+use super::status::{parse_status, status_request, NotReady, PaperState, PrinterStatus, STATUS_QUERIES};
 use super::{PrinterConfig, QrMode};
 use crate::slip::{Paper, Slip};
 
@@ -20,33 +18,15 @@ pub enum PrintError {
     #[error("printer config: {0}")]
     Config(String),
     #[error("cannot open printer port {port}: {source}")]
-    Open {
-        port: String,
-        source: serialport::Error,
-    },
+    Open { port: String, source: serialport::Error },
     #[error("serial I/O on printer port {port}: {source}")]
-    Io {
-        port: String,
-        source: std::io::Error,
-    },
+    Io { port: String, source: std::io::Error },
     #[error("printer on {port} did not answer DLE EOT {n} within {timeout_ms} ms")]
-    NoAnswer {
-        port: String,
-        n: u8,
-        timeout_ms: u64,
-    },
+    NoAnswer { port: String, n: u8, timeout_ms: u64 },
     #[error("printer on {port} cannot print: {reason} (status bytes {:02X?})", status.raw)]
-    NotReady {
-        port: String,
-        reason: NotReady,
-        status: PrinterStatus,
-    },
+    NotReady { port: String, reason: NotReady, status: PrinterStatus },
     #[error("printer on {port} stopped during the job: {reason} (status bytes {:02X?})", status.raw)]
-    Interrupted {
-        port: String,
-        reason: NotReady,
-        status: PrinterStatus,
-    },
+    Interrupted { port: String, reason: NotReady, status: PrinterStatus },
     #[error(transparent)]
     Render(#[from] RenderError),
 }
@@ -56,32 +36,19 @@ impl PrintError {
     /// is kept (pickup slips); checklists leave it out.
     pub fn resident_message(&self, application_saved: bool) -> String {
         let cause = match self {
-            PrintError::NotReady {
-                reason: NotReady::PaperOut,
-                ..
-            } => "打印机缺纸，请联系工作人员。",
-            PrintError::NotReady {
-                reason: NotReady::CoverOpen,
-                ..
-            } => "打印机盖未关好，请联系工作人员。",
+            PrintError::NotReady { reason: NotReady::PaperOut, .. } => "打印机缺纸，请联系工作人员。",
+            PrintError::NotReady { reason: NotReady::CoverOpen, .. } => "打印机盖未关好，请联系工作人员。",
             PrintError::Interrupted { .. } => "打印可能不完整，请联系工作人员补打。",
             _ => "打印机暂时无法打印，请联系工作人员。",
         };
-        let saved = if application_saved {
-            "您的申请已保存，"
-        } else {
-            ""
-        };
+        let saved = if application_saved { "您的申请已保存，" } else { "" };
         format!("{cause}{saved}可用手机拍下屏幕上的二维码。")
     }
 
     /// True when the printer answered and said it cannot print (as opposed to not answering or
     /// an I/O failure).
     pub fn is_not_ready(&self) -> bool {
-        matches!(
-            self,
-            PrintError::NotReady { .. } | PrintError::Interrupted { .. }
-        )
+        matches!(self, PrintError::NotReady { .. } | PrintError::Interrupted { .. })
     }
 }
 
@@ -107,10 +74,7 @@ pub struct Printer {
 
 impl std::fmt::Debug for Printer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Printer")
-            .field("path", &self.path)
-            .field("paper", &self.paper)
-            .finish()
+        f.debug_struct("Printer").field("path", &self.path).field("paper", &self.paper).finish()
     }
 }
 
@@ -118,21 +82,10 @@ impl Printer {
     /// Opens the printer named in `[printer]` (`port` must be set; for `kind = "simulated"` the
     /// caller starts the simulator and puts its path there).
     pub fn open(config: &PrinterConfig) -> Result<Self, PrintError> {
-        let port = config
-            .port
-            .as_deref()
-            .ok_or_else(|| PrintError::Config("[printer] port is not set".into()))?;
-        let paper = Paper::from_mm(config.paper).ok_or_else(|| {
-            PrintError::Config(format!(
-                "[printer] paper = {}: expected 58 or 80",
-                config.paper
-            ))
-        })?;
-        let mut p = Self::open_port(
-            port,
-            config.baud,
-            Duration::from_millis(config.status_timeout_ms),
-        )?;
+        let port = config.port.as_deref().ok_or_else(|| PrintError::Config("[printer] port is not set".into()))?;
+        let paper = Paper::from_mm(config.paper)
+            .ok_or_else(|| PrintError::Config(format!("[printer] paper = {}: expected 58 or 80", config.paper)))?;
+        let mut p = Self::open_port(port, config.baud, Duration::from_millis(config.status_timeout_ms))?;
         p.set_format(paper, config.qr_mode);
         Ok(p)
     }
@@ -143,17 +96,8 @@ impl Printer {
         let port = serialport::new(path, baud)
             .timeout(status_timeout)
             .open()
-            .map_err(|source| PrintError::Open {
-                port: path.to_string(),
-                source,
-            })?;
-        Ok(Printer {
-            port,
-            path: path.to_string(),
-            status_timeout,
-            paper: Paper::Mm80,
-            qr_mode: QrMode::Native,
-        })
+            .map_err(|source| PrintError::Open { port: path.to_string(), source })?;
+        Ok(Printer { port, path: path.to_string(), status_timeout, paper: Paper::Mm80, qr_mode: QrMode::Native })
     }
 
     pub fn set_format(&mut self, paper: Paper, qr_mode: QrMode) {
@@ -181,17 +125,11 @@ impl Printer {
         for (slot, n) in answers.iter_mut().zip(STATUS_QUERIES) {
             *slot = self.ask(n)?;
         }
-        let status =
-            parse_status(answers[0], answers[1], answers[2]).map_err(|e| PrintError::Io {
-                port: self.path.clone(),
-                source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
-            })?;
-        log::debug!(
-            "printer {}: status {:02X?} in {} ms",
-            self.path,
-            status.raw,
-            started.elapsed().as_millis()
-        );
+        let status = parse_status(answers[0], answers[1], answers[2]).map_err(|e| PrintError::Io {
+            port: self.path.clone(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        })?;
+        log::debug!("printer {}: status {:02X?} in {} ms", self.path, status.raw, started.elapsed().as_millis());
         Ok(status)
     }
 
@@ -212,24 +150,11 @@ impl Printer {
             let _ = self.port.set_timeout(left);
             match self.port.read(&mut byte) {
                 Ok(1) if super::status::is_status_byte(byte[0]) => return Ok(byte[0]),
-                Ok(1) => log::warn!(
-                    "printer {}: skipped byte {:#04x} while waiting for status",
-                    self.path,
-                    byte[0]
-                ),
+                Ok(1) => log::warn!("printer {}: skipped byte {:#04x} while waiting for status", self.path, byte[0]),
                 Ok(_) => {}
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
-                    ) => {}
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(source) => {
-                    return Err(PrintError::Io {
-                        port: self.path.clone(),
-                        source,
-                    })
-                }
+                Err(source) => return Err(PrintError::Io { port: self.path.clone(), source }),
             }
         }
     }
@@ -238,10 +163,7 @@ impl Printer {
         let _ = self.port.set_timeout(WRITE_TIMEOUT);
         let r = self.port.write_all(bytes).and_then(|_| self.port.flush());
         let _ = self.port.set_timeout(self.status_timeout);
-        r.map_err(|source| PrintError::Io {
-            port: self.path.clone(),
-            source,
-        })
+        r.map_err(|source| PrintError::Io { port: self.path.clone(), source })
     }
 
     /// Renders `slip` for this printer and prints it. On error the job is not lost: call
@@ -256,16 +178,8 @@ impl Printer {
     pub fn print_job(&mut self, job: &RenderedJob) -> Result<PrintReport, PrintError> {
         let before = self.status()?;
         if let Some(reason) = before.not_ready() {
-            log::warn!(
-                "printer {}: not printing, {reason} (status {:02X?})",
-                self.path,
-                before.raw
-            );
-            return Err(PrintError::NotReady {
-                port: self.path.clone(),
-                reason,
-                status: before,
-            });
+            log::warn!("printer {}: not printing, {reason} (status {:02X?})", self.path, before.raw);
+            return Err(PrintError::NotReady { port: self.path.clone(), reason, status: before });
         }
         let started = Instant::now();
         self.write_all(&job.bytes)?;
@@ -278,11 +192,7 @@ impl Printer {
             after.raw
         );
         if let Some(reason) = after.not_ready() {
-            return Err(PrintError::Interrupted {
-                port: self.path.clone(),
-                reason,
-                status: after,
-            });
+            return Err(PrintError::Interrupted { port: self.path.clone(), reason, status: after });
         }
         Ok(PrintReport {
             near_end: before.paper == PaperState::NearEnd || after.paper == PaperState::NearEnd,

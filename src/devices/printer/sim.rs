@@ -79,8 +79,7 @@ pub fn write_png(image: &PaperImage, path: &Path) -> std::io::Result<()> {
     enc.set_color(png::ColorType::Grayscale);
     enc.set_depth(png::BitDepth::Eight);
     let mut w = enc.write_header().map_err(std::io::Error::other)?;
-    w.write_image_data(&image.pixels)
-        .map_err(std::io::Error::other)?;
+    w.write_image_data(&image.pixels).map_err(std::io::Error::other)?;
     w.finish().map_err(std::io::Error::other)
 }
 
@@ -187,8 +186,7 @@ impl Interpreter {
             0x1C => self.fs(i)?,
             0x1D => self.gs(i, events)?,
             0x20..=0x7E => {
-                self.line
-                    .push((b as char, self.size.0, self.size.1, self.bold));
+                self.line.push((b as char, self.size.0, self.size.1, self.bold));
                 1
             }
             0x81..=0xFE if self.chinese => {
@@ -225,8 +223,7 @@ impl Interpreter {
                 self.line_spacing = LINE_SPACING;
                 2
             }
-            b'a' | b'E' | b'd' | b'J' | b'!' | b'3' | b't' | b'M' | b'-' | b'G' | b'R' | b'{'
-            | b'V' => {
+            b'a' | b'E' | b'd' | b'J' | b'!' | b'3' | b't' | b'M' | b'-' | b'G' | b'R' | b'{' | b'V' => {
                 let n = self.byte(i + 2)?;
                 match cmd {
                     b'a' => self.align = if n >= b'0' { n - b'0' } else { n }.min(2),
@@ -295,11 +292,7 @@ impl Interpreter {
                 } else {
                     3
                 };
-                let cut = if matches!(m, 1 | 49 | 66) {
-                    CutKind::Partial
-                } else {
-                    CutKind::Full
-                };
+                let cut = if matches!(m, 1 | 49 | 66) { CutKind::Partial } else { CutKind::Full };
                 self.print_line(0);
                 events.push(SimEvent::Job(self.finish_job(cut)));
                 used
@@ -365,10 +358,7 @@ impl Interpreter {
     fn print_qr(&mut self) {
         self.print_line(0);
         let Ok(code) = QrCode::with_error_correction_level(&self.qr_data, self.qr_ec) else {
-            log::warn!(
-                "sim printer: QR data of {} bytes does not fit a symbol",
-                self.qr_data.len()
-            );
+            log::warn!("sim printer: QR data of {} bytes does not fit a symbol", self.qr_data.len());
             return;
         };
         let modules = code.width() as u32;
@@ -396,10 +386,7 @@ impl Interpreter {
         self.advance(h as u32 * sy);
         for row in 0..h {
             for x in 0..xb * 8 {
-                if data
-                    .get(row * xb + x / 8)
-                    .is_some_and(|b| b & (0x80 >> (x % 8)) != 0)
-                {
+                if data.get(row * xb + x / 8).is_some_and(|b| b & (0x80 >> (x % 8)) != 0) {
                     self.fill(x0 + x as u32 * sx, y0 + row as u32 * sy, sx, sy);
                 }
             }
@@ -495,11 +482,7 @@ impl Interpreter {
         self.y = 0;
         PrintedJob {
             text_lines: std::mem::take(&mut self.text_lines),
-            image: PaperImage {
-                width: self.width,
-                height,
-                pixels,
-            },
+            image: PaperImage { width: self.width, height, pixels },
             cut,
         }
     }
@@ -580,14 +563,10 @@ impl SimPrinter {
     /// Opens a PTY pair and serves on its master; clients open [`SimPrinter::path`].
     pub fn start(paper: Paper, mode: SimMode) -> std::io::Result<SimPrinter> {
         let (mut master, slave) = TTYPort::pair().map_err(std::io::Error::other)?;
-        let path = slave
-            .name()
-            .ok_or_else(|| std::io::Error::other("PTY without a name"))?;
+        let path = slave.name().ok_or_else(|| std::io::Error::other("PTY without a name"))?;
         // The slave is not kept open here: an exclusive open by a client must be the only one.
         drop(slave);
-        master
-            .set_timeout(Duration::from_millis(50))
-            .map_err(std::io::Error::other)?;
+        master.set_timeout(Duration::from_millis(50)).map_err(std::io::Error::other)?;
         let shared = Arc::new(Shared {
             mode: Mutex::new(mode),
             jobs: Mutex::new(Vec::new()),
@@ -597,15 +576,8 @@ impl SimPrinter {
             stop: AtomicBool::new(false),
         });
         let s = Arc::clone(&shared);
-        let thread = std::thread::Builder::new()
-            .name("sim-printer".into())
-            .spawn(move || serve(master, paper, &s))?;
-        Ok(SimPrinter {
-            path,
-            paper,
-            shared,
-            thread: Some(thread),
-        })
+        let thread = std::thread::Builder::new().name("sim-printer".into()).spawn(move || serve(master, paper, &s))?;
+        Ok(SimPrinter { path, paper, shared, thread: Some(thread) })
     }
 
     /// The device path clients open.
@@ -627,11 +599,7 @@ impl SimPrinter {
 
     /// Every job printed so far.
     pub fn jobs(&self) -> Vec<PrintedJob> {
-        self.shared
-            .jobs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.shared.jobs.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Waits until at least `n` jobs were printed or `timeout` passes; returns the jobs so far.
@@ -687,9 +655,7 @@ fn serve(mut master: TTYPort, paper: Paper, shared: &Shared) {
         let mode = *shared.mode.lock().unwrap_or_else(|e| e.into_inner());
         let before = interp.print_bytes;
         let events = interp.push(&buf[..n]);
-        shared
-            .print_bytes
-            .fetch_add(interp.print_bytes - before, Ordering::SeqCst);
+        shared.print_bytes.fetch_add(interp.print_bytes - before, Ordering::SeqCst);
         for ev in events {
             match ev {
                 SimEvent::StatusRequest(q) => {
@@ -707,16 +673,8 @@ fn serve(mut master: TTYPort, paper: Paper, shared: &Shared) {
                     }
                 }
                 SimEvent::Job(job) if mode.prints() => {
-                    log::info!(
-                        "sim printer: job of {} lines, {} dots long",
-                        job.text_lines.len(),
-                        job.image.height
-                    );
-                    shared
-                        .jobs
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push(job);
+                    log::info!("sim printer: job of {} lines, {} dots long", job.text_lines.len(), job.image.height);
+                    shared.jobs.lock().unwrap_or_else(|e| e.into_inner()).push(job);
                     shared.job_added.notify_all();
                 }
                 SimEvent::Job(_) => log::info!("sim printer: discarded a job ({mode:?})"),
@@ -733,15 +691,10 @@ mod tests {
     use crate::slip::{PickupSlip, Slip};
 
     fn decode(img: &PaperImage) -> Vec<String> {
-        let mut p = rqrr::PreparedImage::prepare_from_greyscale(
-            img.width as usize,
-            img.height as usize,
-            |x, y| img.pixels[y * img.width as usize + x],
-        );
-        p.detect_grids()
-            .iter()
-            .filter_map(|g| g.decode().ok().map(|(_, s)| s))
-            .collect()
+        let mut p = rqrr::PreparedImage::prepare_from_greyscale(img.width as usize, img.height as usize, |x, y| {
+            img.pixels[y * img.width as usize + x]
+        });
+        p.detect_grids().iter().filter_map(|g| g.decode().ok().map(|(_, s)| s)).collect()
     }
 
     #[test]
@@ -757,22 +710,12 @@ mod tests {
                     events.extend(interp.push(chunk));
                 }
                 assert_eq!(events.len(), 1, "{paper:?} {mode:?}");
-                let SimEvent::Job(printed) = &events[0] else {
-                    panic!("not a job")
-                };
+                let SimEvent::Job(printed) = &events[0] else { panic!("not a job") };
                 assert_eq!(printed.cut, CutKind::Partial);
                 assert_eq!(printed.image.width, paper.dots());
-                assert!(
-                    printed.text_lines.iter().any(|l| l.contains("受理回执")),
-                    "{:?}",
-                    printed.text_lines
-                );
+                assert!(printed.text_lines.iter().any(|l| l.contains("受理回执")), "{:?}", printed.text_lines);
                 assert!(printed.text_lines.iter().any(|l| l.contains("张*英")));
-                assert_eq!(
-                    decode(&printed.image),
-                    vec![slip.qr_text().to_string()],
-                    "{paper:?} {mode:?}"
-                );
+                assert_eq!(decode(&printed.image), vec![slip.qr_text().to_string()], "{paper:?} {mode:?}");
             }
         }
     }

@@ -104,11 +104,7 @@ pub struct BadStatusByte {
 }
 
 /// Parses the answers to DLE EOT 1, 2 and 4.
-pub fn parse_status(
-    printer: u8,
-    offline_cause: u8,
-    paper: u8,
-) -> Result<PrinterStatus, BadStatusByte> {
+pub fn parse_status(printer: u8, offline_cause: u8, paper: u8) -> Result<PrinterStatus, BadStatusByte> {
     for (n, byte) in [(1, printer), (2, offline_cause), (4, paper)] {
         if !is_status_byte(byte) {
             return Err(BadStatusByte { n, byte });
@@ -164,10 +160,7 @@ mod tests {
         assert!(s.online && !s.cover_open && !s.error && s.is_ready());
         assert_eq!(s.paper, PaperState::Ok);
         assert_eq!(s.raw, [0x12, 0x12, 0x12]);
-        assert_eq!(
-            s.to_json(),
-            r#"{"online":true,"paper":"ok","cover_open":false,"error":false}"#
-        );
+        assert_eq!(s.to_json(), r#"{"online":true,"paper":"ok","cover_open":false,"error":false}"#);
     }
 
     #[test]
@@ -181,15 +174,9 @@ mod tests {
     #[test]
     fn paper_out_cover_open_and_error_block_printing() {
         let out = parse_status(0x1A, 0x32, 0x72).unwrap();
-        assert_eq!(
-            (out.paper, out.online, out.not_ready()),
-            (PaperState::Out, false, Some(NotReady::PaperOut))
-        );
+        assert_eq!((out.paper, out.online, out.not_ready()), (PaperState::Out, false, Some(NotReady::PaperOut)));
         let cover = parse_status(0x1A, 0x16, 0x12).unwrap();
-        assert_eq!(
-            (cover.cover_open, cover.not_ready()),
-            (true, Some(NotReady::CoverOpen))
-        );
+        assert_eq!((cover.cover_open, cover.not_ready()), (true, Some(NotReady::CoverOpen)));
         let err = parse_status(0x1A, 0x52, 0x12).unwrap();
         assert_eq!((err.error, err.not_ready()), (true, Some(NotReady::Error)));
         let offline = parse_status(0x1A, 0x12, 0x12).unwrap();
@@ -198,18 +185,9 @@ mod tests {
 
     #[test]
     fn bytes_not_matching_the_pattern_are_rejected() {
-        assert_eq!(
-            parse_status(0x00, 0x12, 0x12),
-            Err(BadStatusByte { n: 1, byte: 0x00 })
-        );
-        assert_eq!(
-            parse_status(0x12, 0x92, 0x12),
-            Err(BadStatusByte { n: 2, byte: 0x92 })
-        );
-        assert_eq!(
-            parse_status(0x12, 0x12, 0x13),
-            Err(BadStatusByte { n: 4, byte: 0x13 })
-        );
+        assert_eq!(parse_status(0x00, 0x12, 0x12), Err(BadStatusByte { n: 1, byte: 0x00 }));
+        assert_eq!(parse_status(0x12, 0x92, 0x12), Err(BadStatusByte { n: 2, byte: 0x92 }));
+        assert_eq!(parse_status(0x12, 0x12, 0x13), Err(BadStatusByte { n: 4, byte: 0x13 }));
         assert!(!is_status_byte(0xFF) && is_status_byte(0x7E));
     }
 
