@@ -9,8 +9,8 @@ use kiosk::devices::idcard::cli::{self, ReadCardArgs};
 use kiosk::devices::idcard::protocol::{Command, Sw3};
 use kiosk::devices::idcard::reader::{read_card_once_on, Reader, STEP_TIMEOUT};
 use kiosk::devices::idcard::{
-    sample_cards_on, Card, CardPoller, CardType, Fault, FaultKind, Health, PollerOptions,
-    ReadError, ReaderEvent, SimReader,
+    sample_cards_on, Card, CardPoller, CardType, Fault, FaultKind, Health, PollerOptions, ReadError, ReaderEvent,
+    SimReader,
 };
 
 const BAUD: u32 = 115_200;
@@ -39,12 +39,7 @@ fn read_once(sim: &SimReader) -> Result<Card, ReadError> {
 }
 
 fn args(port: &str) -> ReadCardArgs {
-    ReadCardArgs {
-        port: port.to_string(),
-        baud: BAUD,
-        timeout_ms: 2_000,
-        json: true,
-    }
+    ReadCardArgs { port: port.to_string(), baud: BAUD, timeout_ms: 2_000, json: true }
 }
 
 #[test]
@@ -92,14 +87,8 @@ fn no_card_exits_2() {
     assert!(matches!(read_once(&sim), Err(ReadError::NoCard)));
     assert_eq!(cli::run_read_card(&args(&sim.path())), 2);
     let mut err = Vec::new();
-    assert_eq!(
-        cli::read_card_outcome(read_once(&sim), true, &mut Vec::new(), &mut err),
-        2
-    );
-    assert_eq!(
-        String::from_utf8(err).unwrap(),
-        "read-card: no card on the reader (find: SW3 80)\n"
-    );
+    assert_eq!(cli::read_card_outcome(read_once(&sim), true, &mut Vec::new(), &mut err), 2);
+    assert_eq!(String::from_utf8(err).unwrap(), "read-card: no card on the reader (find: SW3 80)\n");
 }
 
 #[test]
@@ -107,26 +96,11 @@ fn bad_checksum_is_a_fault_naming_the_step() {
     let sim = sim_with("elderly");
     sim.set_fault(Fault::BadChecksum);
     let error = read_once(&sim).unwrap_err();
-    assert!(
-        matches!(
-            error,
-            ReadError::Checksum {
-                step: Command::FindCard,
-                ..
-            }
-        ),
-        "{error}"
-    );
+    assert!(matches!(error, ReadError::Checksum { step: Command::FindCard, .. }), "{error}");
     let mut err = Vec::new();
-    assert_eq!(
-        cli::read_card_outcome(Err(error), true, &mut Vec::new(), &mut err),
-        3
-    );
+    assert_eq!(cli::read_card_outcome(Err(error), true, &mut Vec::new(), &mut err), 3);
     let line = String::from_utf8(err).unwrap();
-    assert!(
-        line.starts_with("read-card: find: response checksum error"),
-        "{line}"
-    );
+    assert!(line.starts_with("read-card: find: response checksum error"), "{line}");
     assert_eq!(line.lines().count(), 1);
     assert_eq!(cli::run_read_card(&args(&sim.path())), 3);
 }
@@ -138,21 +112,9 @@ fn silent_reader_times_out_quickly_with_a_clear_error() {
     let started = Instant::now();
     let error = read_once(&sim).unwrap_err();
     let elapsed = started.elapsed();
-    assert!(
-        matches!(
-            error,
-            ReadError::Timeout {
-                step: Command::FindCard,
-                ..
-            }
-        ),
-        "{error}"
-    );
+    assert!(matches!(error, ReadError::Timeout { step: Command::FindCard, .. }), "{error}");
     assert_eq!(error.to_string(), "find: no response within 200 ms");
-    assert!(
-        elapsed >= STEP_TIMEOUT && elapsed < Duration::from_millis(1_000),
-        "{elapsed:?}"
-    );
+    assert!(elapsed >= STEP_TIMEOUT && elapsed < Duration::from_millis(1_000), "{elapsed:?}");
     assert_eq!(cli::run_read_card(&args(&sim.path())), 3);
 }
 
@@ -161,20 +123,8 @@ fn read_failure_reports_the_status_code() {
     let sim = sim_with("younger");
     sim.set_fault(Fault::ReadFailed);
     let error = read_once(&sim).unwrap_err();
-    assert!(
-        matches!(
-            error,
-            ReadError::Status {
-                step: Command::ReadText,
-                sw3: Sw3::ReadFailed
-            }
-        ),
-        "{error}"
-    );
-    assert_eq!(
-        error.to_string(),
-        "read: reader answered SW3 41 (read failed)"
-    );
+    assert!(matches!(error, ReadError::Status { step: Command::ReadText, sw3: Sw3::ReadFailed }), "{error}");
+    assert_eq!(error.to_string(), "read: reader answered SW3 41 (read failed)");
 }
 
 #[test]
@@ -214,11 +164,7 @@ fn sam_commands_answer_ok() {
     let sim = SimReader::start().unwrap();
     let mut reader = Reader::open(&sim.path(), BAUD).unwrap();
     for command in [Command::ResetSam, Command::SamStatus, Command::ReadSamId] {
-        assert_eq!(
-            reader.status(command, STEP_TIMEOUT).unwrap(),
-            Sw3::Ok,
-            "{command:?}"
-        );
+        assert_eq!(reader.status(command, STEP_TIMEOUT).unwrap(), Sw3::Ok, "{command:?}");
     }
     // The port can be opened again after the first owner closed it.
     drop(reader);
@@ -229,18 +175,11 @@ fn sam_commands_answer_ok() {
 // ---- the polling loop -------------------------------------------------------------------------
 
 fn options(path: &str) -> PollerOptions {
-    PollerOptions {
-        poll_interval: Duration::from_millis(40),
-        ..PollerOptions::new(path)
-    }
+    PollerOptions { poll_interval: Duration::from_millis(40), ..PollerOptions::new(path) }
 }
 
 /// Waits for the first event matching `wanted`, skipping others; panics after `timeout`.
-fn wait_for(
-    rx: &Receiver<ReaderEvent>,
-    timeout: Duration,
-    wanted: impl Fn(&ReaderEvent) -> bool,
-) -> ReaderEvent {
+fn wait_for(rx: &Receiver<ReaderEvent>, timeout: Duration, wanted: impl Fn(&ReaderEvent) -> bool) -> ReaderEvent {
     let deadline = Instant::now() + timeout;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -273,23 +212,17 @@ fn poller_reads_a_placed_card_once_per_placement() {
     let sim = SimReader::start().unwrap();
     let (poller, rx) = CardPoller::spawn_channel(options(&sim.path()));
     sim.place(&sample("elderly")).unwrap();
-    let ReaderEvent::CardRead(card) = wait_for(&rx, Duration::from_secs(3), is_card_read) else {
-        unreachable!()
-    };
+    let ReaderEvent::CardRead(card) = wait_for(&rx, Duration::from_secs(3), is_card_read) else { unreachable!() };
     assert_eq!(card, sample("elderly"));
     assert_eq!(poller.health(), Health::Ok);
     // The reader stops finding a card once it was read: the loop reports it gone, and reads nothing
     // more while it lies there.
-    wait_for(&rx, Duration::from_secs(2), |e| {
-        *e == ReaderEvent::CardRemoved
-    });
+    wait_for(&rx, Duration::from_secs(2), |e| *e == ReaderEvent::CardRemoved);
     assert_no_read_within(&rx, Duration::from_millis(400));
     assert_eq!(sim.reads_served(), 1);
     // Placed again: read again.
     sim.place(&sample("younger")).unwrap();
-    let ReaderEvent::CardRead(card) = wait_for(&rx, Duration::from_secs(3), is_card_read) else {
-        unreachable!()
-    };
+    let ReaderEvent::CardRead(card) = wait_for(&rx, Duration::from_secs(3), is_card_read) else { unreachable!() };
     assert_eq!(card.name, sample("younger").name);
     poller.stop();
 }
@@ -302,15 +235,9 @@ fn poller_waits_for_a_lift_even_if_the_reader_keeps_finding_the_card() {
     let (poller, rx) = CardPoller::spawn_channel(options(&sim.path()));
     wait_for(&rx, Duration::from_secs(3), is_card_read);
     assert_no_read_within(&rx, Duration::from_millis(400));
-    assert_eq!(
-        sim.reads_served(),
-        1,
-        "the driver itself must not read the same placement twice"
-    );
+    assert_eq!(sim.reads_served(), 1, "the driver itself must not read the same placement twice");
     sim.lift();
-    wait_for(&rx, Duration::from_secs(2), |e| {
-        *e == ReaderEvent::CardRemoved
-    });
+    wait_for(&rx, Duration::from_secs(2), |e| *e == ReaderEvent::CardRemoved);
     sim.place(&sample("hk_mo_tw")).unwrap();
     wait_for(&rx, Duration::from_secs(3), is_card_read);
     assert_eq!(sim.reads_served(), 2);
@@ -323,18 +250,11 @@ fn poller_reports_a_card_it_cannot_read_once_and_keeps_trying() {
     sim.set_fault(Fault::ReadFailed);
     sim.place(&sample("younger")).unwrap();
     let (_poller, rx) = CardPoller::spawn_channel(options(&sim.path()));
-    let event = wait_for(&rx, Duration::from_secs(3), |e| {
-        matches!(e, ReaderEvent::ReaderFault(_))
-    });
+    let event = wait_for(&rx, Duration::from_secs(3), |e| matches!(e, ReaderEvent::ReaderFault(_)));
     assert_eq!(event, ReaderEvent::ReaderFault(FaultKind::CardUnreadable));
-    assert_eq!(
-        FaultKind::CardUnreadable.resident_message(),
-        "未能读取身份证，请将证件放稳后重试。"
-    );
+    assert_eq!(FaultKind::CardUnreadable.resident_message(), "未能读取身份证，请将证件放稳后重试。");
     sim.clear_fault();
-    let event = wait_for(&rx, Duration::from_secs(3), |e| {
-        !matches!(e, ReaderEvent::ReaderFault(_))
-    });
+    let event = wait_for(&rx, Duration::from_secs(3), |e| !matches!(e, ReaderEvent::ReaderFault(_)));
     assert!(is_card_read(&event), "{event:?}");
 }
 
@@ -343,15 +263,11 @@ fn poller_recovers_when_a_silent_reader_answers_again() {
     let sim = SimReader::start().unwrap();
     sim.set_fault(Fault::Silent);
     let (poller, rx) = CardPoller::spawn_channel(options(&sim.path()));
-    let event = wait_for(&rx, Duration::from_secs(3), |e| {
-        matches!(e, ReaderEvent::ReaderFault(_))
-    });
+    let event = wait_for(&rx, Duration::from_secs(3), |e| matches!(e, ReaderEvent::ReaderFault(_)));
     assert_eq!(event, ReaderEvent::ReaderFault(FaultKind::NoAnswer));
     assert_eq!(poller.health(), Health::NoAnswer);
     sim.clear_fault();
-    wait_for(&rx, Duration::from_secs(3), |e| {
-        *e == ReaderEvent::ReaderRecovered
-    });
+    wait_for(&rx, Duration::from_secs(3), |e| *e == ReaderEvent::ReaderRecovered);
     assert_eq!(poller.health(), Health::Ok);
     sim.place(&sample("elderly")).unwrap();
     wait_for(&rx, Duration::from_secs(3), is_card_read);
@@ -362,35 +278,23 @@ fn poller_survives_unplug_and_replug_behind_a_stable_link() {
     let dir = tempfile::tempdir().unwrap();
     let link = dir.path().join("usb-GA467_reader-if00");
     let mut sim = SimReader::start_linked(&link).unwrap();
-    assert_eq!(
-        std::fs::read_link(&link).unwrap().to_str(),
-        sim.tty_path().as_deref()
-    );
+    assert_eq!(std::fs::read_link(&link).unwrap().to_str(), sim.tty_path().as_deref());
     let (poller, rx) = CardPoller::spawn_channel(options(link.to_str().unwrap()));
     sim.place(&sample("elderly")).unwrap();
     wait_for(&rx, Duration::from_secs(3), is_card_read);
 
     sim.unplug();
     assert!(!link.exists());
-    wait_for(&rx, Duration::from_secs(3), |e| {
-        *e == ReaderEvent::ReaderFault(FaultKind::PortMissing)
-    });
+    wait_for(&rx, Duration::from_secs(3), |e| *e == ReaderEvent::ReaderFault(FaultKind::PortMissing));
     assert_eq!(poller.health(), Health::PortMissing);
 
     sim.replug().unwrap();
     // A new PTY (its number may or may not be reused); the link points at it.
-    assert_eq!(
-        std::fs::read_link(&link).unwrap().to_str(),
-        sim.tty_path().as_deref()
-    );
-    wait_for(&rx, Duration::from_secs(3), |e| {
-        *e == ReaderEvent::ReaderRecovered
-    });
+    assert_eq!(std::fs::read_link(&link).unwrap().to_str(), sim.tty_path().as_deref());
+    wait_for(&rx, Duration::from_secs(3), |e| *e == ReaderEvent::ReaderRecovered);
     assert_eq!(poller.health(), Health::Ok);
     sim.place(&sample("foreign")).unwrap();
-    let ReaderEvent::CardRead(card) = wait_for(&rx, Duration::from_secs(3), is_card_read) else {
-        unreachable!()
-    };
+    let ReaderEvent::CardRead(card) = wait_for(&rx, Duration::from_secs(3), is_card_read) else { unreachable!() };
     assert_eq!(card.card_type, CardType::Foreign);
     poller.stop();
 }
@@ -400,10 +304,7 @@ fn poller_reports_a_missing_port_from_the_start_and_stops_promptly() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ttyUSB9");
     let (poller, rx) = CardPoller::spawn_channel(PollerOptions::new(path.to_str().unwrap()));
-    assert_eq!(
-        wait_for(&rx, Duration::from_secs(2), |_| true),
-        ReaderEvent::ReaderFault(FaultKind::PortMissing)
-    );
+    assert_eq!(wait_for(&rx, Duration::from_secs(2), |_| true), ReaderEvent::ReaderFault(FaultKind::PortMissing));
     assert_eq!(poller.health(), Health::PortMissing);
     let started = Instant::now();
     poller.stop();
@@ -428,11 +329,7 @@ fn poller_stops_within_a_second_even_mid_read() {
     assert!(sim.commands_received() > 0);
     let started = Instant::now();
     poller.stop();
-    assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
 }
 
 /// Driver overhead from placement to decoded card over a PTY (no baud delay), next to the wire time
@@ -448,9 +345,7 @@ fn overhead_figures() {
     for _ in 0..200 {
         sim.place(&card).unwrap();
         let started = Instant::now();
-        let read = reader
-            .read_card(STEP_TIMEOUT, READ_TIMEOUT, today())
-            .unwrap();
+        let read = reader.read_card(STEP_TIMEOUT, READ_TIMEOUT, today()).unwrap();
         samples.push(started.elapsed());
         assert_eq!(read.name, card.name);
     }

@@ -164,14 +164,8 @@ pub enum TextError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EncodeError {
     #[error("field {field}: {chars} characters, at most {max} fit")]
-    TooLong {
-        field: &'static str,
-        chars: usize,
-        max: usize,
-    },
-    #[error(
-        "field {field}: a character outside the Basic Multilingual Plane cannot be stored in UCS-2"
-    )]
+    TooLong { field: &'static str, chars: usize, max: usize },
+    #[error("field {field}: a character outside the Basic Multilingual Plane cannot be stored in UCS-2")]
     NotUcs2 { field: &'static str },
     #[error("nation {0:?} is not in the GB 3304 table")]
     UnknownNation(String),
@@ -247,11 +241,7 @@ pub fn nation_name(code: u8) -> Option<&'static str> {
 /// The GB 3304 code of a Chinese nation name (with or without a trailing 族).
 pub fn nation_code(name: &str) -> Option<u8> {
     let name = name.trim();
-    let short = if name.chars().count() > 1 {
-        name.strip_suffix('族').unwrap_or(name)
-    } else {
-        name
-    };
+    let short = if name.chars().count() > 1 { name.strip_suffix('族').unwrap_or(name) } else { name };
     NATIONS.iter().find(|(_, n)| *n == short).map(|(c, _)| *c)
 }
 
@@ -261,10 +251,7 @@ const GB11643_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', 
 /// The GB 11643 check character for the first 17 digits of an ID number; `None` if they are not
 /// 17 ASCII digits.
 pub fn gb11643_check_char(first17: &str) -> Option<char> {
-    let digits: Vec<u32> = first17
-        .chars()
-        .map(|c| c.to_digit(10))
-        .collect::<Option<_>>()?;
+    let digits: Vec<u32> = first17.chars().map(|c| c.to_digit(10)).collect::<Option<_>>()?;
     if digits.len() != 17 || !first17.is_ascii() {
         return None;
     }
@@ -336,12 +323,9 @@ const I_AUTHORITY: Field = field("issuer", 240, 8);
 const TYPE_OFFSET: usize = 248;
 
 fn read_field(text: &[u8; TEXT_LEN], f: Field) -> Result<String, TextError> {
-    let units = text[f.offset..f.offset + f.len]
-        .chunks_exact(2)
-        .map(|p| u16::from_le_bytes([p[0], p[1]]));
-    let s: String = char::decode_utf16(units)
-        .collect::<Result<_, _>>()
-        .map_err(|_| TextError::InvalidText { field: f.name })?;
+    let units = text[f.offset..f.offset + f.len].chunks_exact(2).map(|p| u16::from_le_bytes([p[0], p[1]]));
+    let s: String =
+        char::decode_utf16(units).collect::<Result<_, _>>().map_err(|_| TextError::InvalidText { field: f.name })?;
     Ok(s.trim_end_matches([' ', '\0']).trim_start().to_string())
 }
 
@@ -362,9 +346,7 @@ fn read_valid_to(text: &[u8; TEXT_LEN], f: Field) -> Result<ValidTo, TextError> 
     if s == LONG_TERM {
         return Ok(ValidTo::LongTerm);
     }
-    parse_yyyymmdd(&s)
-        .map(ValidTo::Date)
-        .ok_or(TextError::InvalidDate { field: f.name })
+    parse_yyyymmdd(&s).map(ValidTo::Date).ok_or(TextError::InvalidDate { field: f.name })
 }
 
 fn gender_from(s: &str) -> Gender {
@@ -406,11 +388,7 @@ pub fn decode_text(text: &[u8; TEXT_LEN], today: NaiveDate) -> Result<Card, Text
             } else {
                 None
             };
-            let pass_number = if card_type == CardType::HkMoTw {
-                non_empty(read_field(text, J_PASS)?)
-            } else {
-                None
-            };
+            let pass_number = if card_type == CardType::HkMoTw { non_empty(read_field(text, J_PASS)?) } else { None };
             Card {
                 card_type,
                 name: read_field(text, NAME)?,
@@ -434,11 +412,7 @@ pub fn decode_text(text: &[u8; TEXT_LEN], today: NaiveDate) -> Result<Card, Text
             let chinese_name = read_field(text, I_NAME)?;
             Card {
                 card_type,
-                name: if chinese_name.is_empty() {
-                    english_name.clone()
-                } else {
-                    chinese_name
-                },
+                name: if chinese_name.is_empty() { english_name.clone() } else { chinese_name },
                 gender: gender_from(&read_field(text, I_GENDER)?),
                 nation: None,
                 birth_date: read_date(text, I_BIRTH)?,
@@ -463,19 +437,14 @@ fn write_field(text: &mut [u8; TEXT_LEN], f: Field, value: &str) -> Result<(), E
     let max = f.len / 2;
     let chars = value.chars().count();
     if chars > max {
-        return Err(EncodeError::TooLong {
-            field: f.name,
-            chars,
-            max,
-        });
+        return Err(EncodeError::TooLong { field: f.name, chars, max });
     }
     let slot = &mut text[f.offset..f.offset + f.len];
     for pair in slot.chunks_exact_mut(2) {
         pair.copy_from_slice(&[0x20, 0x00]);
     }
     for (pair, c) in slot.chunks_exact_mut(2).zip(value.chars()) {
-        let unit =
-            u16::try_from(u32::from(c)).map_err(|_| EncodeError::NotUcs2 { field: f.name })?;
+        let unit = u16::try_from(u32::from(c)).map_err(|_| EncodeError::NotUcs2 { field: f.name })?;
         pair.copy_from_slice(&unit.to_le_bytes());
     }
     Ok(())
@@ -541,11 +510,7 @@ pub fn encode_text(card: &Card) -> Result<[u8; TEXT_LEN], EncodeError> {
             write_field(&mut text, I_PERMIT, &card.id_number)?;
             write_field(&mut text, I_COUNTRY, card.country.as_deref().unwrap_or(""))?;
             // A card without a Chinese name reports its English name as `name`.
-            let chinese = if card.name == english {
-                ""
-            } else {
-                card.name.as_str()
-            };
+            let chinese = if card.name == english { "" } else { card.name.as_str() };
             write_field(&mut text, I_NAME, chinese)?;
             write_field(&mut text, I_VALID_FROM, &yyyymmdd(card.valid_from))?;
             write_field(&mut text, I_VALID_TO, &valid_to_text(card.valid_to))?;
@@ -640,12 +605,7 @@ mod tests {
         );
         let card = decode_text(&text, today()).unwrap();
         let json = serde_json::to_value(&card).unwrap();
-        let keys: Vec<&str> = json
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
         let mut expected = vec![
             "card_type",
             "name",
@@ -755,33 +715,17 @@ mod tests {
         );
         let card = decode_text(&text, today()).unwrap();
         assert_eq!(card.name, "DEMO, JOHN");
-        assert_eq!(
-            decode_text(&encode_text(&card).unwrap(), today()).unwrap(),
-            card
-        );
+        assert_eq!(decode_text(&encode_text(&card).unwrap(), today()).unwrap(), card);
     }
 
     #[test]
     fn bad_dates_are_decode_errors() {
         let text = block(&[(36, "19531332"), (188, "20120508"), (204, "长期")], b' ');
-        assert_eq!(
-            decode_text(&text, today()),
-            Err(TextError::InvalidDate {
-                field: "birth_date"
-            })
-        );
+        assert_eq!(decode_text(&text, today()), Err(TextError::InvalidDate { field: "birth_date" }));
         let text = block(&[(36, "19530230"), (188, "20120508"), (204, "长期")], b' ');
-        assert_eq!(
-            decode_text(&text, today()),
-            Err(TextError::InvalidDate {
-                field: "birth_date"
-            })
-        );
+        assert_eq!(decode_text(&text, today()), Err(TextError::InvalidDate { field: "birth_date" }));
         let text = block(&[(36, "19530816"), (188, "20120508"), (204, "短期")], b' ');
-        assert_eq!(
-            decode_text(&text, today()),
-            Err(TextError::InvalidDate { field: "valid_to" })
-        );
+        assert_eq!(decode_text(&text, today()), Err(TextError::InvalidDate { field: "valid_to" }));
     }
 
     #[test]
@@ -789,22 +733,13 @@ mod tests {
         let mut text = block(&[(36, "19530816"), (188, "20120508"), (204, "长期")], b' ');
         text[0] = 0x00;
         text[1] = 0xD8;
-        assert_eq!(
-            decode_text(&text, today()),
-            Err(TextError::InvalidText { field: "name" })
-        );
+        assert_eq!(decode_text(&text, today()), Err(TextError::InvalidText { field: "name" }));
     }
 
     #[test]
     fn expiry_is_relative_to_the_given_day() {
-        let text = block(
-            &[(36, "19620304"), (188, "20040115"), (204, "20240115")],
-            b' ',
-        );
-        assert!(
-            !decode_text(&text, date(2024, 1, 15)).unwrap().expired,
-            "last valid day"
-        );
+        let text = block(&[(36, "19620304"), (188, "20040115"), (204, "20240115")], b' ');
+        assert!(!decode_text(&text, date(2024, 1, 15)).unwrap().expired, "last valid day");
         assert!(decode_text(&text, date(2024, 1, 16)).unwrap().expired);
     }
 
@@ -815,10 +750,7 @@ mod tests {
         assert!(gb11643_is_valid("430204199006120036"));
         assert!(gb11643_is_valid("11010519491231002X"));
         assert!(!gb11643_is_valid("430204199006120037"));
-        assert!(
-            !gb11643_is_valid("430202195801011027"),
-            "the masking example is not a real number"
-        );
+        assert!(!gb11643_is_valid("430202195801011027"), "the masking example is not a real number");
         assert!(!gb11643_is_valid("43020419900612003"));
         assert!(!gb11643_is_valid("4302041990061200A6"));
         assert!(!gb11643_is_valid("四30204199006120036"));
@@ -847,16 +779,7 @@ mod tests {
 
     #[test]
     fn unknown_nation_code_is_kept_as_digits() {
-        let text = block(
-            &[
-                (30, "0"),
-                (32, "77"),
-                (36, "19530816"),
-                (188, "20120508"),
-                (204, "长期"),
-            ],
-            b' ',
-        );
+        let text = block(&[(30, "0"), (32, "77"), (36, "19530816"), (188, "20120508"), (204, "长期")], b' ');
         let card = decode_text(&text, today()).unwrap();
         assert_eq!(card.nation.as_deref(), Some("77"));
         assert_eq!(encode_text(&card).unwrap(), text);
@@ -864,61 +787,28 @@ mod tests {
 
     #[test]
     fn encoding_rejects_what_does_not_fit() {
-        let text = block(
-            &[
-                (0, "张演英"),
-                (36, "19530816"),
-                (188, "20120508"),
-                (204, "长期"),
-            ],
-            b' ',
-        );
+        let text = block(&[(0, "张演英"), (36, "19530816"), (188, "20120508"), (204, "长期")], b' ');
         let mut card = decode_text(&text, today()).unwrap();
         card.nation = Some("汉".into());
         card.name = "一二三四五六七八九十一二三四五六".into();
-        assert_eq!(
-            encode_text(&card),
-            Err(EncodeError::TooLong {
-                field: "name",
-                chars: 16,
-                max: 15
-            })
-        );
+        assert_eq!(encode_text(&card), Err(EncodeError::TooLong { field: "name", chars: 16, max: 15 }));
         card.name = "𠀀".into();
-        assert_eq!(
-            encode_text(&card),
-            Err(EncodeError::NotUcs2 { field: "name" })
-        );
+        assert_eq!(encode_text(&card), Err(EncodeError::NotUcs2 { field: "name" }));
         card.name = "张演英".into();
         card.nation = Some("火星".into());
-        assert_eq!(
-            encode_text(&card),
-            Err(EncodeError::UnknownNation("火星".into()))
-        );
+        assert_eq!(encode_text(&card), Err(EncodeError::UnknownNation("火星".into())));
     }
 
     #[test]
     fn debug_masks_name_and_id_number() {
         let text = block(
-            &[
-                (0, "张演英"),
-                (36, "19530816"),
-                (122, "43020419530816102X"),
-                (188, "20120508"),
-                (204, "长期"),
-            ],
+            &[(0, "张演英"), (36, "19530816"), (122, "43020419530816102X"), (188, "20120508"), (204, "长期")],
             b' ',
         );
         let card = decode_text(&text, today()).unwrap();
         let debug = format!("{card:?}");
-        assert!(
-            debug.contains("张*英") && debug.contains("4302**********102X"),
-            "{debug}"
-        );
-        assert!(
-            !debug.contains("张演英") && !debug.contains("19530816102X"),
-            "{debug}"
-        );
+        assert!(debug.contains("张*英") && debug.contains("4302**********102X"), "{debug}");
+        assert!(!debug.contains("张演英") && !debug.contains("19530816102X"), "{debug}");
         assert_eq!(card.masked_name(), "张*英");
         assert_eq!(card.masked_id_number(), "4302**********102X");
     }

@@ -39,27 +39,15 @@ pub fn run_read_card(args: &ReadCardArgs) -> i32 {
     let timeout = Duration::from_millis(args.timeout_ms);
     let result = reader::read_card_once(&args.port, args.baud, timeout);
     let stdout = std::io::stdout();
-    read_card_outcome(
-        result,
-        args.json,
-        &mut stdout.lock(),
-        &mut std::io::stderr(),
-    )
+    read_card_outcome(result, args.json, &mut stdout.lock(), &mut std::io::stderr())
 }
 
 /// Prints the outcome of a read and returns the exit code (split out for tests).
-pub fn read_card_outcome(
-    result: Result<Card, ReadError>,
-    json: bool,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> i32 {
+pub fn read_card_outcome(result: Result<Card, ReadError>, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     match result {
         Ok(card) => {
             let printed = if json {
-                serde_json::to_string_pretty(&card)
-                    .map_err(std::io::Error::other)
-                    .and_then(|s| writeln!(out, "{s}"))
+                serde_json::to_string_pretty(&card).map_err(std::io::Error::other).and_then(|s| writeln!(out, "{s}"))
             } else {
                 write!(out, "{}", card_text(&card))
             };
@@ -112,11 +100,7 @@ pub fn card_text(card: &Card) -> String {
     lines.push(format!(
         "证件号码: {} ({})",
         card.id_number,
-        if card.id_number_valid {
-            "校验通过"
-        } else {
-            "校验失败"
-        }
+        if card.id_number_valid { "校验通过" } else { "校验失败" }
     ));
     if let Some(pass) = &card.pass_number {
         lines.push(format!("通行证号码: {pass}"));
@@ -143,12 +127,9 @@ pub const SIM_REPLACE_AFTER: Duration = Duration::from_secs(2);
 pub fn run_sim(args: &SimIdReaderArgs) -> anyhow::Result<()> {
     let card = match &args.card {
         Some(path) => {
-            let json = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let card: Card = serde_json::from_str(&json)
-                .with_context(|| format!("parsing {}", path.display()))?;
-            card::encode_text(&card)
-                .with_context(|| format!("{} does not fit on a card", path.display()))?;
+            let json = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let card: Card = serde_json::from_str(&json).with_context(|| format!("parsing {}", path.display()))?;
+            card::encode_text(&card).with_context(|| format!("{} does not fit on a card", path.display()))?;
             Some(card)
         }
         None => None,

@@ -19,9 +19,7 @@ pub mod sim;
 use serde::{Deserialize, Serialize};
 
 pub use card::{Card, CardType, Gender, ValidTo};
-pub use reader::{
-    read_card_once, CardPoller, FaultKind, Health, PollerOptions, ReadError, ReaderEvent,
-};
+pub use reader::{read_card_once, CardPoller, FaultKind, Health, PollerOptions, ReadError, ReaderEvent};
 pub use sim::{Fault, SimReader};
 
 /// `[id_reader]` in the kiosk config.
@@ -41,13 +39,7 @@ pub struct IdReaderConfig {
 
 impl Default for IdReaderConfig {
     fn default() -> Self {
-        Self {
-            kind: DeviceKind::Simulated,
-            port: None,
-            baud: 115_200,
-            poll_interval_ms: 500,
-            read_timeout_ms: 2_000,
-        }
+        Self { kind: DeviceKind::Simulated, port: None, baud: 115_200, poll_interval_ms: 500, read_timeout_ms: 2_000 }
     }
 }
 
@@ -111,31 +103,11 @@ impl IdReaderService {
 
 /// (file stem, label for the demo panel, JSON) of the bundled sample cards.
 const SAMPLE_CARDS: [(&str, &str, &str); 5] = [
-    (
-        "elderly",
-        "老年居民",
-        include_str!("../../../assets/cards/elderly.json"),
-    ),
-    (
-        "younger",
-        "青年居民",
-        include_str!("../../../assets/cards/younger.json"),
-    ),
-    (
-        "hk_mo_tw",
-        "港澳台居民",
-        include_str!("../../../assets/cards/hk_mo_tw.json"),
-    ),
-    (
-        "foreign",
-        "外籍永久居留",
-        include_str!("../../../assets/cards/foreign.json"),
-    ),
-    (
-        "expired",
-        "过期证件",
-        include_str!("../../../assets/cards/expired.json"),
-    ),
+    ("elderly", "老年居民", include_str!("../../../assets/cards/elderly.json")),
+    ("younger", "青年居民", include_str!("../../../assets/cards/younger.json")),
+    ("hk_mo_tw", "港澳台居民", include_str!("../../../assets/cards/hk_mo_tw.json")),
+    ("foreign", "外籍永久居留", include_str!("../../../assets/cards/foreign.json")),
+    ("expired", "过期证件", include_str!("../../../assets/cards/expired.json")),
 ];
 
 /// The bundled fictional sample cards: (file stem, Chinese label for the demo panel, card).
@@ -189,8 +161,7 @@ mod tests {
 
     #[test]
     fn config_defaults_fill_missing_keys() {
-        let config: IdReaderConfig =
-            toml::from_str("kind = \"serial\"\nport = \"/dev/ttyUSB0\"").unwrap();
+        let config: IdReaderConfig = toml::from_str("kind = \"serial\"\nport = \"/dev/ttyUSB0\"").unwrap();
         assert_eq!(config.kind, DeviceKind::Serial);
         assert_eq!(config.baud, 115_200);
         assert_eq!(config.read_timeout_ms, 2_000);

@@ -250,12 +250,7 @@ impl fmt::Debug for Frame {
     // The body of a read response is personal data: show its size and the first three bytes only.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let head = &self.body[..self.body.len().min(3)];
-        write!(
-            f,
-            "Frame {{ len: {}, head: {:02X?} }}",
-            self.body.len(),
-            head
-        )
+        write!(f, "Frame {{ len: {}, head: {:02X?} }}", self.body.len(), head)
     }
 }
 
@@ -263,15 +258,8 @@ impl Frame {
     /// Reads the body as a response `SW1 SW2 SW3 [data]`.
     pub fn response(&self) -> Result<Response<'_>, FrameError> {
         match self.body.as_slice() {
-            [sw1, sw2, sw3, data @ ..] => Ok(Response {
-                sw1: *sw1,
-                sw2: *sw2,
-                sw3: Sw3::from_u8(*sw3),
-                data,
-            }),
-            _ => Err(FrameError::ShortBody {
-                len: self.body.len(),
-            }),
+            [sw1, sw2, sw3, data @ ..] => Ok(Response { sw1: *sw1, sw2: *sw2, sw3: Sw3::from_u8(*sw3), data }),
+            _ => Err(FrameError::ShortBody { len: self.body.len() }),
         }
     }
 
@@ -413,9 +401,7 @@ impl Decoder {
             if expected != actual {
                 out.push(Err(FrameError::Checksum { expected, actual }));
             } else {
-                out.push(Ok(Frame {
-                    body: self.buf[PREAMBLE.len() + 2..total - 1].to_vec(),
-                }));
+                out.push(Ok(Frame { body: self.buf[PREAMBLE.len() + 2..total - 1].to_vec() }));
             }
             self.buf[..total].fill(0);
             self.discard(total);
@@ -430,10 +416,7 @@ fn find_preamble(buf: &[u8]) -> Option<usize> {
 
 /// Length of the longest suffix of `buf` that is a proper prefix of the preamble.
 fn partial_preamble_suffix(buf: &[u8]) -> usize {
-    (1..PREAMBLE.len())
-        .rev()
-        .find(|&k| buf.len() >= k && buf[buf.len() - k..] == PREAMBLE[..k])
-        .unwrap_or(0)
+    (1..PREAMBLE.len()).rev().find(|&k| buf.len() >= k && buf[buf.len() - k..] == PREAMBLE[..k]).unwrap_or(0)
 }
 
 /// Text block and photo of a read response, split. The photo is not kept: only its length.
@@ -473,28 +456,17 @@ pub fn parse_read_data(data: &[u8], with_fingerprint: bool) -> Result<ReadPayloa
     }
     let text_len = usize::from(u16::from_be_bytes([data[0], data[1]]));
     let photo_len = usize::from(u16::from_be_bytes([data[2], data[3]]));
-    let fingerprint_len = if with_fingerprint {
-        usize::from(u16::from_be_bytes([data[4], data[5]]))
-    } else {
-        0
-    };
+    let fingerprint_len = if with_fingerprint { usize::from(u16::from_be_bytes([data[4], data[5]])) } else { 0 };
     if text_len != TEXT_LEN {
         return Err(PayloadError::TextLength { len: text_len });
     }
     let declared = header + text_len + photo_len + fingerprint_len;
     if declared > data.len() {
-        return Err(PayloadError::Truncated {
-            declared,
-            len: data.len(),
-        });
+        return Err(PayloadError::Truncated { declared, len: data.len() });
     }
     let mut text = [0u8; TEXT_LEN];
     text.copy_from_slice(&data[header..header + TEXT_LEN]);
-    Ok(ReadPayload {
-        text,
-        photo_len,
-        fingerprint_len,
-    })
+    Ok(ReadPayload { text, photo_len, fingerprint_len })
 }
 
 /// Builds the data of a `30 01` response (`with_fingerprint = false`) or of a `30 10` response with an
@@ -520,10 +492,7 @@ mod tests {
 
     fn hex(s: &str) -> Vec<u8> {
         let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
     }
 
     #[test]
@@ -620,37 +589,20 @@ mod tests {
         assert_eq!(&data[4..6], &[0, 0]);
         assert_eq!(data[6], 0x41);
         assert_eq!(parse_read_data(&data, true).unwrap().text, text);
-        assert_eq!(
-            parse_read_data(&data[..100], true),
-            Err(PayloadError::Truncated {
-                declared: 1286,
-                len: 100
-            })
-        );
-        assert_eq!(
-            parse_read_data(&[1, 1, 4, 0], false),
-            Err(PayloadError::TextLength { len: 257 })
-        );
-        assert_eq!(
-            parse_read_data(&[1], false),
-            Err(PayloadError::Short { len: 1 })
-        );
+        assert_eq!(parse_read_data(&data[..100], true), Err(PayloadError::Truncated { declared: 1286, len: 100 }));
+        assert_eq!(parse_read_data(&[1, 1, 4, 0], false), Err(PayloadError::TextLength { len: 257 }));
+        assert_eq!(parse_read_data(&[1], false), Err(PayloadError::Short { len: 1 }));
     }
 
     #[test]
     fn every_sw3_code_round_trips_and_unknown_codes_are_kept() {
         let known = [
-            0x90, 0x9F, 0x91, 0x10, 0x11, 0x21, 0x23, 0x24, 0x31, 0x32, 0x33, 0x40, 0x41, 0x47,
-            0x60, 0x66, 0x80, 0x81,
+            0x90, 0x9F, 0x91, 0x10, 0x11, 0x21, 0x23, 0x24, 0x31, 0x32, 0x33, 0x40, 0x41, 0x47, 0x60, 0x66, 0x80, 0x81,
         ];
         for code in 0..=255u8 {
             let sw3 = Sw3::from_u8(code);
             assert_eq!(sw3.code(), code);
-            assert_eq!(
-                matches!(sw3, Sw3::Unknown(_)),
-                !known.contains(&code),
-                "{code:02X}"
-            );
+            assert_eq!(matches!(sw3, Sw3::Unknown(_)), !known.contains(&code), "{code:02X}");
         }
         assert!(Sw3::Ok.is_success() && Sw3::FindOk.is_success() && Sw3::ItemEmpty.is_success());
         assert!(!Sw3::FindFailed.is_success() && !Sw3::Unknown(0x90 ^ 1).is_success());
@@ -665,10 +617,7 @@ mod tests {
         let mut decoder = Decoder::new();
         let frames = decoder.push(&bytes);
         assert_eq!(frames.len(), 1);
-        assert_eq!(
-            frames[0].as_ref().unwrap().response().unwrap().sw3,
-            Sw3::FindOk
-        );
+        assert_eq!(frames[0].as_ref().unwrap().response().unwrap().sw3, Sw3::FindOk);
         assert_eq!(decoder.skipped(), noise);
         assert_eq!(decoder.buffered(), 0);
     }
@@ -683,10 +632,7 @@ mod tests {
                 assert!(frames.is_empty(), "early frame at byte {i}");
             } else {
                 assert_eq!(frames.len(), 1);
-                assert_eq!(
-                    frames[0].as_ref().unwrap().response().unwrap().data,
-                    &[0u8; 8][..]
-                );
+                assert_eq!(frames[0].as_ref().unwrap().response().unwrap().data, &[0u8; 8][..]);
             }
         }
     }
@@ -697,17 +643,8 @@ mod tests {
         bytes.extend(hex("AAAAAA9669000400008084"));
         let frames = Decoder::new().push(&bytes);
         assert_eq!(frames.len(), 2);
-        assert_eq!(
-            frames[0],
-            Err(FrameError::Checksum {
-                expected: 0x85,
-                actual: 0x84
-            })
-        );
-        assert_eq!(
-            frames[1].as_ref().unwrap().response().unwrap().sw3,
-            Sw3::FindFailed
-        );
+        assert_eq!(frames[0], Err(FrameError::Checksum { expected: 0x85, actual: 0x84 }));
+        assert_eq!(frames[1].as_ref().unwrap().response().unwrap().sw3, Sw3::FindFailed);
     }
 
     #[test]
@@ -721,9 +658,7 @@ mod tests {
             vec![
                 Err(FrameError::Length { len: 0xFFFF }),
                 Err(FrameError::Length { len: 1 }),
-                Ok(Frame {
-                    body: vec![0, 0, 0x41]
-                })
+                Ok(Frame { body: vec![0, 0, 0x41] })
             ]
         );
     }
@@ -753,9 +688,7 @@ mod tests {
 
     #[test]
     fn frame_debug_does_not_print_the_body() {
-        let frame = Frame {
-            body: vec![0, 0, 0x90, 0x41, 0x42],
-        };
+        let frame = Frame { body: vec![0, 0, 0x90, 0x41, 0x42] };
         assert_eq!(format!("{frame:?}"), "Frame { len: 5, head: [00, 00, 90] }");
     }
 

@@ -16,9 +16,7 @@ use chrono::NaiveDate;
 use serialport::{ClearBuffer, DataBits, FlowControl, Parity, SerialPort, StopBits, TTYPort};
 
 use super::card::{decode_text, Card, TextError};
-use super::protocol::{
-    parse_read_data, Command, Decoder, Frame, FrameError, PayloadError, Sw3, TEXT_LEN,
-};
+use super::protocol::{parse_read_data, Command, Decoder, Frame, FrameError, PayloadError, Sw3, TEXT_LEN};
 use super::IdReaderConfig;
 
 pub const DEFAULT_BAUD: u32 = 115_200;
@@ -40,11 +38,7 @@ pub enum ReadError {
     #[error("{}: reader answered {sw3}", step.name())]
     Status { step: Command, sw3: Sw3 },
     #[error("{}: response checksum error (frame says {expected:02X}, bytes give {actual:02X})", step.name())]
-    Checksum {
-        step: Command,
-        expected: u8,
-        actual: u8,
-    },
+    Checksum { step: Command, expected: u8, actual: u8 },
     #[error("{}: malformed response: {error}", step.name())]
     Frame { step: Command, error: FrameError },
     #[error("{}: malformed read data: {error}", step.name())]
@@ -89,9 +83,7 @@ impl Reader {
     /// Opens `path` at `baud`, 8N1, no flow control.
     pub fn open(path: &str, baud: u32) -> Result<Reader, ReadError> {
         if !Path::new(path).exists() {
-            return Err(ReadError::PortMissing {
-                path: path.to_string(),
-            });
+            return Err(ReadError::PortMissing { path: path.to_string() });
         }
         let port = serialport::new(path, baud)
             .data_bits(DataBits::Eight)
@@ -102,21 +94,12 @@ impl Reader {
             .open_native()
             .map_err(|e| {
                 if Path::new(path).exists() {
-                    ReadError::Open {
-                        path: path.to_string(),
-                        detail: e.to_string(),
-                    }
+                    ReadError::Open { path: path.to_string(), detail: e.to_string() }
                 } else {
-                    ReadError::PortMissing {
-                        path: path.to_string(),
-                    }
+                    ReadError::PortMissing { path: path.to_string() }
                 }
             })?;
-        Ok(Reader {
-            port,
-            decoder: Decoder::new(),
-            cancel: None,
-        })
+        Ok(Reader { port, decoder: Decoder::new(), cancel: None })
     }
 
     /// Makes every command return [`ReadError::Cancelled`] soon after `flag` becomes true.
@@ -125,26 +108,17 @@ impl Reader {
     }
 
     fn cancelled(&self) -> bool {
-        self.cancel
-            .as_ref()
-            .is_some_and(|c| c.load(Ordering::Relaxed))
+        self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
     }
 
     /// Sends `command` and waits up to `timeout` for one well-formed response frame.
     pub fn transact(&mut self, command: Command, timeout: Duration) -> Result<Frame, ReadError> {
-        let io_err = |source| ReadError::Io {
-            step: command,
-            source,
-        };
+        let io_err = |source| ReadError::Io { step: command, source };
         let started = Instant::now();
         // Stale bytes (a late answer to an earlier command) must not pass for this answer.
-        self.port
-            .clear(ClearBuffer::Input)
-            .map_err(|e| io_err(e.into()))?;
+        self.port.clear(ClearBuffer::Input).map_err(|e| io_err(e.into()))?;
         self.decoder.clear();
-        self.port
-            .set_timeout(STEP_TIMEOUT)
-            .map_err(|e| io_err(e.into()))?;
+        self.port.set_timeout(STEP_TIMEOUT).map_err(|e| io_err(e.into()))?;
         self.port.write_all(&command.encode()).map_err(io_err)?;
         // The step's timeout runs from the command. While a response is still arriving in pieces it
         // is extended to one gap of STEP_TIMEOUT after the last byte, up to a hard cap, so a slowly
@@ -161,19 +135,14 @@ impl Reader {
             let now = Instant::now();
             if now >= deadline {
                 break Err(match bad_frame {
-                    Some(error) => ReadError::Frame {
-                        step: command,
-                        error,
-                    },
+                    Some(error) => ReadError::Frame { step: command, error },
                     None => ReadError::Timeout {
                         step: command,
                         after: if received == 0 { timeout } else { started.elapsed() },
                     },
                 });
             }
-            self.port
-                .set_timeout((deadline - now).min(READ_SLICE))
-                .map_err(|e| io_err(e.into()))?;
+            self.port.set_timeout((deadline - now).min(READ_SLICE)).map_err(|e| io_err(e.into()))?;
             match self.port.read(&mut buf) {
                 Ok(0) => break Err(io_err(io::ErrorKind::UnexpectedEof.into())),
                 Ok(n) => {
@@ -185,11 +154,7 @@ impl Reader {
                             Ok(frame) if found.is_none() => found = Some(Ok(frame)),
                             Ok(mut extra) => extra.wipe(),
                             Err(FrameError::Checksum { expected, actual }) if found.is_none() => {
-                                found = Some(Err(ReadError::Checksum {
-                                    step: command,
-                                    expected,
-                                    actual,
-                                }))
+                                found = Some(Err(ReadError::Checksum { step: command, expected, actual }))
                             }
                             Err(error) => bad_frame = Some(error),
                         }
@@ -198,11 +163,7 @@ impl Reader {
                         break found;
                     }
                 }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
-                    ) => {}
+                Err(e) if matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => {}
                 Err(e) => break Err(io_err(e)),
             }
         };
@@ -212,10 +173,7 @@ impl Reader {
             "id reader: {} -> {} in {} us",
             command.name(),
             match &result {
-                Ok(f) => f
-                    .response()
-                    .map(|r| r.sw3.to_string())
-                    .unwrap_or_else(|e| e.to_string()),
+                Ok(f) => f.response().map(|r| r.sw3.to_string()).unwrap_or_else(|e| e.to_string()),
                 Err(e) => e.to_string(),
             },
             started.elapsed().as_micros()
@@ -226,13 +184,7 @@ impl Reader {
     /// Sends `command` and returns the SW3 of the answer (e.g. for reset / SAM status).
     pub fn status(&mut self, command: Command, timeout: Duration) -> Result<Sw3, ReadError> {
         let frame = self.transact(command, timeout)?;
-        let sw3 = frame
-            .response()
-            .map_err(|error| ReadError::Frame {
-                step: command,
-                error,
-            })?
-            .sw3;
+        let sw3 = frame.response().map_err(|error| ReadError::Frame { step: command, error })?.sw3;
         Ok(sw3)
     }
 
@@ -241,10 +193,7 @@ impl Reader {
         match self.status(Command::FindCard, timeout)? {
             Sw3::FindOk | Sw3::Ok => Ok(()),
             Sw3::FindFailed => Err(ReadError::NoCard),
-            sw3 => Err(ReadError::Status {
-                step: Command::FindCard,
-                sw3,
-            }),
+            sw3 => Err(ReadError::Status { step: Command::FindCard, sw3 }),
         }
     }
 
@@ -252,10 +201,7 @@ impl Reader {
     pub fn select(&mut self, timeout: Duration) -> Result<(), ReadError> {
         match self.status(Command::SelectCard, timeout)? {
             Sw3::Ok | Sw3::FindOk => Ok(()),
-            sw3 => Err(ReadError::Status {
-                step: Command::SelectCard,
-                sw3,
-            }),
+            sw3 => Err(ReadError::Status { step: Command::SelectCard, sw3 }),
         }
     }
 
@@ -266,9 +212,7 @@ impl Reader {
         let parsed = match frame.response() {
             Err(error) => Err(ReadError::Frame { step, error }),
             Ok(r) if r.sw3 != Sw3::Ok => Err(ReadError::Status { step, sw3: r.sw3 }),
-            Ok(r) => parse_read_data(r.data, false)
-                .map(|p| p.text)
-                .map_err(|error| ReadError::Payload { step, error }),
+            Ok(r) => parse_read_data(r.data, false).map(|p| p.text).map_err(|error| ReadError::Payload { step, error }),
         };
         frame.wipe();
         parsed
@@ -310,11 +254,7 @@ impl Drop for Reader {
 
 /// One find → select → read on `port_path`, with find/select at [`STEP_TIMEOUT`] and the read step at
 /// `read_timeout`. `expired` is computed against the local date.
-pub fn read_card_once(
-    port_path: &str,
-    baud: u32,
-    read_timeout: Duration,
-) -> Result<Card, ReadError> {
+pub fn read_card_once(port_path: &str, baud: u32, read_timeout: Duration) -> Result<Card, ReadError> {
     let today = chrono::Local::now().date_naive();
     read_card_once_on(port_path, baud, read_timeout, today)
 }
@@ -448,10 +388,7 @@ pub struct CardPoller {
 
 impl CardPoller {
     /// Starts polling; `sink` receives every event on the poller's thread.
-    pub fn spawn(
-        options: PollerOptions,
-        sink: impl Fn(ReaderEvent) + Send + 'static,
-    ) -> CardPoller {
+    pub fn spawn(options: PollerOptions, sink: impl Fn(ReaderEvent) + Send + 'static) -> CardPoller {
         let shared = Arc::new(PollShared {
             health: AtomicU8::new(Health::NoAnswer.to_u8()),
             stop: Arc::new(AtomicBool::new(false)),
@@ -462,10 +399,7 @@ impl CardPoller {
             .name("id-reader".into())
             .spawn(move || PollLoop::new(options, thread_shared, Box::new(sink)).run())
             .expect("spawning the id-reader thread");
-        CardPoller {
-            shared,
-            thread: Some(thread),
-        }
+        CardPoller { shared, thread: Some(thread) }
     }
 
     /// Starts polling and returns the events on a channel.
@@ -518,20 +452,8 @@ struct PollLoop {
 }
 
 impl PollLoop {
-    fn new(
-        options: PollerOptions,
-        shared: Arc<PollShared>,
-        sink: Box<dyn Fn(ReaderEvent) + Send>,
-    ) -> Self {
-        Self {
-            options,
-            shared,
-            sink,
-            reader: None,
-            card_present: false,
-            unreadable_reported: false,
-            fault: None,
-        }
+    fn new(options: PollerOptions, shared: Arc<PollShared>, sink: Box<dyn Fn(ReaderEvent) + Send>) -> Self {
+        Self { options, shared, sink, reader: None, card_present: false, unreadable_reported: false, fault: None }
     }
 
     fn stopped(&self) -> bool {
@@ -539,10 +461,7 @@ impl PollLoop {
     }
 
     fn run(mut self) {
-        log::info!(
-            "id reader: polling every {} ms",
-            self.options.poll_interval.as_millis()
-        );
+        log::info!("id reader: polling every {} ms", self.options.poll_interval.as_millis());
         while !self.stopped() {
             self.poll_once();
             let (lock, cvar) = &self.shared.wake;
@@ -658,13 +577,9 @@ impl PollLoop {
         };
         let started = Instant::now();
         let today = chrono::Local::now().date_naive();
-        match reader.select_read_decode(self.options.step_timeout, self.options.read_timeout, today)
-        {
+        match reader.select_read_decode(self.options.step_timeout, self.options.read_timeout, today) {
             Ok(card) => {
-                log::info!(
-                    "id reader: card read in {} ms",
-                    started.elapsed().as_millis()
-                );
+                log::info!("id reader: card read in {} ms", started.elapsed().as_millis());
                 self.card_present = true;
                 self.unreadable_reported = false;
                 (self.sink)(ReaderEvent::CardRead(card));

@@ -17,9 +17,7 @@ use std::time::{Duration, Instant};
 use serialport::{SerialPort, TTYPort};
 
 use super::card::{encode_text, Card, EncodeError};
-use super::protocol::{
-    encode_read_data, encode_response, Command, Decoder, FrameError, Sw3, TEXT_LEN,
-};
+use super::protocol::{encode_read_data, encode_response, Command, Decoder, FrameError, Sw3, TEXT_LEN};
 
 /// Misbehaviour to inject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,14 +39,10 @@ pub enum Fault {
 
 /// Noise sent before frames under [`Fault::NoiseBeforeFrames`]: garbage, a broken preamble and a
 /// preamble prefix.
-pub const NOISE: [u8; 12] = [
-    0x00, 0xFF, 0x13, 0xAA, 0xAA, 0x96, 0x00, 0x69, 0x55, 0xAA, 0xAA, 0xAA,
-];
+pub const NOISE: [u8; 12] = [0x00, 0xFF, 0x13, 0xAA, 0xAA, 0x96, 0x00, 0x69, 0x55, 0xAA, 0xAA, 0xAA];
 
 /// A fixed SAM ID answered to `12 FF`.
-const SAM_ID: [u8; 16] = [
-    0x05, 0x00, 0x01, 0x00, 0x20, 0x26, 0x11, 0x22, 0x00, 0x00, 0x00, 0x01, 0, 0, 0, 1,
-];
+const SAM_ID: [u8; 16] = [0x05, 0x00, 0x01, 0x00, 0x20, 0x26, 0x11, 0x22, 0x00, 0x00, 0x00, 0x01, 0, 0, 0, 1];
 
 #[derive(Default)]
 struct SimState {
@@ -98,15 +92,8 @@ impl SimReader {
     }
 
     fn start_inner(link: Option<PathBuf>) -> io::Result<SimReader> {
-        let shared = Arc::new(Shared {
-            state: Mutex::new(SimState::default()),
-            changed: Condvar::new(),
-        });
-        let mut sim = SimReader {
-            shared,
-            plug: None,
-            link,
-        };
+        let shared = Arc::new(Shared { state: Mutex::new(SimState::default()), changed: Condvar::new() });
+        let mut sim = SimReader { shared, plug: None, link };
         sim.replug()?;
         Ok(sim)
     }
@@ -201,12 +188,8 @@ impl SimReader {
     pub fn replug(&mut self) -> io::Result<()> {
         self.unplug();
         let (mut master, slave) = TTYPort::pair().map_err(io::Error::from)?;
-        let tty_path = slave
-            .name()
-            .ok_or_else(|| io::Error::other("PTY without a name"))?;
-        master
-            .set_timeout(Duration::from_millis(20))
-            .map_err(io::Error::from)?;
+        let tty_path = slave.name().ok_or_else(|| io::Error::other("PTY without a name"))?;
+        master.set_timeout(Duration::from_millis(20)).map_err(io::Error::from)?;
         if let Some(link) = &self.link {
             repoint_symlink(link, Path::new(&tty_path))?;
         }
@@ -218,11 +201,7 @@ impl SimReader {
             .name("id-reader-sim".into())
             .spawn(move || serve(master, slave, shared, thread_stop))?;
         log::info!("id reader simulator on {tty_path}");
-        self.plug = Some(Plug {
-            stop,
-            thread,
-            tty_path,
-        });
+        self.plug = Some(Plug { stop, thread, tty_path });
         Ok(())
     }
 }
@@ -298,12 +277,7 @@ fn answer(state: &mut SimState, command: Option<Command>) -> Vec<u8> {
     }
 }
 
-fn send(
-    master: &mut TTYPort,
-    mut reply: Vec<u8>,
-    fault: Option<Fault>,
-    stop: &AtomicBool,
-) -> io::Result<()> {
+fn send(master: &mut TTYPort, mut reply: Vec<u8>, fault: Option<Fault>, stop: &AtomicBool) -> io::Result<()> {
     match fault {
         Some(Fault::Silent) => Ok(()),
         Some(Fault::BadChecksum) => {
