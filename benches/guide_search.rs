@@ -1,0 +1,139 @@
+//! Guide search over a generated catalogue of 10,000 items: latency per query (p50/p99).
+//!
+//! Run: `cargo bench --bench guide_search` (prints the figures; no assertion — machines are noisy).
+
+use std::time::{Duration, Instant};
+
+use kiosk::catalog::{self, Catalog, CatalogFile};
+
+/// Word fragments that service-item names in a district catalogue are built from.
+const WORDS: &[&str] = &[
+    "老年人",
+    "优待证",
+    "高龄",
+    "津贴",
+    "补贴",
+    "申领",
+    "申请",
+    "登记",
+    "认定",
+    "救助",
+    "临时",
+    "残疾人",
+    "护理",
+    "医疗",
+    "保险",
+    "参保",
+    "城乡居民",
+    "养老",
+    "失业",
+    "就业",
+    "困难",
+    "人员",
+    "生育",
+    "户籍",
+    "证明",
+    "迁移",
+    "变更",
+    "住房",
+    "公租房",
+    "保障",
+    "退役军人",
+    "优抚",
+    "抚恤",
+    "独生子女",
+    "奖励",
+    "扶助",
+    "最低生活",
+    "特困",
+    "供养",
+    "慢特病",
+    "门诊",
+    "报销",
+    "资格",
+    "居住证",
+    "灵活",
+    "社保",
+    "卡",
+    "补办",
+    "换领",
+    "注销",
+    "年审",
+];
+
+fn generate(n: usize) -> CatalogFile {
+    let base = catalog::bundled();
+    let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let mut items = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut g = base.items[i % base.items.len()].clone();
+        let parts = 2 + (next() % 3) as usize;
+        g.name = (0..parts).map(|_| WORDS[(next() % WORDS.len() as u64) as usize]).collect();
+        g.code = format!("{}{:04}", &g.code[..2], i % 10_000);
+        g.aliases.clear();
+        g.frequent = i % 97 == 0;
+        items.push(g);
+    }
+    CatalogFile { items, ..base }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn main() {
+    let started = Instant::now();
+    let catalog = Catalog::new(generate(10_000));
+    let build = started.elapsed();
+    let queries = [
+        "l",
+        "ld",
+        "ldyd",
+        "lnr",
+        "laonian",
+        "laonianren",
+        "优待",
+        "老年人",
+        "sydj",
+        "shiye",
+        "butie",
+        "mz00",
+        "zz",
+        "canjiren",
+        "yl",
+        "bx",
+        "xyz",
+        "城乡居民",
+        "gljt",
+        "hj",
+    ];
+    let rounds = 50;
+    let mut times = Vec::with_capacity(queries.len() * rounds);
+    let mut hits = 0;
+    for _ in 0..rounds {
+        for q in queries {
+            let t = Instant::now();
+            hits += std::hint::black_box(catalog.search(q, 30)).len();
+            times.push(t.elapsed());
+        }
+    }
+    times.sort();
+    println!(
+        "guide search over {} items ({} queries × {rounds} rounds, {hits} hits):",
+        catalog.items().len(),
+        queries.len()
+    );
+    println!("  index build: {:.1} ms", build.as_secs_f64() * 1e3);
+    println!(
+        "  per query: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        percentile(&times, 0.50).as_secs_f64() * 1e3,
+        percentile(&times, 0.99).as_secs_f64() * 1e3,
+        times.last().unwrap().as_secs_f64() * 1e3
+    );
+}
