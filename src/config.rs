@@ -35,6 +35,8 @@ pub struct Config {
     pub id_reader: IdReaderConfig,
     #[serde(default)]
     pub printer: PrinterConfig,
+    #[serde(default)]
+    pub keyboard: KeyboardConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,6 +84,36 @@ pub struct IdleConfig {
 impl Default for IdleConfig {
     fn default() -> Self {
         Self { timeout_secs: 90, warning_secs: 20 }
+    }
+}
+
+/// The on-screen keyboard's pinyin input.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KeyboardConfig {
+    /// Every fuzzy syllable pair at once (z/zh, c/ch, s/sh, n/l, en/eng, in/ing), for regional accents.
+    pub fuzzy: bool,
+    /// Single pairs, on top of `fuzzy`.
+    pub fuzzy_z_zh: bool,
+    pub fuzzy_c_ch: bool,
+    pub fuzzy_s_sh: bool,
+    pub fuzzy_n_l: bool,
+    pub fuzzy_en_eng: bool,
+    pub fuzzy_in_ing: bool,
+}
+
+impl KeyboardConfig {
+    /// The fuzzy pairs switched on.
+    pub fn fuzzy_pairs(&self) -> crate::ime::Fuzzy {
+        let all = self.fuzzy;
+        crate::ime::Fuzzy {
+            z_zh: all || self.fuzzy_z_zh,
+            c_ch: all || self.fuzzy_c_ch,
+            s_sh: all || self.fuzzy_s_sh,
+            n_l: all || self.fuzzy_n_l,
+            en_eng: all || self.fuzzy_en_eng,
+            in_ing: all || self.fuzzy_in_ing,
+        }
     }
 }
 
@@ -265,6 +297,17 @@ mod tests {
     fn a_missing_required_key_is_named() {
         let e = parse("terminal_id = \"T-01\"\n").unwrap_err();
         assert!(e.to_string().contains("centre_name"), "{e}");
+    }
+
+    #[test]
+    fn fuzzy_pinyin_is_off_unless_switched_on() {
+        assert_eq!(parse(MINIMAL).unwrap().keyboard.fuzzy_pairs(), crate::ime::Fuzzy::default());
+        let all = parse(&format!("{MINIMAL}[keyboard]\nfuzzy = true\n")).unwrap();
+        assert_eq!(all.keyboard.fuzzy_pairs(), crate::ime::Fuzzy::ALL);
+        let one = parse(&format!("{MINIMAL}[keyboard]\nfuzzy_n_l = true\n")).unwrap();
+        assert_eq!(one.keyboard.fuzzy_pairs(), crate::ime::Fuzzy { n_l: true, ..Default::default() });
+        let e = parse(&format!("{MINIMAL}[keyboard]\nfuzzy_l_r = true\n")).unwrap_err();
+        assert!(e.to_string().contains("fuzzy_l_r"), "{e}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod devices;
 pub mod fonts;
+pub mod ime;
 pub mod privacy;
 pub mod screenshot;
 pub mod slip;

@@ -2,6 +2,7 @@
 //! exported globals and forwards touches to the app. No flow logic lives here.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -11,7 +12,9 @@ use crate::app::idle::{IdleEvent, IdleTimer};
 use crate::app::nav::{Nav, Page};
 use crate::catalog::{Catalog, Guide, Handling};
 use crate::config::Config;
+use crate::ime::{self, Edit, Keyboard, Layout, Lexicon};
 use crate::{AppState, AppWindow, DetailSection, GuideDetail, GuideRow, GuideState, Screen, Session, Theme, ThemeRow};
+use crate::{KeyboardLayout, KeyboardState};
 
 /// How many search results a screen lists.
 const RESULT_LIMIT: usize = 30;
@@ -22,6 +25,20 @@ struct State {
     nav: Nav,
     query: String,
     idle: IdleTimer,
+    typing: Typing,
+}
+
+/// The on-screen keyboard, and the text of the fields it edits other than the search (`query`).
+struct Typing {
+    keyboard: Keyboard,
+    fields: BTreeMap<String, String>,
+}
+
+impl Typing {
+    fn reset(&mut self) {
+        self.keyboard.reset();
+        self.fields.clear();
+    }
 }
 
 /// The kiosk window with its state and timers.
@@ -34,11 +51,16 @@ pub struct KioskUi {
 impl KioskUi {
     pub fn new(config: &Config, catalog: Catalog) -> Result<KioskUi, slint::PlatformError> {
         let window = AppWindow::new()?;
+        // The catalogue's names and aliases rank first among pinyin candidates.
+        let words = catalog.items().iter().flat_map(|g| std::iter::once(&g.name).chain(&g.aliases));
+        let lexicon = Lexicon::new(config.keyboard.fuzzy_pairs()).with_words(words.map(String::as_str));
+        let typing = Typing { keyboard: Keyboard::new(Rc::new(lexicon)), fields: BTreeMap::new() };
         let state = Rc::new(RefCell::new(State {
             catalog,
             nav: Nav::default(),
             query: String::new(),
             idle: IdleTimer::new(config.idle.timeout_secs, config.idle.warning_secs),
+            typing,
         }));
         let app = window.global::<AppState>();
         app.set_centre_name(config.centre_name.as_str().into());
@@ -98,6 +120,7 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let home = handler(window, state, |s, ()| {
         s.nav.home();
         s.query.clear();
+        s.typing.reset();
     });
     app.on_home(move || home(()));
 
@@ -121,6 +144,110 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     guides.on_backspace(move || backspace(()));
     let clear = handler(window, state, |s, ()| s.query.clear());
     guides.on_clear_query(move || clear(()));
+    wire_keyboard(window, state);
+}
+
+/// The on-screen keyboard: its keys edit the field it targets (the search query, or a form's field).
+fn wire_keyboard(window: &AppWindow, state: &Rc<RefCell<State>>) {
+    fn edit(s: &mut State, edits: impl IntoIterator<Item = Edit>) {
+        let target = s.typing.keyboard.target().to_string();
+        let text = if target == ime::keyboard::SEARCH_FIELD {
+            &mut s.query
+        } else {
+            s.typing.fields.entry(target).or_default()
+        };
+        for e in edits {
+            ime::keyboard::apply(text, &e);
+        }
+    }
+    let kb = window.global::<KeyboardState>();
+    let focus = handler(window, state, |s, (target, layout): (SharedString, KeyboardLayout)| {
+        s.typing.keyboard.focus(&target, layout_from_ui(layout))
+    });
+    kb.on_focus(move |target, layout| focus((target, layout)));
+    kb.on_key(handler(window, state, |s, key: SharedString| {
+        let edits = s.typing.keyboard.key(&key);
+        edit(s, edits)
+    }));
+    let backspace = handler(window, state, |s, ()| {
+        let e = s.typing.keyboard.backspace();
+        edit(s, e)
+    });
+    kb.on_backspace(move || backspace(()));
+    let clear = handler(window, state, |s, ()| {
+        let e = s.typing.keyboard.clear();
+        edit(s, [e])
+    });
+    kb.on_clear(move || clear(()));
+    kb.on_choose(handler(window, state, |s, index: i32| {
+        let e = usize::try_from(index).ok().and_then(|i| s.typing.keyboard.choose(i));
+        edit(s, e)
+    }));
+    let prev = handler(window, state, |s, ()| s.typing.keyboard.prev_page());
+    kb.on_prev_page(move || prev(()));
+    let next = handler(window, state, |s, ()| s.typing.keyboard.next_page());
+    kb.on_next_page(move || next(()));
+    kb.on_switch_layout(handler(window, state, |s, layout: KeyboardLayout| {
+        let e = s.typing.keyboard.switch(layout_from_ui(layout));
+        edit(s, e)
+    }));
+    let done = handler(window, state, |s, ()| {
+        let edits = s.typing.keyboard.done();
+        edit(s, edits)
+    });
+    kb.on_done(move || done(()));
+}
+
+fn layout_from_ui(layout: KeyboardLayout) -> Layout {
+    match layout {
+        KeyboardLayout::Pinyin => Layout::Pinyin,
+        KeyboardLayout::Letters => Layout::Letters,
+        KeyboardLayout::Numeric => Layout::Numeric,
+    }
+}
+
+/// Letters composing into the search field, if it has the keyboard.
+fn search_letters(s: &State) -> &str {
+    let k = &s.typing.keyboard;
+    if k.target() == ime::keyboard::SEARCH_FIELD {
+        k.composer().letters()
+    } else {
+        ""
+    }
+}
+
+/// What the search looks for: the query with any letters still composing, so that typing `ldyd`
+/// searches at once; once the query holds Chinese, letters count only when they become Chinese too.
+fn search_text(s: &State) -> String {
+    if s.query.chars().all(|c| c.is_ascii_alphanumeric() || c.is_whitespace()) {
+        format!("{}{}", s.query, search_letters(s))
+    } else {
+        s.query.clone()
+    }
+}
+
+/// Puts the keyboard's state on screen.
+fn render_keyboard(window: &AppWindow, s: &State) {
+    let kb = window.global::<KeyboardState>();
+    let k = &s.typing.keyboard;
+    let composer = k.composer();
+    kb.set_target(k.target().into());
+    kb.set_layout(match k.layout() {
+        Layout::Pinyin => KeyboardLayout::Pinyin,
+        Layout::Letters => KeyboardLayout::Letters,
+        Layout::Numeric => KeyboardLayout::Numeric,
+    });
+    kb.set_can_switch(k.can_switch());
+    kb.set_composing(composer.letters().into());
+    kb.set_candidates(model(composer.page().iter().map(|c| SharedString::from(c.text.as_str())).collect()));
+    kb.set_has_prev(composer.has_prev());
+    kb.set_has_next(composer.has_next());
+    let field = if k.target() == ime::keyboard::SEARCH_FIELD {
+        s.query.as_str()
+    } else {
+        s.typing.fields.get(k.target()).map_or("", String::as_str)
+    };
+    kb.set_text(format!("{field}{}", composer.letters()).into());
 }
 
 /// Once a second: the clock, and the idle countdown.
@@ -144,6 +271,7 @@ fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
                 let mut s = state.borrow_mut();
                 s.nav.home();
                 s.query.clear();
+                s.typing.reset();
             }
             window.global::<Theme>().set_elder(true);
             session.set_idle_warning(false);
@@ -161,7 +289,9 @@ fn render(window: &AppWindow, s: &State) {
     if let Some(left) = s.idle.warning_left() {
         session.set_countdown(left as i32);
     }
-    guides.set_query(s.query.as_str().into());
+    render_keyboard(window, s);
+    guides.set_query(format!("{}{}", s.query, search_letters(s)).into());
+    let query = search_text(s);
     let screen = match s.nav.current() {
         Page::Home => Screen::Home,
         Page::Guides => {
@@ -185,10 +315,10 @@ fn render(window: &AppWindow, s: &State) {
             Screen::Category
         }
         Page::Search => {
-            let hits = if s.query.is_empty() { Vec::new() } else { s.catalog.search(&s.query, RESULT_LIMIT) };
-            let message = match (s.query.is_empty(), hits.is_empty()) {
+            let hits = if query.is_empty() { Vec::new() } else { s.catalog.search(&query, RESULT_LIMIT) };
+            let message = match (query.is_empty(), hits.is_empty()) {
                 (true, _) => "请用下方键盘输入拼音或首字母，例如“老年人优待证”输入 lnrydz 或 ldyd。".to_string(),
-                (false, true) => format!("没有找到与“{}”有关的事项。请换个拼音再试，或到服务窗口咨询。", s.query),
+                (false, true) => format!("没有找到与“{query}”有关的事项。请换个拼音再试，或到服务窗口咨询。"),
                 (false, false) => format!("找到 {} 项，点击事项查看办事指南。", hits.len()),
             };
             guides.set_search_message(message.into());

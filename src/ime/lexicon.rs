@@ -1,0 +1,237 @@
+//! What letters can become: words from the embedded pinyin dictionary plus the kiosk's own words,
+//! ranked for an input that may be full pinyin, abbreviated, or both.
+
+use std::collections::HashMap;
+
+use golia_pinyin::PinyinDict;
+use pinyin::ToPinyinMulti;
+
+use super::syllables;
+
+/// Fuzzy syllable pairs for regional accents; each one makes either form match both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fuzzy {
+    pub z_zh: bool,
+    pub c_ch: bool,
+    pub s_sh: bool,
+    pub n_l: bool,
+    pub en_eng: bool,
+    pub in_ing: bool,
+}
+
+impl Fuzzy {
+    /// Every pair on.
+    pub const ALL: Fuzzy = Fuzzy { z_zh: true, c_ch: true, s_sh: true, n_l: true, en_eng: true, in_ing: true };
+}
+
+/// One thing the resident can choose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub text: String,
+    /// How many bytes of the typed letters it stands for (the rest keeps composing after a choice).
+    pub consumed: usize,
+}
+
+/// A word of the kiosk's own vocabulary with the readings of each character.
+#[derive(Debug, Clone)]
+struct OwnWord {
+    text: String,
+    readings: Vec<Vec<String>>,
+}
+
+/// The dictionary behind pinyin input. Building one costs microseconds: the phrase dictionary is a
+/// finite-state transducer embedded in the binary and read in place.
+pub struct Lexicon {
+    dict: PinyinDict,
+    own: Vec<OwnWord>,
+    fuzzy: Fuzzy,
+}
+
+/// Longest word taken from the kiosk's own vocabulary (longer names are not typed whole).
+const OWN_WORD_MAX_CHARS: usize = 10;
+
+impl Lexicon {
+    pub fn new(fuzzy: Fuzzy) -> Self {
+        Self { dict: PinyinDict::embedded(), own: Vec::new(), fuzzy }
+    }
+
+    /// Adds the kiosk's own words (catalogue names and aliases): each run of Chinese characters in
+    /// them becomes a word that ranks before dictionary words of the same length.
+    pub fn with_words<'a>(mut self, texts: impl IntoIterator<Item = &'a str>) -> Self {
+        for text in texts {
+            for run in text.split(|c: char| c.to_pinyin_multi().is_none()) {
+                let n = run.chars().count();
+                if !(2..=OWN_WORD_MAX_CHARS).contains(&n) || self.own.iter().any(|w| w.text == run) {
+                    continue;
+                }
+                let readings = run
+                    .chars()
+                    .map(|c| {
+                        let mut r: Vec<String> = c
+                            .to_pinyin_multi()
+                            .map(|m| m.into_iter().map(|p| p.plain().replace('ü', "v")).collect())
+                            .unwrap_or_default();
+                        r.dedup();
+                        r
+                    })
+                    .collect();
+                self.own.push(OwnWord { text: run.to_string(), readings });
+            }
+        }
+        self
+    }
+
+    pub fn fuzzy(&self) -> Fuzzy {
+        self.fuzzy
+    }
+
+    /// Entries in the embedded dictionary.
+    pub fn dictionary_entries(&self) -> usize {
+        self.dict.len()
+    }
+
+    /// Words of the kiosk's own vocabulary.
+    pub fn own_words(&self) -> usize {
+        self.own.len()
+    }
+
+    /// Candidates for lower-case `letters`: words standing for all the letters first, then for fewer,
+    /// each group by frequency (own words first); single characters last.
+    pub fn lookup(&self, letters: &str) -> Vec<Candidate> {
+        let tokens = syllables::tokenize(letters, self.fuzzy);
+        let Some(first) = tokens.first() else {
+            return Vec::new();
+        };
+        // word -> (characters, own word, frequency)
+        let mut found: HashMap<String, (usize, bool, u64)> = HashMap::new();
+        let mut keep = |word: &str, chars: usize, own: bool, freq: u64| {
+            let rank = (chars, own, freq);
+            match found.get_mut(word) {
+                Some(r) if *r >= rank => {}
+                Some(r) => *r = rank,
+                None => {
+                    found.insert(word.to_string(), rank);
+                }
+            }
+        };
+        let firsts: Vec<&str> = syllables::all().iter().copied().filter(|s| first.matches(s)).collect();
+        for s1 in &firsts {
+            // Single characters: keys exactly `s1`.
+            self.dict.prefix_for_each_raw(&format!("{s1}\0"), |_, word, freq| {
+                if let Ok(w) = std::str::from_utf8(word) {
+                    if w.chars().count() == 1 && drawable(w) {
+                        keep(w, 1, false, freq);
+                    }
+                }
+            });
+            // Words: keys starting with `s1` and then a form of the second token.
+            let Some(second) = tokens.get(1) else { continue };
+            for form in &second.forms {
+                self.dict.prefix_for_each_raw(&format!("{s1}{form}"), |key, word, freq| {
+                    let (Ok(key), Ok(w)) = (std::str::from_utf8(key), std::str::from_utf8(word)) else {
+                        return;
+                    };
+                    let Some(n) = syllables::match_key(key, &tokens) else { return };
+                    if n >= 2 && w.chars().count() == n && drawable(w) {
+                        keep(w, n, false, freq);
+                    }
+                });
+            }
+        }
+        for w in &self.own {
+            let n = w.readings.len();
+            if n <= tokens.len() && w.readings.iter().zip(&tokens).all(|(r, t)| r.iter().any(|s| t.matches(s))) {
+                keep(&w.text, n, true, u64::MAX);
+            }
+        }
+        let mut ranked: Vec<(String, (usize, bool, u64))> = found.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        ranked.into_iter().map(|(text, (n, ..))| Candidate { text, consumed: tokens[n - 1].end }).collect()
+    }
+}
+
+/// Whether every character is in GB2312 (simplified Chinese, and what the bundled font covers);
+/// drops traditional and rare variants from the dictionary's candidates.
+fn drawable(word: &str) -> bool {
+    word.chars().all(|c| {
+        let mut buf = [0u8; 4];
+        let (bytes, _, unmappable) = encoding_rs::GBK.encode(c.encode_utf8(&mut buf));
+        // GB2312 hanzi: rows 16–87 (lead 0xB0–0xF7), cells 1–94 (trail 0xA1–0xFE).
+        !unmappable && bytes.len() == 2 && (0xB0..=0xF7).contains(&bytes[0]) && (0xA1..=0xFE).contains(&bytes[1])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(l: &Lexicon, letters: &str) -> Vec<String> {
+        l.lookup(letters).into_iter().map(|c| c.text).collect()
+    }
+
+    #[test]
+    fn full_pinyin_gives_the_phrase_first_then_shorter_words() {
+        let l = Lexicon::new(Fuzzy::default());
+        let c = l.lookup("laonianren");
+        assert_eq!(c[0], Candidate { text: "老年人".into(), consumed: 10 });
+        let lao_nian = c.iter().position(|c| c.text == "老年").expect("老年 offered");
+        let lao = c.iter().position(|c| c.text == "老").expect("老 offered");
+        assert!(lao_nian < lao);
+        assert_eq!(c[lao].consumed, 3);
+        assert_eq!(texts(&l, "beijing")[0], "北京");
+    }
+
+    #[test]
+    fn abbreviations_find_phrases() {
+        let l = Lexicon::new(Fuzzy::default());
+        assert!(texts(&l, "bj")[..5].contains(&"北京".to_string()));
+        let lnr = texts(&l, "lnr");
+        assert!(lnr[..5].contains(&"老年人".to_string()), "{lnr:?}");
+        assert!(texts(&l, "laonr").contains(&"老年人".to_string()));
+    }
+
+    #[test]
+    fn single_letters_and_partial_syllables_offer_characters() {
+        let l = Lexicon::new(Fuzzy::default());
+        let b = texts(&l, "b");
+        assert!(b.len() > 20 && b.contains(&"不".to_string()), "{b:?}");
+        assert!(texts(&l, "zho").contains(&"中".to_string()));
+    }
+
+    #[test]
+    fn only_simplified_characters_the_font_draws_are_offered() {
+        let l = Lexicon::new(Fuzzy::default());
+        let shi = texts(&l, "shi");
+        assert!(shi.contains(&"时".to_string()));
+        assert!(!shi.contains(&"時".to_string()), "traditional 時 filtered");
+        assert!(drawable("老年人") && !drawable("時") && !drawable("a"));
+    }
+
+    #[test]
+    fn the_kiosks_own_words_come_first() {
+        let l = Lexicon::new(Fuzzy::default()).with_words(["老年人优待证办理（年审）", "临时救助"]);
+        assert_eq!(l.own_words(), 3);
+        assert_eq!(texts(&l, "lnrydzbl")[0], "老年人优待证办理", "not in the dictionary, from the catalogue");
+        assert_eq!(texts(&l, "linshijiuzhu")[0], "临时救助");
+        assert_eq!(texts(&l, "ns")[0], "年审");
+    }
+
+    #[test]
+    fn fuzzy_pairs_widen_matches_when_on() {
+        let strict = Lexicon::new(Fuzzy::default());
+        let fuzzy = Lexicon::new(Fuzzy::ALL);
+        assert!(!texts(&strict, "zongguo").contains(&"中国".to_string()));
+        assert_eq!(texts(&fuzzy, "zongguo")[0], "中国");
+        assert!(texts(&fuzzy, "nao").contains(&"老".to_string()));
+        assert!(texts(&fuzzy, "xinfu").contains(&"幸福".to_string()));
+    }
+
+    #[test]
+    fn any_input_is_safe() {
+        let l = Lexicon::new(Fuzzy::ALL);
+        for input in ["", "v", "vvv", "qqqqqqqqqqqqqqqqqqqq", "zhzhzhzhzhzh", "Abc", "老", "ii", "xiangxiangxiang"] {
+            let _ = l.lookup(input);
+        }
+        assert!(l.lookup("v").is_empty());
+    }
+}
