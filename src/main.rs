@@ -116,7 +116,8 @@ fn run_kiosk(config: &Config) -> anyhow::Result<()> {
         catalog.version(),
         catalog.items().len()
     );
-    let ui = kiosk::ui::KioskUi::new(config, catalog)?;
+    let devices = kiosk::ui::Devices::start(config);
+    let ui = kiosk::ui::KioskUi::new(config, catalog, devices)?;
     let (w, h) = config.screen.orientation.size();
     let window = slint::ComponentHandle::window(ui.window());
     window.set_size(slint::LogicalSize::new(w as f32, h as f32));

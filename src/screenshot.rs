@@ -56,7 +56,7 @@ pub fn render(config: &Config, catalog: Catalog, target: &Target, size: (u32, u3
     let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
     slint::platform::set_platform(Box::new(Headless(window.clone())))
         .map_err(|e| anyhow::anyhow!("cannot set up headless rendering: {e}"))?;
-    let ui = KioskUi::new(config, catalog)?;
+    let ui = KioskUi::new(config, catalog, crate::ui::Devices::none())?;
     window.set_size(PhysicalSize::new(size.0, size.1));
     ui.window().show()?;
     let w = ui.window();

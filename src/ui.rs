@@ -8,6 +8,12 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
+mod devices;
+mod identify;
+mod printing;
+
+pub use devices::Devices;
+
 use crate::app::idle::{IdleEvent, IdleTimer};
 use crate::app::nav::{Nav, Page};
 use crate::catalog::{Catalog, Guide, Handling};
@@ -26,6 +32,20 @@ struct State {
     query: String,
     idle: IdleTimer,
     typing: Typing,
+    devices: Devices,
+    identify: identify::Identify,
+    print: printing::PrintView,
+}
+
+impl State {
+    /// Forgets everything of the resident: what they typed, their card, their slip.
+    fn wipe_session(&mut self) {
+        self.nav.home();
+        self.query.clear();
+        self.typing.reset();
+        self.identify = identify::Identify::default();
+        self.print = printing::PrintView::default();
+    }
 }
 
 /// The on-screen keyboard, and the text of the fields it edits other than the search (`query`).
@@ -46,10 +66,11 @@ pub struct KioskUi {
     window: AppWindow,
     state: Rc<RefCell<State>>,
     _tick: slint::Timer,
+    _device_tick: slint::Timer,
 }
 
 impl KioskUi {
-    pub fn new(config: &Config, catalog: Catalog) -> Result<KioskUi, slint::PlatformError> {
+    pub fn new(config: &Config, catalog: Catalog, devices: Devices) -> Result<KioskUi, slint::PlatformError> {
         let window = AppWindow::new()?;
         // The catalogue's names and aliases rank first among pinyin candidates.
         let words = catalog.items().iter().flat_map(|g| std::iter::once(&g.name).chain(&g.aliases));
@@ -61,6 +82,9 @@ impl KioskUi {
             query: String::new(),
             idle: IdleTimer::new(config.idle.timeout_secs, config.idle.warning_secs),
             typing,
+            devices,
+            identify: identify::Identify::default(),
+            print: printing::PrintView::default(),
         }));
         let app = window.global::<AppState>();
         app.set_centre_name(config.centre_name.as_str().into());
@@ -76,11 +100,23 @@ impl KioskUi {
                 on_second(&w, &s);
             }
         });
-        Ok(KioskUi { window, state, _tick: tick })
+        let device_tick = slint::Timer::default();
+        let (weak, st) = (window.as_weak(), Rc::downgrade(&state));
+        device_tick.start(slint::TimerMode::Repeated, Duration::from_millis(100), move || {
+            if let (Some(w), Some(s)) = (weak.upgrade(), st.upgrade()) {
+                on_device_tick(&w, &s);
+            }
+        });
+        Ok(KioskUi { window, state, _tick: tick, _device_tick: device_tick })
     }
 
     pub fn window(&self) -> &AppWindow {
         &self.window
+    }
+
+    /// The kiosk's devices (tests and diagnostics reach the simulators through this).
+    pub fn devices(&self) -> std::cell::Ref<'_, Devices> {
+        std::cell::Ref::map(self.state.borrow(), |s| &s.devices)
     }
 
     /// Marks the kiosk busy (printing, submitting): the idle timer never fires meanwhile.
@@ -110,18 +146,20 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     app.on_open_screen(handler(window, state, |s, screen| match screen {
         Screen::Guides => s.nav.open(Page::Guides),
         Screen::Search => s.nav.open(Page::Search),
+        Screen::Identify => {
+            s.identify = identify::Identify::new("老年优待证");
+            s.nav.open(Page::Identify);
+        }
         _ => s.nav.home(),
     }));
+    identify::wire(window, state);
+    printing::wire(window, state);
     app.on_open_coming_soon(handler(window, state, |s, title: SharedString| {
         s.nav.open(Page::ComingSoon(title.to_string()))
     }));
     let back = handler(window, state, |s, ()| s.nav.back());
     app.on_back(move || back(()));
-    let home = handler(window, state, |s, ()| {
-        s.nav.home();
-        s.query.clear();
-        s.typing.reset();
-    });
+    let home = handler(window, state, |s, ()| s.wipe_session());
     app.on_home(move || home(()));
 
     let session = window.global::<Session>();
@@ -267,16 +305,31 @@ fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
         }
         IdleEvent::Reset => {
             log::info!("idle timeout: session wiped");
-            {
-                let mut s = state.borrow_mut();
-                s.nav.home();
-                s.query.clear();
-                s.typing.reset();
-            }
+            state.borrow_mut().wipe_session();
             window.global::<Theme>().set_elder(true);
             session.set_idle_warning(false);
             render(window, &state.borrow());
         }
+    }
+}
+
+/// Ten times a second: what the reader and the printer have to say.
+fn on_device_tick(window: &AppWindow, state: &Rc<RefCell<State>>) {
+    let mut changed = false;
+    loop {
+        let mut s = state.borrow_mut();
+        let Some(event) = s.devices.next_reader_event() else { break };
+        identify::on_reader_event(&mut s, event);
+        changed = true;
+    }
+    loop {
+        let mut s = state.borrow_mut();
+        let Some(outcome) = s.devices.printer.as_ref().and_then(|p| p.try_outcome()) else { break };
+        printing::on_outcome(&mut s, outcome);
+        changed = true;
+    }
+    if changed {
+        render(window, &state.borrow());
     }
 }
 
@@ -336,7 +389,16 @@ fn render(window: &AppWindow, s: &State) {
             app.set_coming_soon_title(title.as_str().into());
             Screen::ComingSoon
         }
+        Page::Identify => {
+            identify::render(window, s);
+            Screen::Identify
+        }
+        Page::Slip => {
+            printing::render(window, s);
+            Screen::Slip
+        }
     };
+    session.set_busy(s.idle.is_busy());
     app.set_screen(screen);
 }
 

@@ -64,6 +64,7 @@ fn reads_every_card_type() {
 fn read_card_prints_contract_json_and_exits_0() {
     let sim = sim_with("hk_mo_tw");
     assert_eq!(cli::run_read_card(&args(&sim.path())), 0);
+    sim.lift();
     sim.place(&sample("hk_mo_tw")).unwrap();
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = cli::read_card_outcome(read_once(&sim), true, &mut out, &mut err);

@@ -9,6 +9,10 @@ pub enum Page {
     Search,
     Detail(String),
     ComingSoon(String),
+    /// Identification by ID card (what for is in the session).
+    Identify,
+    /// A slip being printed, or shown when the printer cannot print.
+    Slip,
 }
 
 /// A stack of pages; home is always at the bottom.

@@ -8,14 +8,27 @@ use std::time::Duration;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementRoot};
 use kiosk::catalog::{self, Catalog};
 use kiosk::config::Config;
-use kiosk::ui::KioskUi;
+use kiosk::ui::{Devices, KioskUi};
 use slint::ComponentHandle;
 
-/// A demo-configured kiosk window (1080×1920) on the testing backend with mock time.
+/// The demo config (simulated devices).
+pub fn demo_config() -> Config {
+    Config::parse(include_str!("../../kiosk-config/demo.toml"), Path::new("demo.toml")).unwrap()
+}
+
+/// A demo-configured kiosk window (1080×1920) on the testing backend with mock time, without devices.
 pub fn kiosk() -> KioskUi {
+    kiosk_with(&demo_config(), Devices::none())
+}
+
+/// A kiosk with the devices the config names (simulated ones run on pseudo-terminals).
+pub fn kiosk_with_devices(config: &Config) -> KioskUi {
+    kiosk_with(config, Devices::start(config))
+}
+
+pub fn kiosk_with(config: &Config, devices: Devices) -> KioskUi {
     i_slint_backend_testing::init_no_event_loop();
-    let config = Config::parse(include_str!("../../kiosk-config/demo.toml"), Path::new("demo.toml")).unwrap();
-    let ui = KioskUi::new(&config, Catalog::new(catalog::bundled())).unwrap();
+    let ui = KioskUi::new(config, Catalog::new(catalog::bundled()), devices).unwrap();
     ui.window().window().set_size(slint::LogicalSize::new(1080.0, 1920.0));
     ui.window().show().unwrap();
     ui
@@ -110,6 +123,20 @@ pub fn page_down_until(ui: &KioskUi, label: &str) -> bool {
             return false;
         }
         down.invoke_accessible_default_action();
+    }
+    false
+}
+
+/// Lets mock time pass in 100 ms steps (the kiosk drains device events every 100 ms) while real
+/// time lets device threads work, until `done` holds or `limit` of real time has passed.
+pub fn wait_until(ui: &KioskUi, limit: Duration, mut done: impl FnMut(&KioskUi) -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(100));
+        if done(ui) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
     }
     false
 }

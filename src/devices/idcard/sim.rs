@@ -51,6 +51,9 @@ struct SimState {
     consumed: bool,
     /// Keep finding a card after it was read (some readers do); tests the driver's own rule.
     sticky: bool,
+    /// A card was swapped for another without a poll in between: the next find answers "no card"
+    /// once, as a reader does while a hand lifts one card and places the next.
+    swapping: bool,
     fault: Option<Fault>,
     reads: u64,
     commands: u64,
@@ -115,6 +118,7 @@ impl SimReader {
     pub fn place(&self, card: &Card) -> Result<(), EncodeError> {
         let text = encode_text(card)?;
         let mut state = self.shared.lock();
+        state.swapping = state.text.is_some() && state.consumed;
         state.text = Some(text);
         state.consumed = false;
         self.shared.changed.notify_all();
@@ -253,6 +257,9 @@ fn serve(mut master: TTYPort, slave: TTYPort, shared: Arc<Shared>, stop: Arc<Ato
 }
 
 fn answer(state: &mut SimState, command: Option<Command>) -> Vec<u8> {
+    if command == Some(Command::FindCard) && std::mem::take(&mut state.swapping) {
+        return encode_response(Sw3::FindFailed, &[]);
+    }
     let card_ready = state.text.is_some() && (!state.consumed || state.sticky);
     match command {
         Some(Command::ResetSam) | Some(Command::SamStatus) => encode_response(Sw3::Ok, &[]),

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod render;
 pub mod serial;
+pub mod service;
 pub mod sim;
 pub mod status;
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 pub use super::idcard::DeviceKind;
 pub use render::{qr_image, render, RenderError, RenderedJob};
 pub use serial::{PrintError, PrintReport, Printer};
+pub use service::{PrintOutcome, PrintService};
 pub use sim::{write_png, PaperImage, PrintedJob, SimMode, SimPrinter};
 pub use status::{NotReady, PaperState, PrinterStatus};
 

@@ -1,0 +1,54 @@
+//! The kiosk's devices as the UI sees them: the ID-card reader's events and the printing worker,
+//! both drained on the UI thread by a short timer so the screen never waits on a device.
+
+use std::sync::mpsc::{self, Receiver};
+
+use crate::config::Config;
+use crate::devices::idcard::{IdReaderService, ReaderEvent};
+use crate::devices::printer::PrintService;
+
+/// The devices a kiosk window talks to. Any of them may be missing (failed to start, or a headless
+/// screenshot): the screens then say so instead of waiting.
+#[derive(Default)]
+pub struct Devices {
+    pub reader: Option<IdReaderService>,
+    pub reader_events: Option<Receiver<ReaderEvent>>,
+    pub printer: Option<PrintService>,
+    /// Demo mode: show the panel that places sample cards on the simulated reader.
+    pub demo: bool,
+}
+
+impl Devices {
+    /// No devices at all (headless rendering).
+    pub fn none() -> Devices {
+        Devices::default()
+    }
+
+    /// Starts the reader and printer the config names; a device that cannot start is logged and left
+    /// out, so the rest of the kiosk (guides, search) keeps working.
+    pub fn start(config: &Config) -> Devices {
+        let (tx, rx) = mpsc::channel();
+        let reader = match IdReaderService::start(&config.id_reader, move |e| {
+            let _ = tx.send(e);
+        }) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                log::error!("ID-card reader not started: {e}");
+                None
+            }
+        };
+        let printer = match PrintService::start(&config.printer) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                log::error!("printer not started: {e}");
+                None
+            }
+        };
+        Devices { reader, reader_events: Some(rx), printer, demo: config.demo }
+    }
+
+    /// The next reader event, if any (never blocks).
+    pub fn next_reader_event(&self) -> Option<ReaderEvent> {
+        self.reader_events.as_ref().and_then(|rx| rx.try_recv().ok())
+    }
+}
