@@ -60,7 +60,7 @@ pub enum ConfigCmd {
 
 #[derive(Debug, clap::Args)]
 pub struct ScreenshotArgs {
-    /// home | guides | search:<query> | theme:<code> | guide:<code>
+    /// home | guides | search:<query> | theme:<code> | guide:<code> | identify | checklist:<code>
     #[arg(long)]
     pub screen: crate::screenshot::Target,
     /// The PNG file to write.

@@ -13,9 +13,10 @@ use slint::{ComponentHandle, PhysicalSize};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::ui::KioskUi;
-use crate::{AppState, GuideState, Screen};
+use crate::{AppState, GuideState, PrintState, Screen};
 
-/// Which screen to render: `home`, `guides`, `search:<query>`, `theme:<code>` or `guide:<code>`.
+/// Which screen to render: `home`, `guides`, `search:<query>`, `theme:<code>`, `guide:<code>`,
+/// `identify` (the ID-card screen) or `checklist:<code>` (a printed materials checklist).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     Home,
@@ -23,6 +24,8 @@ pub enum Target {
     Search(String),
     Theme(String),
     Guide(String),
+    Identify,
+    Checklist(String),
 }
 
 impl std::str::FromStr for Target {
@@ -31,12 +34,14 @@ impl std::str::FromStr for Target {
         Ok(match s.split_once(':') {
             None if s == "home" => Target::Home,
             None if s == "guides" => Target::Guides,
+            None if s == "identify" => Target::Identify,
+            Some(("checklist", c)) if !c.is_empty() => Target::Checklist(c.into()),
             Some(("search", q)) => Target::Search(q.into()),
             Some(("theme", c)) => Target::Theme(c.into()),
             Some(("guide", c)) if !c.is_empty() => Target::Guide(c.into()),
             _ => {
                 return Err(format!(
-                    "unknown screen `{s}`: expected home, guides, search:<query>, theme:<code> or guide:<code>"
+                    "unknown screen `{s}`: expected home, guides, search:<query>, theme:<code>, guide:<code>, identify or checklist:<code>"
                 ))
             }
         })
@@ -56,7 +61,12 @@ pub fn render(config: &Config, catalog: Catalog, target: &Target, size: (u32, u3
     let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
     slint::platform::set_platform(Box::new(Headless(window.clone())))
         .map_err(|e| anyhow::anyhow!("cannot set up headless rendering: {e}"))?;
-    let ui = KioskUi::new(config, catalog, crate::ui::Devices::none())?;
+    // Screens about devices show them as configured (simulated ones in demo mode).
+    let devices = match target {
+        Target::Identify | Target::Checklist(_) => crate::ui::Devices::start(config),
+        _ => crate::ui::Devices::none(),
+    };
+    let ui = KioskUi::new(config, catalog, devices)?;
     window.set_size(PhysicalSize::new(size.0, size.1));
     ui.window().show()?;
     let w = ui.window();
@@ -74,6 +84,19 @@ pub fn render(config: &Config, catalog: Catalog, target: &Target, size: (u32, u3
             }
             if w.global::<AppState>().get_screen() != Screen::Detail {
                 bail!("no service item with code `{code}` in the catalogue");
+            }
+        }
+        Target::Identify => w.global::<AppState>().invoke_open_screen(Screen::Identify),
+        Target::Checklist(code) => {
+            w.global::<GuideState>().invoke_open_guide(code.as_str().into());
+            if w.global::<AppState>().get_screen() != Screen::Detail {
+                bail!("no service item with code `{code}` in the catalogue");
+            }
+            w.global::<GuideState>().invoke_print_checklist(code.as_str().into());
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while w.global::<PrintState>().get_printing() && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                slint::platform::update_timers_and_animations();
             }
         }
     }
