@@ -159,14 +159,14 @@ impl From<ChecklistSlip> for Slip {
 }
 
 /// The grid worker (网格员) responsible for the applicant's address.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GridWorker {
     pub name: String,
     pub phone: String,
 }
 
 /// A pickup slip (受理回执). Personal fields are stored already masked.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PickupSlip {
     pub centre: String,
     pub item: String,

@@ -1148,8 +1148,68 @@ item(
     legal="《中华人民共和国法律援助法》",
 )
 
+# ---------------------------------------------------------------------------------------------------
+# Terminal application forms (what the ID card cannot tell) and eligibility decided from the card.
+PHONE = {"key": "phone", "label": "联系电话", "kind": "phone", "required": True,
+         "help": "手机号11位，或座机号（含区号），工作人员会电话联系您"}
+
+
+def choice(key, label, options, required=True, help=None):
+    return {"key": key, "label": label, "kind": "choice", "required": required, "options": options, "help": help}
+
+
+def number(key, label, lo, hi, unit, required=True, help=None):
+    return {"key": key, "label": label, "kind": "number", "required": required, "min": lo, "max": hi,
+            "unit": unit, "help": help}
+
+
+def text(key, label, max_len=40, required=False, help=None):
+    return {"key": key, "label": label, "kind": "text", "required": required, "max_len": max_len, "help": help}
+
+
+def date(key, label, required=True, help=None):
+    return {"key": key, "label": label, "kind": "date", "required": required, "help": help}
+
+
+def yes_no(key, label, required=True, help=None):
+    return {"key": key, "label": label, "kind": "yes_no", "required": required, "help": help}
+
+
+FORMS = {
+    "LL0001": ([], {"min_age": 60}),
+    "MZ0001": ([PHONE, number("household_size", "家庭共同生活人口", 1, 20, "人"),
+                number("monthly_income", "家庭月总收入", 0, 100000, "元", help="全家每月收入合计，没有收入填0")],
+               {}),
+    "MZ0002": ([choice("reason", "遇到的困难", ["突发重大疾病", "意外事故", "火灾等灾害", "其他急难情况"]),
+                number("amount", "急需救助金额", 1, 100000, "元", help="估算即可，最终金额由民政部门核定"),
+                number("household_size", "家庭共同生活人口", 1, 20, "人"), PHONE,
+                text("situation", "简要情况说明", 60, help="可不填；如需补充，可用拼音键盘输入")],
+               {}),
+    "MZ0004": ([PHONE, choice("payout", "津贴发放方式", ["社会保障卡", "本人银行卡"])], {"min_age": 80}),
+    "MZ0005": ([PHONE, choice("service", "需要的服务", ["助餐", "助洁", "助浴", "助医", "陪护"]),
+                yes_no("lives_alone", "是否独居")], {"min_age": 60}),
+    "CL0001": ([PHONE, choice("apply_type", "办理类型", ["新办", "换领", "补办"]),
+                choice("category", "残疾类别", ["视力", "听力", "言语", "肢体", "智力", "精神", "多重"])], {}),
+    "RS0001": ([PHONE, choice("reason", "失业原因", ["合同到期", "单位解除合同", "本人辞职", "毕业未就业", "其他"]),
+                text("last_employer", "原工作单位", 30, help="没有可不填"),
+                yes_no("wants_job", "是否希望推荐工作")], {"min_age": 16, "max_age": 65}),
+    "RS0004": ([PHONE, choice("grade", "缴费档次（每年）", ["200元", "300元", "500元", "1000元", "2000元", "3000元"])],
+               {"min_age": 16}),
+    "RS0005": ([PHONE], {"min_age": 50}),
+    "YB0001": ([PHONE, choice("insured_type", "参保人员类别", ["城乡居民", "学生儿童", "低保或特困人员"])], {}),
+    "YB0002": ([PHONE, text("hospital", "住院医院", 30, required=True),
+                number("self_paid", "个人自付金额", 1, 10000000, "元", help="以医院结算单上的个人自付为准")], {}),
+    "WJ0001": ([PHONE, choice("child_order", "本次生育", ["一孩", "二孩", "三孩"]),
+                date("due_date", "预产期", help="按8位数字输入，如20270315")], {"min_age": 18}),
+}
+
 
 def main() -> None:
+    for it in ITEMS:
+        form, elig = FORMS.get(it["code"], ([], {}))
+        assert not form or it["terminal"], it["code"]
+        it["form"] = [{k: v for k, v in f.items() if v is not None} for f in form]
+        it["eligibility"] = elig
     catalog = {
         "version": VERSION,
         "published": PUBLISHED,

@@ -1,4 +1,6 @@
 //! The kiosk's flows and session state, with no Slint types: pure state that the UI bridge renders.
 
+pub mod flow;
+pub mod forms;
 pub mod idle;
 pub mod nav;

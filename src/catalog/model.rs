@@ -84,6 +84,74 @@ pub struct Guide {
     /// 常见问题.
     #[serde(default)]
     pub faq: Vec<Faq>,
+    /// What a resident fills in at the terminal beyond what the ID card tells (terminal items only).
+    #[serde(default)]
+    pub form: Vec<FormField>,
+    /// Who may apply at the terminal, decided from the ID card.
+    #[serde(default)]
+    pub eligibility: Eligibility,
+}
+
+/// One field of a terminal application form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormField {
+    /// Stable key, e.g. `phone`; the value is sent under it.
+    pub key: String,
+    /// What the resident reads, e.g. `联系电话`.
+    pub label: String,
+    pub kind: FieldKind,
+    #[serde(default)]
+    pub required: bool,
+    /// The choices of a `choice` field.
+    #[serde(default)]
+    pub options: Vec<String>,
+    /// One sentence of help shown under the field.
+    #[serde(default)]
+    pub help: Option<String>,
+    /// Bounds of a `number` field.
+    #[serde(default)]
+    pub min: Option<i64>,
+    #[serde(default)]
+    pub max: Option<i64>,
+    /// The unit shown after a number, e.g. `元`, `人`.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Longest `text` in characters.
+    #[serde(default)]
+    pub max_len: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// One of `options`, as large buttons.
+    Choice,
+    /// 是 / 否.
+    YesNo,
+    /// An 11-digit mobile or a landline, on the numeric keypad.
+    Phone,
+    /// A whole number on the numeric keypad, within `min`..=`max`.
+    Number,
+    /// A date typed as 8 digits (YYYYMMDD) on the numeric keypad.
+    Date,
+    /// Short text on the pinyin keyboard.
+    Text,
+}
+
+/// Who may apply at the terminal; decided from the card, explained when not met.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Eligibility {
+    /// Age in whole years on the day of application, at least.
+    #[serde(default)]
+    pub min_age: Option<u32>,
+    /// Age at most.
+    #[serde(default)]
+    pub max_age: Option<u32>,
+    /// Card types accepted (`resident`, `hk_mo_tw`, `foreign`); empty means any.
+    #[serde(default)]
+    pub card_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

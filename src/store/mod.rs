@@ -2,6 +2,8 @@
 //!
 //! Schema changes are numbered migrations applied in order (`PRAGMA user_version`).
 
+pub mod outbox;
+
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -35,6 +37,49 @@ const MIGRATIONS: &[&str] = &[
          name TEXT NOT NULL,
          department TEXT NOT NULL,
          body TEXT NOT NULL
+     );",
+    // 2: the outbox of applications, their slip print jobs, and ratings.
+    "CREATE TABLE application (
+         id INTEGER PRIMARY KEY,
+         idempotency_key TEXT NOT NULL UNIQUE,
+         acceptance_no TEXT NOT NULL UNIQUE,
+         terminal_id TEXT NOT NULL,
+         kind TEXT NOT NULL,
+         item_code TEXT NOT NULL,
+         item_name TEXT NOT NULL,
+         masked_name TEXT NOT NULL,
+         masked_id TEXT NOT NULL,
+         applicant_key TEXT NOT NULL,
+         personal TEXT,
+         created_at TEXT NOT NULL,
+         promised_date TEXT,
+         pickup_code TEXT NOT NULL,
+         token TEXT NOT NULL UNIQUE,
+         state TEXT NOT NULL DEFAULT 'queued',
+         hub_status TEXT,
+         hub_note TEXT,
+         synced_at TEXT,
+         purged_at TEXT,
+         last_error TEXT
+     );
+     CREATE INDEX application_applicant ON application (applicant_key);
+     CREATE TABLE print_job (
+         id INTEGER PRIMARY KEY,
+         application_id INTEGER NOT NULL REFERENCES application (id),
+         slip TEXT NOT NULL,
+         state TEXT NOT NULL,
+         attempts INTEGER NOT NULL DEFAULT 0,
+         last_error TEXT,
+         printed_at TEXT
+     );
+     CREATE TABLE rating (
+         id INTEGER PRIMARY KEY,
+         application_id INTEGER NOT NULL REFERENCES application (id),
+         terminal_id TEXT NOT NULL,
+         score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+         reasons TEXT NOT NULL,
+         rated_at TEXT NOT NULL,
+         synced_at TEXT
      );",
 ];
 

@@ -1,0 +1,145 @@
+//! Form validation and eligibility, decided without a window. Every message says what to fix.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::catalog::{Eligibility, FieldKind, FormField};
+use crate::devices::idcard::{Card, CardType};
+
+/// Checks one value against its field; `Err` is a sentence telling the resident what to fix.
+pub fn validate(field: &FormField, value: &str) -> Result<(), String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return if field.required { Err(format!("请填写{}。", field.label)) } else { Ok(()) };
+    }
+    match field.kind {
+        FieldKind::Choice => {
+            if field.options.iter().any(|o| o == v) {
+                Ok(())
+            } else {
+                Err(format!("请在“{}”的选项中点选一项。", field.label))
+            }
+        }
+        FieldKind::YesNo => match v {
+            "是" | "否" => Ok(()),
+            _ => Err(format!("请为“{}”点选“是”或“否”。", field.label)),
+        },
+        FieldKind::Phone => {
+            let digits = v.chars().filter(|c| *c != '-').collect::<String>();
+            let mobile = digits.len() == 11 && digits.starts_with('1');
+            let landline = digits.starts_with('0') && (10..=12).contains(&digits.len());
+            if digits.chars().all(|c| c.is_ascii_digit()) && (mobile || landline) {
+                Ok(())
+            } else {
+                Err(format!("{}不正确：手机号是以1开头的11位数字，座机请带区号（如07312826xxxx）。", field.label))
+            }
+        }
+        FieldKind::Number => {
+            let n: i64 = v.parse().map_err(|_| format!("{}请只填数字。", field.label))?;
+            let unit = field.unit.as_deref().unwrap_or("");
+            if let Some(min) = field.min.filter(|m| n < *m) {
+                return Err(format!("{}不能少于{}{}。", field.label, min, unit));
+            }
+            if let Some(max) = field.max.filter(|m| n > *m) {
+                return Err(format!("{}不能超过{}{}，请核对。", field.label, max, unit));
+            }
+            Ok(())
+        }
+        FieldKind::Date => {
+            parse_date(v).map(|_| ()).ok_or_else(|| format!("{}请按8位数字填写年月日，例如20270315。", field.label))
+        }
+        FieldKind::Text => {
+            let max = field.max_len.unwrap_or(60) as usize;
+            if v.chars().count() > max {
+                Err(format!("{}最多{}个字，请删减一些。", field.label, max))
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+/// `20270315` or `2027-03-15`.
+pub fn parse_date(v: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(v, "%Y%m%d").or_else(|_| NaiveDate::parse_from_str(v, "%Y-%m-%d")).ok()
+}
+
+/// All problems of a form, by field key.
+pub fn validate_all(fields: &[FormField], values: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    fields
+        .iter()
+        .filter_map(|f| {
+            validate(f, values.get(&f.key).map(String::as_str).unwrap_or("")).err().map(|e| (f.key.clone(), e))
+        })
+        .collect()
+}
+
+/// Whether the card's holder may apply; `Err` explains why not, in plain words.
+pub fn check_eligibility(rules: &Eligibility, card: &Card, today: NaiveDate, item: &str) -> Result<(), String> {
+    let age = card.age_on(today);
+    if let Some(min) = rules.min_age.filter(|m| age < *m) {
+        return Err(format!(
+            "“{item}”需年满{min}周岁才能申请。根据您的身份证，您今年{age}周岁，暂不符合条件。如有疑问，请到服务窗口咨询。"
+        ));
+    }
+    if let Some(max) = rules.max_age.filter(|m| age > *m) {
+        return Err(format!("“{item}”限{max}周岁及以下的居民申请，您今年{age}周岁。请到服务窗口咨询其他办法。"));
+    }
+    if !rules.card_types.is_empty() {
+        let t = match card.card_type {
+            CardType::Resident => "resident",
+            CardType::HkMoTw => "hk_mo_tw",
+            CardType::Foreign => "foreign",
+        };
+        if !rules.card_types.iter().any(|c| c == t) {
+            return Err(format!("“{item}”在本机只能用居民身份证办理，请带上您的证件到服务窗口办理。"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(kind: FieldKind) -> FormField {
+        FormField {
+            key: "k".into(),
+            label: "联系电话".into(),
+            kind,
+            required: true,
+            options: vec!["一孩".into(), "二孩".into()],
+            help: None,
+            min: Some(1),
+            max: Some(20),
+            unit: Some("人".into()),
+            max_len: Some(4),
+        }
+    }
+
+    #[test]
+    fn phones_are_mobiles_or_landlines_with_area_code() {
+        let f = field(FieldKind::Phone);
+        assert!(validate(&f, "13807331234").is_ok());
+        assert!(validate(&f, "0731-28261101").is_ok());
+        assert!(validate(&f, "1380733123").unwrap_err().contains("11位"));
+        assert!(validate(&f, "").unwrap_err().contains("请填写联系电话"));
+    }
+
+    #[test]
+    fn numbers_dates_choices_and_text_say_what_to_fix() {
+        assert!(validate(&field(FieldKind::Number), "21").unwrap_err().contains("不能超过20人"));
+        assert!(validate(&field(FieldKind::Number), "0").unwrap_err().contains("不能少于1人"));
+        assert!(validate(&field(FieldKind::Number), "3").is_ok());
+        assert!(validate(&field(FieldKind::Date), "20270315").is_ok());
+        assert!(validate(&field(FieldKind::Date), "20271315").unwrap_err().contains("8位数字"));
+        assert!(validate(&field(FieldKind::Choice), "二孩").is_ok());
+        assert!(validate(&field(FieldKind::Choice), "四孩").is_err());
+        assert!(validate(&field(FieldKind::YesNo), "是").is_ok());
+        assert!(validate(&field(FieldKind::Text), "一二三四五").unwrap_err().contains("最多4个字"));
+        let mut optional = field(FieldKind::Text);
+        optional.required = false;
+        assert!(validate(&optional, " ").is_ok());
+    }
+}

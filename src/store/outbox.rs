@@ -1,0 +1,392 @@
+//! The durable outbox: an application is written, with its slip's print job, in one transaction with
+//! `synchronous=FULL` before the screen says 已提交. Sync to the hub reads it in order; personal fields
+//! are purged a configurable number of days after the hub has them.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Local, NaiveDate};
+use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{Store, StoreError};
+use crate::privacy::{mask_id_number, mask_name};
+use crate::slip::PickupSlip;
+
+/// `application` (an ID-verified service application) or `proxy_request` (代办 by the grid worker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Application,
+    ProxyRequest,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Application => "application",
+            Kind::ProxyRequest => "proxy_request",
+        }
+    }
+    fn parse(s: &str) -> Kind {
+        if s == "proxy_request" {
+            Kind::ProxyRequest
+        } else {
+            Kind::Application
+        }
+    }
+}
+
+/// The identity fields the department needs, from the ID card. Personal: never logged.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applicant {
+    pub name: String,
+    pub id_number: String,
+    /// `resident` | `hk_mo_tw` | `foreign`.
+    pub card_type: String,
+    pub gender: String,
+    pub birth_date: String,
+    pub address: String,
+}
+
+impl std::fmt::Debug for Applicant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Applicant")
+            .field("name", &mask_name(&self.name))
+            .field("id_number", &mask_id_number(&self.id_number))
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a resident submits.
+#[derive(Debug, Clone)]
+pub struct NewApplication {
+    pub kind: Kind,
+    pub item_code: String,
+    pub item_name: String,
+    pub applicant: Applicant,
+    pub form: BTreeMap<String, String>,
+    pub promised_date: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// The personal part, stored as JSON until purged.
+#[derive(Serialize, Deserialize)]
+struct Personal {
+    applicant: Applicant,
+    form: BTreeMap<String, String>,
+    note: Option<String>,
+}
+
+/// Where an application is on its way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxState {
+    /// Written on the terminal, not yet at the hub.
+    Queued,
+    /// The hub has it.
+    Synced,
+}
+
+/// A stored application without personal fields (what lists, slips and progress need).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stored {
+    pub id: i64,
+    pub idempotency_key: String,
+    pub acceptance_no: String,
+    pub terminal_id: String,
+    pub kind: Kind,
+    pub item_code: String,
+    pub item_name: String,
+    pub masked_name: String,
+    pub masked_id: String,
+    pub created_at: DateTime<Local>,
+    pub promised_date: Option<NaiveDate>,
+    pub pickup_code: String,
+    pub token: String,
+    pub state: OutboxState,
+    /// The department's status once the hub reports it (accepted, processing, ready, picked_up, rejected).
+    pub hub_status: Option<String>,
+    pub hub_note: Option<String>,
+    pub slip_printed: bool,
+    pub purged: bool,
+}
+
+/// The slip print job recorded with an application.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintJobRecord {
+    pub id: i64,
+    pub application_id: i64,
+    pub slip: PickupSlip,
+    pub printed: bool,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+}
+
+/// One application ready to send to the hub (personal fields included).
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub stored: Stored,
+    pub applicant: Applicant,
+    pub form: BTreeMap<String, String>,
+    pub note: Option<String>,
+}
+
+/// A 好差评 rating.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rating {
+    /// 5 非常满意 … 1 非常不满意.
+    pub score: u8,
+    pub reasons: Vec<String>,
+}
+
+/// A stable key to find a resident's applications by card without keeping their ID number readable.
+pub fn applicant_key(id_number: &str) -> String {
+    let digest = Sha256::digest(format!("kiosk-applicant:{}", id_number.trim().to_uppercase()).as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+const COLUMNS: &str = "a.id, a.idempotency_key, a.acceptance_no, a.terminal_id, a.kind, a.item_code, a.item_name,
+     a.masked_name, a.masked_id, a.created_at, a.promised_date, a.pickup_code, a.token, a.state, a.hub_status,
+     a.hub_note, (SELECT COUNT(*) FROM print_job p WHERE p.application_id = a.id AND p.state = 'printed') > 0,
+     a.purged_at IS NOT NULL";
+
+fn stored(r: &Row<'_>) -> rusqlite::Result<Stored> {
+    let created: String = r.get(9)?;
+    let promised: Option<String> = r.get(10)?;
+    let state: String = r.get(13)?;
+    Ok(Stored {
+        id: r.get(0)?,
+        idempotency_key: r.get(1)?,
+        acceptance_no: r.get(2)?,
+        terminal_id: r.get(3)?,
+        kind: Kind::parse(&r.get::<_, String>(4)?),
+        item_code: r.get(5)?,
+        item_name: r.get(6)?,
+        masked_name: r.get(7)?,
+        masked_id: r.get(8)?,
+        created_at: DateTime::parse_from_rfc3339(&created).map(|d| d.with_timezone(&Local)).unwrap_or_default(),
+        promised_date: promised.and_then(|p| p.parse().ok()),
+        pickup_code: r.get(11)?,
+        token: r.get(12)?,
+        state: if state == "synced" { OutboxState::Synced } else { OutboxState::Queued },
+        hub_status: r.get(14)?,
+        hub_note: r.get(15)?,
+        slip_printed: r.get(16)?,
+        purged: r.get(17)?,
+    })
+}
+
+impl Store {
+    /// Writes an application and its slip's print job in one durable transaction and returns it.
+    /// `slip` builds the slip from the stored record (acceptance number, pickup code and token are
+    /// assigned here). Only after this returns may the screen say 已提交.
+    pub fn submit(
+        &mut self,
+        terminal_id: &str,
+        app: &NewApplication,
+        now: DateTime<Local>,
+        slip: impl FnOnce(&Stored) -> PickupSlip,
+    ) -> Result<(Stored, PrintJobRecord), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let day = now.format("%Y%m%d").to_string();
+        let prefix = format!("{terminal_id}-{day}-");
+        let last: Option<String> = tx
+            .query_row(
+                "SELECT acceptance_no FROM application WHERE acceptance_no LIKE ?1 || '%' ORDER BY acceptance_no DESC LIMIT 1",
+                [&prefix],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let seq = last.and_then(|a| a[prefix.len()..].parse::<u32>().ok()).unwrap_or(0) + 1;
+        let acceptance_no = format!("{prefix}{seq:04}");
+        let key = uuid::Uuid::new_v4().to_string();
+        let token = crate::slip::new_token();
+        let pickup_code = crate::slip::new_pickup_code();
+        let personal = Personal { applicant: app.applicant.clone(), form: app.form.clone(), note: app.note.clone() };
+        tx.execute(
+            "INSERT INTO application (idempotency_key, acceptance_no, terminal_id, kind, item_code, item_name,
+                 masked_name, masked_id, applicant_key, personal, created_at, promised_date, pickup_code, token)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            params![
+                key,
+                acceptance_no,
+                terminal_id,
+                app.kind.as_str(),
+                app.item_code,
+                app.item_name,
+                mask_name(&app.applicant.name),
+                mask_id_number(&app.applicant.id_number),
+                applicant_key(&app.applicant.id_number),
+                serde_json::to_string(&personal)?,
+                now.to_rfc3339(),
+                app.promised_date.map(|d| d.to_string()),
+                pickup_code,
+                token,
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        let record = tx.query_row(&format!("SELECT {COLUMNS} FROM application a WHERE a.id = ?1"), [id], stored)?;
+        let slip = slip(&record);
+        tx.execute(
+            "INSERT INTO print_job (application_id, slip, state) VALUES (?1, ?2, 'pending')",
+            params![id, serde_json::to_string(&slip)?],
+        )?;
+        let job_id = tx.last_insert_rowid();
+        tx.commit()?;
+        let job =
+            PrintJobRecord { id: job_id, application_id: id, slip, printed: false, attempts: 0, last_error: None };
+        Ok((record, job))
+    }
+
+    /// Applications, newest first.
+    pub fn applications(&self) -> Result<Vec<Stored>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM application a ORDER BY a.id DESC"))?;
+        let rows = stmt.query_map([], stored)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn application_by_acceptance_no(&self, no: &str) -> Result<Option<Stored>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT {COLUMNS} FROM application a WHERE a.acceptance_no = ?1"), [no], stored)
+            .optional()?)
+    }
+
+    pub fn application_by_token(&self, token: &str) -> Result<Option<Stored>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT {COLUMNS} FROM application a WHERE a.token = ?1"), [token], stored)
+            .optional()?)
+    }
+
+    /// A resident's applications found by their ID card, newest first.
+    pub fn applications_of(&self, id_number: &str) -> Result<Vec<Stored>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} FROM application a WHERE a.applicant_key = ?1 ORDER BY a.id DESC"))?;
+        let rows = stmt.query_map([applicant_key(id_number)], stored)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// The slip print job of an application (the latest, if reprinted).
+    pub fn print_job_of(&self, application_id: i64) -> Result<Option<PrintJobRecord>, StoreError> {
+        let row: Option<(i64, String, String, u32, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT id, slip, state, attempts, last_error FROM print_job WHERE application_id = ?1
+                 ORDER BY id DESC LIMIT 1",
+                [application_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        row.map(|(id, slip, state, attempts, last_error)| {
+            Ok(PrintJobRecord {
+                id,
+                application_id,
+                slip: serde_json::from_str(&slip)?,
+                printed: state == "printed",
+                attempts,
+                last_error,
+            })
+        })
+        .transpose()
+    }
+
+    /// Records what a print attempt did.
+    pub fn record_print(&mut self, job_id: i64, result: Result<(), &str>) -> Result<(), StoreError> {
+        match result {
+            Ok(()) => self.conn.execute(
+                "UPDATE print_job SET state = 'printed', attempts = attempts + 1, printed_at = ?2, last_error = NULL
+                 WHERE id = ?1",
+                params![job_id, Local::now().to_rfc3339()],
+            )?,
+            Err(e) => self.conn.execute(
+                "UPDATE print_job SET state = 'failed', attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+                params![job_id, e],
+            )?,
+        };
+        Ok(())
+    }
+
+    /// Queued applications in submission order, with their personal fields, for the sync worker.
+    pub fn outgoing(&self, limit: usize) -> Result<Vec<Outgoing>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS}, a.personal FROM application a WHERE a.state = 'queued' AND a.personal IS NOT NULL
+             ORDER BY a.id LIMIT ?1"
+        ))?;
+        let rows = stmt
+            .query_map([limit as i64], |r| Ok((stored(r)?, r.get::<_, String>(18)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(stored, personal)| {
+                let p: Personal = serde_json::from_str(&personal)?;
+                Ok(Outgoing { stored, applicant: p.applicant, form: p.form, note: p.note })
+            })
+            .collect()
+    }
+
+    /// The hub has this application.
+    pub fn mark_synced(&mut self, idempotency_key: &str, hub_status: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE application SET state = 'synced', synced_at = ?2, hub_status = ?3, last_error = NULL
+             WHERE idempotency_key = ?1",
+            params![idempotency_key, Local::now().to_rfc3339(), hub_status],
+        )?;
+        Ok(())
+    }
+
+    /// The department's latest status, as the hub reports it.
+    pub fn set_hub_status(&mut self, token: &str, status: &str, note: Option<&str>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE application SET hub_status = ?2, hub_note = ?3 WHERE token = ?1",
+            params![token, status, note],
+        )?;
+        Ok(())
+    }
+
+    /// Removes the personal fields of applications the hub has had for at least `days` days; returns
+    /// how many were purged.
+    pub fn purge_personal(&mut self, days: u32, now: DateTime<Local>) -> Result<usize, StoreError> {
+        let cutoff = (now - chrono::Duration::days(days as i64)).to_rfc3339();
+        Ok(self.conn.execute(
+            "UPDATE application SET personal = NULL, purged_at = ?2
+             WHERE state = 'synced' AND personal IS NOT NULL AND synced_at <= ?1",
+            params![cutoff, now.to_rfc3339()],
+        )?)
+    }
+
+    /// Stores a 好差评 rating with the application and the terminal.
+    pub fn rate(&mut self, application_id: i64, terminal_id: &str, rating: &Rating) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO rating (application_id, terminal_id, score, reasons, rated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                application_id,
+                terminal_id,
+                rating.score,
+                serde_json::to_string(&rating.reasons)?,
+                Local::now().to_rfc3339()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The rating of an application, if the resident gave one.
+    pub fn rating_of(&self, application_id: i64) -> Result<Option<(Rating, String)>, StoreError> {
+        let row: Option<(u8, String, String)> = self
+            .conn
+            .query_row(
+                "SELECT score, reasons, terminal_id FROM rating WHERE application_id = ?1 ORDER BY id DESC LIMIT 1",
+                [application_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        row.map(|(score, reasons, terminal)| Ok((Rating { score, reasons: serde_json::from_str(&reasons)? }, terminal)))
+            .transpose()
+    }
+
+    /// How many applications wait for the hub.
+    pub fn outbox_depth(&self) -> Result<usize, StoreError> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM application WHERE state = 'queued'", [], |r| r.get(0))?)
+    }
+}
