@@ -1,0 +1,135 @@
+//! Request extractors that answer every rejection with the API's JSON error body: the bearer
+//! terminal, a path segment, and a validated JSON body.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+use super::AppState;
+use crate::model::{ApplicationRequest, Heartbeat, RatingRequest};
+use crate::store::Auth;
+use crate::validate::Checked;
+
+/// The terminal whose bearer token came with the request (active, not revoked).
+pub struct Terminal(pub String);
+
+impl FromRequestParts<Arc<AppState>> for Terminal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, ApiError> {
+        const HINT: &str = "send Authorization: Bearer <terminal token> issued by `kiosk-hub terminals add`";
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| ApiError::unauthorized("unauthorized", HINT))?
+            .to_string();
+        match state.blocking(move |store| store.authenticate(&token)).await? {
+            Auth::Terminal(id) => Ok(Terminal(id)),
+            Auth::Revoked(id) => {
+                log::warn!("refused revoked terminal {id}");
+                Err(ApiError::unauthorized("terminal_revoked", "this terminal's token has been revoked by hub staff"))
+            }
+            Auth::Unknown => Err(ApiError::unauthorized("unauthorized", "unknown terminal token")),
+        }
+    }
+}
+
+/// One path segment as text.
+pub struct Segment(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Segment {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(s)) => Ok(Segment(s)),
+            Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_path", e.body_text())),
+        }
+    }
+}
+
+/// Request bodies that check the constraints of `openapi.yaml` beyond their serde shape.
+pub trait Validate {
+    fn validate(&self) -> Checked;
+}
+
+impl Validate for ApplicationRequest {
+    fn validate(&self) -> Checked {
+        ApplicationRequest::validate(self)
+    }
+}
+
+impl Validate for RatingRequest {
+    fn validate(&self) -> Checked {
+        RatingRequest::validate(self)
+    }
+}
+
+impl Validate for Heartbeat {
+    fn validate(&self) -> Checked {
+        Heartbeat::validate(self)
+    }
+}
+
+/// A JSON body: `Content-Type: application/json`, well-formed (400 `malformed_json`), of the right
+/// shape with no unknown fields and valid values (422 `invalid_body`, naming the field).
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Validate> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let essence = content_type.split(';').next().unwrap_or("").trim();
+        if !essence.eq_ignore_ascii_case("application/json") {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "the body must be JSON with Content-Type: application/json",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the body is too large")
+            } else {
+                ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", "the body could not be read")
+            }
+        })?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value: T = match serde_path_to_error::deserialize(&mut de) {
+            Ok(v) => v,
+            Err(e) => {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                return Err(match inner.classify() {
+                    serde_json::error::Category::Data => {
+                        ApiError::invalid_body(format!("{path}: {}", strip_position(&inner.to_string())))
+                    }
+                    _ => malformed(&inner),
+                });
+            }
+        };
+        // Trailing data after the JSON value is malformed too.
+        de.end().map_err(|e| malformed(&e))?;
+        value.validate().map_err(|e| ApiError::invalid_body(e.to_string()))?;
+        Ok(JsonBody(value))
+    }
+}
+
+fn malformed(e: &serde_json::Error) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("not valid JSON: {e}"))
+}
+
+/// serde_json appends " at line L column C"; the field path says more.
+fn strip_position(message: &str) -> &str {
+    message.rfind(" at line ").map_or(message, |i| &message[..i])
+}

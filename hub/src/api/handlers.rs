@@ -1,0 +1,148 @@
+//! One function per route of `openapi.yaml`.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::error::ApiError;
+use super::extract::{JsonBody, Segment, Terminal};
+use super::AppState;
+use crate::model::{ApplicationRequest, Heartbeat, RatingRequest};
+use crate::store::Created;
+use crate::validate;
+
+type Shared = State<Arc<AppState>>;
+
+pub async fn healthz() -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response()
+}
+
+pub async fn openapi(State(state): Shared) -> Response {
+    ([(header::CONTENT_TYPE, "application/yaml")], state.openapi.clone()).into_response()
+}
+
+pub async fn no_route() -> ApiError {
+    ApiError::not_found("not_found", "no such route; see /openapi.yaml")
+}
+
+/// Whether an `If-None-Match` header names `etag` (or `*`); weak validators compare equal.
+fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|t| {
+        let t = t.trim();
+        t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag
+    })
+}
+
+pub async fn catalog(State(state): Shared, Terminal(_): Terminal, headers: HeaderMap) -> Result<Response, ApiError> {
+    let Some((version, body)) = state.blocking(|s| s.latest_catalog()).await? else {
+        return Err(ApiError::not_found("no_catalog", "no catalogue has been published yet"));
+    };
+    let etag = format!("\"v{version}\"");
+    let etag_header = HeaderValue::from_str(&etag).map_err(|_| ApiError::internal())?;
+    // Kiosks may keep the catalogue but must revalidate it with If-None-Match.
+    let cache = (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if etag_matches(&headers, &etag) {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_header), cache]).into_response());
+    }
+    Ok((
+        [(header::ETAG, etag_header), (header::CONTENT_TYPE, HeaderValue::from_static("application/json")), cache],
+        body,
+    )
+        .into_response())
+}
+
+pub async fn create_application(
+    State(state): Shared,
+    Terminal(terminal): Terminal,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<ApplicationRequest>,
+) -> Result<Response, ApiError> {
+    let key = match headers.get("idempotency-key") {
+        None => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "missing_idempotency_key",
+                "send the outbox UUID in the Idempotency-Key header",
+            ))
+        }
+        Some(v) => v.to_str().ok().filter(|k| validate::is_uuid(k)).ok_or_else(|| {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_idempotency_key", "Idempotency-Key must be a UUID")
+        })?,
+    };
+    if !key.eq_ignore_ascii_case(&req.idempotency_key) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_mismatch",
+            "the Idempotency-Key header and the body's idempotency_key differ",
+        ));
+    }
+    if req.terminal_id != terminal {
+        return Err(ApiError::terminal_mismatch("terminal_id"));
+    }
+    let (created, receipt) = state.blocking(move |s| s.create_application(&req)).await?;
+    let status = match created {
+        Created::New => {
+            log::info!("application {} accepted from terminal {terminal}", receipt.id);
+            StatusCode::CREATED
+        }
+        Created::Replayed => {
+            log::info!("application {} repeated by terminal {terminal}", receipt.id);
+            StatusCode::OK
+        }
+    };
+    Ok((status, Json(receipt)).into_response())
+}
+
+pub async fn application_progress(
+    State(state): Shared,
+    Terminal(_): Terminal,
+    Segment(token): Segment,
+) -> Result<Response, ApiError> {
+    let not_found = || ApiError::not_found("application_not_found", "no application has this token");
+    if !validate::is_slip_token(&token) {
+        return Err(not_found());
+    }
+    match state.blocking(move |s| s.progress(&token)).await? {
+        Some(progress) => Ok(Json(progress).into_response()),
+        None => Err(not_found()),
+    }
+}
+
+pub async fn create_rating(
+    State(state): Shared,
+    Terminal(terminal): Terminal,
+    JsonBody(rating): JsonBody<RatingRequest>,
+) -> Result<Response, ApiError> {
+    if rating.terminal_id != terminal {
+        return Err(ApiError::terminal_mismatch("terminal_id"));
+    }
+    let receipt = state.blocking(move |s| s.add_rating(&rating)).await.map_err(|e| {
+        if e.status == StatusCode::NOT_FOUND {
+            ApiError::not_found("application_not_found", "no application has this token")
+        } else {
+            e
+        }
+    })?;
+    log::info!("rating {} received from terminal {terminal}", receipt.score);
+    Ok((StatusCode::CREATED, Json(receipt)).into_response())
+}
+
+pub async fn heartbeat(
+    State(state): Shared,
+    Terminal(terminal): Terminal,
+    Segment(id): Segment,
+    JsonBody(heartbeat): JsonBody<Heartbeat>,
+) -> Result<Response, ApiError> {
+    if id != terminal {
+        return Err(ApiError::terminal_mismatch("the terminal id in the path"));
+    }
+    let problems = heartbeat.problems();
+    if !problems.is_empty() {
+        log::warn!("terminal {terminal} reports: {}", problems.join(", "));
+    }
+    state.blocking(move |s| s.record_heartbeat(&terminal, &heartbeat)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,276 @@
+//! Staff commands. Each returns the text for stdout so tests can call them without a process;
+//! `main.rs` only parses arguments, opens the store and maps [`CliError`] to exit codes.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use crate::model::{Kind, Status, MAX_VERSION};
+use crate::store::{Store, StoreError};
+use crate::validate;
+
+#[derive(Debug, Parser)]
+#[command(name = "kiosk-hub", version, about = "District hub server for community self-service kiosks")]
+pub struct Cli {
+    /// Config file (default: hub.toml in the current folder, if present; built-in defaults otherwise).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API until Ctrl-C or SIGTERM.
+    Serve,
+    /// Register, list and revoke kiosk terminals.
+    #[command(subcommand)]
+    Terminals(TerminalsCommand),
+    /// Publish service catalogues to the kiosks.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// List applications and move them through their statuses.
+    #[command(subcommand)]
+    Applications(ApplicationsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TerminalsCommand {
+    /// Register a terminal and print its new bearer token (the only line on stdout; shown once).
+    Add {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Terminals with their last heartbeat.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a terminal's token: its requests are refused from now on.
+    Revoke { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Check a catalogue JSON file and store it as the new version (must be higher than the current).
+    Publish { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApplicationsCommand {
+    /// Applications received (names masked, no ID numbers).
+    List {
+        #[arg(long)]
+        json: bool,
+        /// application | proxy_request
+        #[arg(long)]
+        kind: Option<String>,
+        /// accepted | processing | ready | picked_up | rejected
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Move an application to a new status: accepted → processing → ready → picked_up, or rejected
+    /// (from accepted or processing, with --note giving the reason).
+    SetStatus {
+        /// Numeric id or acceptance number (受理编号).
+        id_or_acceptance_no: String,
+        status: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad arguments (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// The thing named does not exist (exit 2).
+    #[error("{0}")]
+    NotFound(String),
+    /// Anything else (exit 1).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) | CliError::NotFound(_) => 2,
+            CliError::Other(_) => 1,
+        }
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> CliError {
+        match e {
+            StoreError::NotFound(_) => CliError::NotFound(e.to_string()),
+            _ => CliError::Other(e.to_string()),
+        }
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CliError> {
+    serde_json::to_string_pretty(value).map_err(|e| CliError::Other(e.to_string()))
+}
+
+pub fn terminals_add(store: &Store, id: &str, name: Option<&str>) -> Result<String, CliError> {
+    if !validate::is_terminal_id(id) {
+        return Err(CliError::Usage(format!(
+            "terminal id `{id}`: expected 1–64 letters, digits, `.`, `_` or `-`, starting with a letter or digit"
+        )));
+    }
+    Ok(store.add_terminal(id, name)?)
+}
+
+pub fn terminals_list(store: &Store, json: bool) -> Result<String, CliError> {
+    let terminals = store.list_terminals()?;
+    if json {
+        return to_json(&terminals);
+    }
+    let mut out = String::from("ID\tNAME\tCREATED\tREVOKED\tLAST HEARTBEAT");
+    for t in &terminals {
+        let heartbeat = match &t.last_heartbeat {
+            None => "never".to_string(),
+            Some(h) => {
+                let hb = &h.heartbeat;
+                let catalog = hb.catalog_version.map_or("none".to_string(), |v| v.to_string());
+                let problems = if h.problems.is_empty() { "all ok".to_string() } else { h.problems.join(", ") };
+                format!(
+                    "{} app {} catalogue {} outbox {}: {}",
+                    h.received_at, hb.app_version, catalog, hb.outbox_depth, problems
+                )
+            }
+        };
+        out.push_str(&format!(
+            "\n{}\t{}\t{}\t{}\t{}",
+            t.id,
+            t.name.as_deref().unwrap_or("-"),
+            t.created_at,
+            t.revoked_at.as_deref().unwrap_or("-"),
+            heartbeat
+        ));
+    }
+    Ok(out)
+}
+
+pub fn terminals_revoke(store: &Store, id: &str) -> Result<String, CliError> {
+    store.revoke_terminal(id)?;
+    Ok(format!("revoked terminal {id}"))
+}
+
+/// Loose check of a catalogue: a JSON object with `version` (a positive integer) and `items` (objects
+/// each with non-empty string `code` and `name`, codes unique). Returns the version and item count.
+pub fn check_catalog(text: &str) -> Result<(i64, usize), String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    let object = value.as_object().ok_or("expected a JSON object at the top level")?;
+    let version = object
+        .get("version")
+        .and_then(serde_json::Value::as_i64)
+        .filter(|v| (1..=MAX_VERSION).contains(v))
+        .ok_or(format!("`version`: expected an integer from 1 to {MAX_VERSION}"))?;
+    let items = object.get("items").and_then(serde_json::Value::as_array).ok_or("`items`: expected an array")?;
+    let mut codes = std::collections::HashSet::new();
+    for (i, item) in items.iter().enumerate() {
+        let field = |key: &str| {
+            item.get(key)
+                .and_then(serde_json::Value::as_str)
+                .filter(|s| !s.trim().is_empty())
+                .ok_or(format!("`items[{i}].{key}`: expected a non-empty string"))
+        };
+        let code = field("code")?;
+        field("name")?;
+        if !codes.insert(code) {
+            return Err(format!("`items[{i}].code`: `{code}` appears twice"));
+        }
+    }
+    Ok((version, items.len()))
+}
+
+pub fn catalog_publish(store: &Store, file: &Path) -> Result<String, CliError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::NotFound(format!("{}: cannot read: {e}", file.display())))?;
+    let (version, items) = check_catalog(&text).map_err(|e| CliError::Other(format!("{}: {e}", file.display())))?;
+    store.publish_catalog(version, &text)?;
+    Ok(format!("published catalogue version {version} ({items} items)"))
+}
+
+fn parse_kind(s: &str) -> Result<Kind, CliError> {
+    Kind::parse(s).ok_or_else(|| CliError::Usage(format!("kind `{s}`: expected application or proxy_request")))
+}
+
+fn parse_status(s: &str) -> Result<Status, CliError> {
+    Status::parse(s).ok_or_else(|| {
+        CliError::Usage(format!("status `{s}`: expected accepted, processing, ready, picked_up or rejected"))
+    })
+}
+
+pub fn applications_list(
+    store: &Store,
+    json: bool,
+    kind: Option<&str>,
+    status: Option<&str>,
+) -> Result<String, CliError> {
+    let kind = kind.map(parse_kind).transpose()?;
+    let status = status.map(parse_status).transpose()?;
+    let apps = store.list_applications(kind, status)?;
+    if json {
+        return to_json(&apps);
+    }
+    let mut out = String::from("ID\tACCEPTANCE NO\tKIND\tSTATUS\tTERMINAL\tITEM\tAPPLICANT\tSUBMITTED\tPROMISED");
+    for a in &apps {
+        out.push_str(&format!(
+            "\n{}\t{}\t{}\t{}\t{}\t{} {}\t{}\t{}\t{}",
+            a.id,
+            a.acceptance_no,
+            a.kind.as_str(),
+            a.status.as_str(),
+            a.terminal_id,
+            a.item_code,
+            a.item_name,
+            a.applicant_name,
+            a.submitted_at,
+            a.promised_date.as_deref().unwrap_or("-")
+        ));
+    }
+    Ok(out)
+}
+
+pub fn applications_set_status(
+    store: &Store,
+    id_or_no: &str,
+    status: &str,
+    note: Option<&str>,
+) -> Result<String, CliError> {
+    let status = parse_status(status)?;
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    if status == Status::Rejected && note.is_none() {
+        return Err(CliError::Usage("rejected needs --note with the reason the resident will see".into()));
+    }
+    store.set_status(id_or_no, status, note)?;
+    Ok(format!("application {id_or_no} is now {}", status.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_check_is_loose_but_catches_the_essentials() {
+        assert_eq!(
+            check_catalog(r#"{"version":3,"items":[{"code":"LL0001","name":"老年人优待证","x":1}],"y":2}"#),
+            Ok((3, 1))
+        );
+        assert!(check_catalog(r#"{"version":0,"items":[]}"#).unwrap_err().contains("version"));
+        assert!(check_catalog(r#"{"version":"3","items":[]}"#).unwrap_err().contains("version"));
+        assert!(check_catalog(r#"{"version":1,"items":{}}"#).unwrap_err().contains("items"));
+        assert!(check_catalog(r#"{"version":1,"items":[{"code":"A"}]}"#).unwrap_err().contains("items[0].name"));
+        assert!(check_catalog(r#"{"version":1,"items":[{"code":"A","name":"甲"},{"code":"A","name":"乙"}]}"#)
+            .unwrap_err()
+            .contains("twice"));
+        assert!(check_catalog("[]").is_err() && check_catalog("{").is_err());
+    }
+}

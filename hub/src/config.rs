@@ -1,0 +1,105 @@
+//! `hub.toml`: every key is known; an error names the file, the key and the expected form.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The file looked for in the current folder when `--config` is not given.
+pub const DEFAULT_CONFIG: &str = "hub.toml";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Address the HTTP server binds to.
+    pub listen: SocketAddr,
+    /// SQLite database file; a relative path in the file is taken relative to the config file's folder.
+    pub database: PathBuf,
+    /// Public address of this hub as kiosks reach it (e.g. behind a reverse proxy); shown in the served
+    /// OpenAPI document's `servers`.
+    pub public_base_url: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{file}: cannot read: {source}")]
+    Read { file: String, source: std::io::Error },
+    #[error("{file}: not valid TOML: {message}")]
+    Syntax { file: String, message: String },
+    #[error("{file}: key `{key}`: expected {expected}")]
+    Key { file: String, key: String, expected: &'static str },
+    #[error("{file}: unknown key `{key}` (known keys: listen, database, public_base_url)")]
+    Unknown { file: String, key: String },
+}
+
+impl Config {
+    /// Defaults used when no file is given and `hub.toml` does not exist: paths relative to `base`.
+    pub fn defaults(base: &Path) -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8700)),
+            database: base.join("hub.sqlite3"),
+            public_base_url: None,
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { file: file.clone(), source })?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Config::parse(&text, &file, &base)
+    }
+
+    /// Parses the text of a config file named `file`, resolving relative paths against `base`.
+    pub fn parse(text: &str, file: &str, base: &Path) -> Result<Config, ConfigError> {
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| ConfigError::Syntax { file: file.into(), message: e.to_string() })?;
+        let mut config = Config::defaults(base);
+        let key_err = |key: &str, expected| ConfigError::Key { file: file.into(), key: key.into(), expected };
+        for (key, value) in &table {
+            match key.as_str() {
+                "listen" => {
+                    const FORM: &str = "a socket address string like \"127.0.0.1:8700\"";
+                    let s = value.as_str().ok_or_else(|| key_err(key, FORM))?;
+                    config.listen = s.parse().map_err(|_| key_err(key, FORM))?;
+                }
+                "database" => {
+                    const FORM: &str = "a non-empty file path string like \"hub.sqlite3\"";
+                    let s = value.as_str().filter(|s| !s.trim().is_empty()).ok_or_else(|| key_err(key, FORM))?;
+                    config.database = base.join(s);
+                }
+                "public_base_url" => {
+                    const FORM: &str = "an http(s) URL string like \"https://hub.example.gov.cn\"";
+                    let s = value.as_str().ok_or_else(|| key_err(key, FORM))?;
+                    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+                    if rest.is_none_or(|r| r.is_empty() || r.chars().any(char::is_whitespace)) {
+                        return Err(key_err(key, FORM));
+                    }
+                    config.public_base_url = Some(s.trim_end_matches('/').to_string());
+                }
+                _ => return Err(ConfigError::Unknown { file: file.into(), key: key.clone() }),
+            }
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_example_parses() {
+        let text = include_str!("../hub-config/example.toml");
+        let c = Config::parse(text, "example.toml", Path::new("/srv/hub")).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8700");
+        assert_eq!(c.database, Path::new("/srv/hub/hub.sqlite3"));
+    }
+
+    #[test]
+    fn errors_name_file_key_and_form() {
+        let e = Config::parse("listen = 8700", "hub.toml", Path::new(".")).unwrap_err().to_string();
+        assert!(e.starts_with("hub.toml: key `listen`: expected a socket address"), "{e}");
+        let e = Config::parse("databse = \"x\"", "hub.toml", Path::new(".")).unwrap_err().to_string();
+        assert!(e.contains("unknown key `databse`"), "{e}");
+        let e = Config::parse("public_base_url = \"ftp://x\"", "a.toml", Path::new(".")).unwrap_err().to_string();
+        assert!(e.contains("a.toml: key `public_base_url`"), "{e}");
+    }
+}

@@ -1,0 +1,17 @@
+//! `kiosk-hub`: the district server the kiosks talk to.
+//!
+//! - [`config`]: `hub.toml`, checked key by key.
+//! - [`store`]: all persistence (SQLite today) behind one type; nothing else sees SQL.
+//! - [`model`]: the wire types of the HTTP contract (`openapi.yaml`) and their validation.
+//! - [`api`]: the axum router: auth, JSON extraction, handlers, error bodies.
+//! - [`cli`]: the staff commands (`terminals`, `catalog`, `applications`) as plain functions.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod model;
+pub mod store;
+pub mod validate;
+
+/// The contract, served at `/openapi.yaml`.
+pub const OPENAPI_YAML: &str = include_str!("../openapi.yaml");

@@ -1,0 +1,91 @@
+//! `kiosk-hub`: argument parsing, config, exit codes (0 ok, 2 usage or not found, 1 other errors,
+//! with a one-line reason on stderr).
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use kiosk_hub::cli::{self, ApplicationsCommand, CatalogCommand, Cli, CliError, Command, TerminalsCommand};
+use kiosk_hub::config::{Config, DEFAULT_CONFIG};
+use kiosk_hub::store::Store;
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(out) => {
+            if !out.is_empty() {
+                println!("{out}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kiosk-hub: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+fn load_config(path: Option<&Path>) -> Result<Config, CliError> {
+    let other = |e: kiosk_hub::config::ConfigError| CliError::Other(e.to_string());
+    match path {
+        Some(path) => Config::load(path).map_err(other),
+        None if Path::new(DEFAULT_CONFIG).exists() => Config::load(Path::new(DEFAULT_CONFIG)).map_err(other),
+        None => Ok(Config::defaults(Path::new(""))),
+    }
+}
+
+fn run(cli: Cli) -> Result<String, CliError> {
+    let config = load_config(cli.config.as_deref())?;
+    let store =
+        Store::open(&config.database).map_err(|e| CliError::Other(format!("{}: {e}", config.database.display())))?;
+    match cli.command {
+        Command::Serve => serve(config, store).map(|()| String::new()),
+        Command::Terminals(TerminalsCommand::Add { id, name }) => cli::terminals_add(&store, &id, name.as_deref()),
+        Command::Terminals(TerminalsCommand::List { json }) => cli::terminals_list(&store, json),
+        Command::Terminals(TerminalsCommand::Revoke { id }) => cli::terminals_revoke(&store, &id),
+        Command::Catalog(CatalogCommand::Publish { file }) => cli::catalog_publish(&store, &file),
+        Command::Applications(ApplicationsCommand::List { json, kind, status }) => {
+            cli::applications_list(&store, json, kind.as_deref(), status.as_deref())
+        }
+        Command::Applications(ApplicationsCommand::SetStatus { id_or_acceptance_no, status, note }) => {
+            cli::applications_set_status(&store, &id_or_acceptance_no, &status, note.as_deref())
+        }
+    }
+}
+
+fn serve(config: Config, store: Store) -> Result<(), CliError> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError::Other(format!("tokio runtime: {e}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| CliError::Other(format!("cannot listen on {}: {e}", config.listen)))?;
+        let state = Arc::new(kiosk_hub::api::AppState::new(Arc::new(store), config.public_base_url.as_deref()));
+        log::info!("kiosk-hub listening on http://{} (database {})", config.listen, config.database.display());
+        kiosk_hub::api::serve(listener, state, shutdown_signal()).await.map_err(|e| CliError::Other(e.to_string()))?;
+        log::info!("kiosk-hub stopped");
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
