@@ -65,7 +65,8 @@ async fn invalid_bodies_are_refused_with_a_code_naming_the_problem() {
     let token = hub.terminal("SF-QST-01");
     let valid = senior_card_renewal("SF-QST-01");
 
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, u16, &str)> = vec![
+    type Change = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Change, u16, &str)> = vec![
         ("unknown field", Box::new(|b| b["extra"] = 1.into()), 422, "invalid_body"),
         ("unknown applicant field", Box::new(|b| b["applicant"]["ethnicity"] = "汉".into()), 422, "invalid_body"),
         ("missing nullable field", Box::new(|b| drop(b.as_object_mut().unwrap().remove("note"))), 422, "invalid_body"),
