@@ -1,0 +1,98 @@
+//! The `kiosk-hub` binary as staff use it: stdout carries only the result, stderr one line of reason,
+//! exit 0 ok, 2 usage or not found, 1 other errors.
+
+use std::process::{Command, Output};
+
+struct Staff {
+    dir: tempfile::TempDir,
+}
+
+impl Staff {
+    fn new() -> Staff {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("hub.toml"), "listen = \"127.0.0.1:0\"\ndatabase = \"data/hub.sqlite3\"\n")
+            .unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        Staff { dir }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let config = self.dir.path().join("hub.toml");
+        Command::new(env!("CARGO_BIN_EXE_kiosk-hub"))
+            .arg("--config")
+            .arg(&config)
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+#[test]
+fn terminals_add_prints_only_the_token() {
+    let staff = Staff::new();
+    let out = staff.run(&["terminals", "add", "--id", "SF-QST-01", "--name", "七星社区 1号机"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    assert_eq!(lines[0].len(), 64);
+    assert!(lines[0].bytes().all(|b| b.is_ascii_hexdigit()));
+    assert!(staff.dir.path().join("data/hub.sqlite3").exists(), "database relative to the config file");
+
+    let again = staff.run(&["terminals", "add", "--id", "SF-QST-01"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stdout(&again).is_empty());
+    assert_eq!(stderr(&again).lines().count(), 1, "{}", stderr(&again));
+
+    let list = staff.run(&["terminals", "list", "--json"]);
+    let terminals: serde_json::Value = serde_json::from_str(&stdout(&list)).unwrap();
+    assert_eq!(terminals[0]["id"], "SF-QST-01");
+    assert_eq!(terminals[0]["name"], "七星社区 1号机");
+    assert!(!stdout(&list).contains(lines[0]), "the token is never shown again");
+}
+
+#[test]
+fn usage_and_not_found_exit_2_other_errors_exit_1() {
+    let staff = Staff::new();
+    assert_eq!(staff.run(&["terminals", "frobnicate"]).status.code(), Some(2));
+    assert_eq!(staff.run(&["terminals", "add", "--id", "bad id"]).status.code(), Some(2));
+    assert_eq!(staff.run(&["terminals", "revoke", "SF-QST-99"]).status.code(), Some(2));
+    assert_eq!(staff.run(&["applications", "set-status", "42", "processing"]).status.code(), Some(2));
+    assert_eq!(staff.run(&["applications", "list", "--status", "lost"]).status.code(), Some(2));
+    assert_eq!(staff.run(&["catalog", "publish", "/nonexistent/catalog.json"]).status.code(), Some(2));
+
+    let bad = staff.dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"version\": 1}").unwrap();
+    let out = staff.run(&["catalog", "publish", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("`items`"), "{}", stderr(&out));
+
+    let good = staff.dir.path().join("good.json");
+    std::fs::write(&good, "{\"version\": 2, \"items\": []}").unwrap();
+    let out = staff.run(&["catalog", "publish", good.to_str().unwrap()]);
+    assert_eq!(stdout(&out).trim(), "published catalogue version 2 (0 items)");
+    assert_eq!(staff.run(&["catalog", "publish", good.to_str().unwrap()]).status.code(), Some(1));
+
+    let out = staff.run(&["applications", "list", "--json"]);
+    assert!(out.status.success());
+    assert_eq!(stdout(&out).trim(), "[]");
+}
+
+#[test]
+fn a_config_error_names_the_file_and_key() {
+    let staff = Staff::new();
+    std::fs::write(staff.dir.path().join("hub.toml"), "listen = \"nowhere\"\n").unwrap();
+    let out = staff.run(&["terminals", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("hub.toml: key `listen`: expected a socket address"), "{err}");
+}
