@@ -34,9 +34,60 @@ pub struct Config {
     #[serde(default)]
     pub id_reader: IdReaderConfig,
     #[serde(default)]
+    pub applications: ApplicationsConfig,
+    #[serde(default)]
+    pub senior_card: SeniorCardConfig,
+    #[serde(default)]
     pub printer: PrinterConfig,
     #[serde(default)]
     pub keyboard: KeyboardConfig,
+}
+
+/// `[applications]`: the outbox and the slips.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApplicationsConfig {
+    /// The slip's QR is `<qr_base>/p/<token>`: where residents check progress with a phone.
+    pub qr_base: String,
+    /// Days after the hub has an application before its personal fields are purged from the terminal.
+    pub retention_days: u32,
+}
+
+impl Default for ApplicationsConfig {
+    fn default() -> Self {
+        Self { qr_base: "https://zwfw.example.gov.cn".into(), retention_days: 30 }
+    }
+}
+
+/// `[senior_card]`: the 老年优待证 fast path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SeniorCardConfig {
+    /// The catalogue item the home tile applies for.
+    pub item: String,
+    /// Benefit tiers by age; the confirmation screen shows every tier the applicant's age reaches.
+    pub tiers: Vec<SeniorTier>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeniorTier {
+    pub min_age: u32,
+    pub label: String,
+}
+
+impl Default for SeniorCardConfig {
+    fn default() -> Self {
+        let tier = |min_age, label: &str| SeniorTier { min_age, label: label.into() };
+        Self {
+            item: "LL0001".into(),
+            tiers: vec![
+                tier(60, "60周岁以上：凭证享受公园、景点门票减免和就医优先等本市老年人优待。"),
+                tier(65, "65周岁以上：另可免费乘坐市内公交车。"),
+                tier(80, "80周岁以上：另可申领高龄津贴（可在本机“我要办理”中申请）。"),
+            ],
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

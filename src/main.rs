@@ -103,13 +103,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Opens the terminal's database, installing the bundled catalogue when it is newer.
 fn open_catalog(config: &Config) -> anyhow::Result<Catalog> {
-    let (_, file) = Store::open_with_catalog(&config.database_path(), &catalog::bundled())?;
-    Ok(Catalog::new(file))
+    Ok(open_store(config)?.1)
+}
+
+fn open_store(config: &Config) -> anyhow::Result<(Store, Catalog)> {
+    let (store, file) = Store::open_with_catalog(&config.database_path(), &catalog::bundled())?;
+    Ok((store, Catalog::new(file)))
 }
 
 fn run_kiosk(config: &Config) -> anyhow::Result<()> {
     kiosk::fonts::ensure_fontconfig(&config.data_dir).context("preparing fonts")?;
-    let catalog = open_catalog(config)?;
+    let (mut store, catalog) = open_store(config)?;
+    let purged = store.purge_personal(config.applications.retention_days, chrono::Local::now())?;
+    if purged > 0 {
+        log::info!("purged personal fields of {purged} synced applications");
+    }
     log::info!(
         "starting terminal {} (catalogue v{}, {} items)",
         config.terminal_id,
@@ -118,6 +126,7 @@ fn run_kiosk(config: &Config) -> anyhow::Result<()> {
     );
     let devices = kiosk::ui::Devices::start(config);
     let ui = kiosk::ui::KioskUi::new(config, catalog, devices)?;
+    ui.attach_store(store);
     let (w, h) = config.screen.orientation.size();
     let window = slint::ComponentHandle::window(ui.window());
     window.set_size(slint::LogicalSize::new(w as f32, h as f32));

@@ -8,9 +8,11 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
+mod apply;
 mod devices;
 mod identify;
 mod printing;
+mod progress;
 
 pub use devices::Devices;
 
@@ -33,7 +35,14 @@ struct State {
     idle: IdleTimer,
     typing: Typing,
     devices: Devices,
-    identify: identify::Identify,
+    config: Config,
+    store: Option<crate::store::Store>,
+    flow: Option<crate::app::flow::Flow>,
+    /// The form field the keyboard edits.
+    focused: Option<String>,
+    /// The outbox print job being printed (slip of an application).
+    app_print_job: Option<i64>,
+    progress: progress::ProgressView,
     print: printing::PrintView,
 }
 
@@ -43,7 +52,9 @@ impl State {
         self.nav.home();
         self.query.clear();
         self.typing.reset();
-        self.identify = identify::Identify::default();
+        self.flow = None;
+        self.focused = None;
+        self.progress = progress::ProgressView::default();
         self.print = printing::PrintView::default();
     }
 }
@@ -83,7 +94,12 @@ impl KioskUi {
             idle: IdleTimer::new(config.idle.timeout_secs, config.idle.warning_secs),
             typing,
             devices,
-            identify: identify::Identify::default(),
+            config: config.clone(),
+            store: None,
+            flow: None,
+            focused: None,
+            app_print_job: None,
+            progress: progress::ProgressView::default(),
             print: printing::PrintView::default(),
         }));
         let app = window.global::<AppState>();
@@ -112,6 +128,16 @@ impl KioskUi {
 
     pub fn window(&self) -> &AppWindow {
         &self.window
+    }
+
+    /// Gives the window the terminal's database (the outbox); without one, submitting says so.
+    pub fn attach_store(&self, store: crate::store::Store) {
+        self.state.borrow_mut().store = Some(store);
+    }
+
+    /// The terminal's database, for tests and diagnostics.
+    pub fn store(&self) -> std::cell::Ref<'_, Option<crate::store::Store>> {
+        std::cell::Ref::map(self.state.borrow(), |s| &s.store)
     }
 
     /// The kiosk's devices (tests and diagnostics reach the simulators through this).
@@ -147,17 +173,37 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
         Screen::Guides => s.nav.open(Page::Guides),
         Screen::Search => s.nav.open(Page::Search),
         Screen::Identify => {
-            s.identify = identify::Identify::new("老年优待证");
-            s.nav.open(Page::Identify);
+            let item = s.config.senior_card.item.clone();
+            apply::start(s, &item);
+        }
+        Screen::Apply => {
+            s.flow = None;
+            s.nav.open(Page::Apply);
+        }
+        Screen::Progress => {
+            s.progress = progress::ProgressView::default();
+            s.nav.open(Page::Progress);
         }
         _ => s.nav.home(),
     }));
     identify::wire(window, state);
     printing::wire(window, state);
+    apply::wire(window, state);
+    progress::wire(window, state);
     app.on_open_coming_soon(handler(window, state, |s, title: SharedString| {
         s.nav.open(Page::ComingSoon(title.to_string()))
     }));
-    let back = handler(window, state, |s, ()| s.nav.back());
+    let back = handler(window, state, |s, ()| {
+        if *s.nav.current() == Page::Apply && s.flow.is_some() {
+            apply::back(s);
+        } else {
+            s.nav.back();
+        }
+        if *s.nav.current() == Page::Home {
+            // Back at the start: nothing of the resident stays.
+            s.wipe_session();
+        }
+    });
     app.on_back(move || back(()));
     let home = handler(window, state, |s, ()| s.wipe_session());
     app.on_home(move || home(()));
@@ -325,7 +371,9 @@ fn on_device_tick(window: &AppWindow, state: &Rc<RefCell<State>>) {
     loop {
         let mut s = state.borrow_mut();
         let Some(outcome) = s.devices.printer.as_ref().and_then(|p| p.try_outcome()) else { break };
-        printing::on_outcome(&mut s, outcome);
+        if let Some(result) = printing::on_outcome(&mut s, outcome) {
+            apply::on_printed(&mut s, result);
+        }
         changed = true;
     }
     if changed {
@@ -392,6 +440,14 @@ fn render(window: &AppWindow, s: &State) {
         Page::Identify => {
             identify::render(window, s);
             Screen::Identify
+        }
+        Page::Apply => {
+            apply::render(window, s);
+            Screen::Apply
+        }
+        Page::Progress => {
+            progress::render(window, s);
+            Screen::Progress
         }
         Page::Slip => {
             printing::render(window, s);

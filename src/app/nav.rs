@@ -13,6 +13,10 @@ pub enum Page {
     Identify,
     /// A slip being printed, or shown when the printer cannot print.
     Slip,
+    /// An application after identification (form, consent, review, slip, rating), or choosing one.
+    Apply,
+    /// 进度查询.
+    Progress,
 }
 
 /// A stack of pages; home is always at the bottom.

@@ -41,7 +41,7 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
 }
 
 /// Sends `slip` to the printer, or — without one — shows it on screen straight away.
-fn print(s: &mut State, slip: Slip) {
+pub(super) fn print(s: &mut State, slip: Slip) {
     let paper = s.devices.printer.as_ref().map(|p| p.paper()).unwrap_or(Paper::Mm80);
     let job: Option<RenderedJob> = s.devices.printer.as_ref().and_then(|p| match p.render(&slip) {
         Ok(job) => Some(job),
@@ -61,16 +61,23 @@ fn print(s: &mut State, slip: Slip) {
             s.print.message = "打印机暂时无法打印，请联系工作人员。可用手机拍下屏幕上的二维码。".into();
         }
     }
+    let failed_at_once = s.print.failed.then(|| s.print.message.clone());
     s.print.slip = Some(slip);
+    if let Some(message) = failed_at_once {
+        // No printer at all: the flow hears it at once.
+        super::apply::on_printed(s, Err(message));
+    }
 }
 
-/// A finished job: the kiosk is no longer busy, and the screen says what happened.
-pub(super) fn on_outcome(s: &mut State, outcome: PrintOutcome) {
+/// A finished job: the kiosk is no longer busy, and the screen says what happened. Returns what
+/// became of it (`Ok(near_end)` or the resident's sentence) when it was the job on screen.
+pub(super) fn on_outcome(s: &mut State, outcome: PrintOutcome) -> Option<Result<bool, String>> {
     if s.print.pending != Some(outcome.id) {
-        return;
+        return None;
     }
     s.print.pending = None;
     s.idle.set_busy(false);
+    let saved = matches!(s.print.slip, Some(Slip::Pickup(_)));
     match outcome.result {
         Ok(report) => {
             s.print.failed = false;
@@ -79,10 +86,12 @@ pub(super) fn on_outcome(s: &mut State, outcome: PrintOutcome) {
             } else {
                 "已打印，请从出纸口取走。".into()
             };
+            Some(Ok(report.near_end))
         }
         Err(e) => {
             s.print.failed = true;
-            s.print.message = e.resident_message(false);
+            s.print.message = e.resident_message(saved);
+            Some(Err(s.print.message.clone()))
         }
     }
 }

@@ -29,6 +29,9 @@ pub fn kiosk_with_devices(config: &Config) -> KioskUi {
 pub fn kiosk_with(config: &Config, devices: Devices) -> KioskUi {
     i_slint_backend_testing::init_no_event_loop();
     let ui = KioskUi::new(config, Catalog::new(catalog::bundled()), devices).unwrap();
+    // A real SQLite file per kiosk, kept until the test process ends.
+    let dir = tempfile::tempdir().unwrap().keep();
+    ui.attach_store(kiosk::store::Store::open(&dir.join("kiosk.sqlite3")).unwrap());
     ui.window().window().set_size(slint::LogicalSize::new(1080.0, 1920.0));
     ui.window().show().unwrap();
     ui
@@ -139,4 +142,20 @@ pub fn wait_until(ui: &KioskUi, limit: Duration, mut done: impl FnMut(&KioskUi) 
         std::thread::sleep(Duration::from_millis(10));
     }
     false
+}
+
+/// The text field labelled `label`, paging down to it if needed.
+pub fn text_field(ui: &KioskUi, label: &str) -> ElementHandle {
+    for _ in 0..30 {
+        let found = all(ui, label).into_iter().find(|e| e.accessible_role() == Some(AccessibleRole::TextInput));
+        if let Some(f) = found {
+            return f;
+        }
+        let down = button(ui, "向下翻页");
+        if down.accessible_enabled() == Some(false) {
+            break;
+        }
+        down.invoke_accessible_default_action();
+    }
+    panic!("no text field labelled {label:?}")
 }
