@@ -33,6 +33,9 @@ pub enum Command {
     /// Talk to a device directly (for technicians).
     #[command(subcommand)]
     Device(DeviceCmd),
+    /// The outbox of submitted applications on this terminal.
+    #[command(subcommand)]
+    Outbox(OutboxCmd),
     /// Run a simulated device on a pseudo-terminal.
     #[command(subcommand)]
     Sim(SimCmd),
@@ -49,6 +52,35 @@ pub enum GuidesCmd {
         /// At most this many results.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCmd {
+    /// Applications on this terminal, newest first (no personal field beyond the masked name).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One application, with its print job.
+    Show {
+        acceptance_no: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print an application's pickup slip again.
+    Reprint {
+        acceptance_no: String,
+        /// Print on this serial port instead of the configured printer.
+        #[arg(long)]
+        port: Option<String>,
+    },
+    /// Submit sample applications in a loop, printing `confirmed <acceptance_no>` after each one is
+    /// durable (the crash test kills this at random points).
+    #[command(hide = true)]
+    Stress {
+        #[arg(long, default_value_t = 1000)]
+        count: u32,
     },
 }
 

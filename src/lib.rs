@@ -7,6 +7,7 @@ pub mod config;
 pub mod devices;
 pub mod fonts;
 pub mod ime;
+pub mod outbox_cli;
 pub mod privacy;
 pub mod screenshot;
 pub mod slip;

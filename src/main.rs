@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::Parser;
 
 use kiosk::catalog::{self, Catalog};
-use kiosk::cli::{Cli, Command, ConfigCmd, DeviceCmd, GuidesCmd, SimCmd};
+use kiosk::cli::{Cli, Command, ConfigCmd, DeviceCmd, GuidesCmd, OutboxCmd, SimCmd};
 use kiosk::config::Config;
 use kiosk::devices::{idcard, printer};
 use kiosk::store::Store;
@@ -92,6 +92,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let slip = kiosk::slip::ChecklistSlip::from_guide(guide);
             Ok(code(printer::cli::run_print_checklist(&args, &slip)))
+        }
+        Command::Outbox(cmd) => {
+            let config = Config::resolve(config_path)?;
+            let (mut store, catalog) = open_store(&config)?;
+            let out = &mut std::io::stdout();
+            let status = match cmd {
+                OutboxCmd::List { json } => kiosk::outbox_cli::list(&store, json, out)?,
+                OutboxCmd::Show { acceptance_no, json } => kiosk::outbox_cli::show(&store, &acceptance_no, json, out)?,
+                OutboxCmd::Reprint { acceptance_no, port } => {
+                    kiosk::outbox_cli::reprint(&mut store, &config, &acceptance_no, port.as_deref())?
+                }
+                OutboxCmd::Stress { count } => kiosk::outbox_cli::stress(&mut store, &config, &catalog, count)?,
+            };
+            Ok(code(status))
         }
         Command::Sim(SimCmd::Printer(args)) => Ok(code(printer::cli::run_sim(&args))),
         Command::Sim(SimCmd::IdReader(args)) => {

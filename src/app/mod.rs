@@ -4,3 +4,4 @@ pub mod flow;
 pub mod forms;
 pub mod idle;
 pub mod nav;
+pub mod receipt;

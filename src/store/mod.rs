@@ -116,6 +116,12 @@ impl Store {
         Ok(())
     }
 
+    /// SQLite's own check of the file (`PRAGMA integrity_check`).
+    pub fn integrity_ok(&self) -> Result<bool, StoreError> {
+        let r: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        Ok(r == "ok")
+    }
+
     /// The installed catalogue's version, if any.
     pub fn catalog_version(&self) -> Result<Option<u64>, StoreError> {
         Ok(self.conn.query_row("SELECT version FROM catalog WHERE id = 1", [], |r| r.get(0)).optional()?)

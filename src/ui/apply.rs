@@ -12,9 +12,10 @@ use slint::{ComponentHandle, SharedString};
 use super::{handler, model, printing, rows, State};
 use crate::app::flow::{Effect, Event, Flow, PrintStatus, Step, Submitted, RATING_REASONS};
 use crate::app::nav::Page;
+use crate::app::receipt::pickup_slip;
 use crate::catalog::FieldKind;
 use crate::devices::idcard::{Card, CardType, Gender};
-use crate::slip::{add_working_days, qr_text, PickupSlip, Slip, RATING_INVITE};
+use crate::slip::{add_working_days, Slip};
 use crate::store::outbox::{Applicant, Kind, NewApplication, Rating};
 use crate::{AppWindow, ApplyState, Chip, FieldView, InfoRow, KeyboardLayout};
 
@@ -182,29 +183,11 @@ fn submit(s: &mut State) {
         promised_date: Some(promised),
         note: None,
     };
-    let (centre, base) = (s.config.centre_name.clone(), s.config.applications.qr_base.clone());
-    let (place, hours, phone) = (flow.guide.place.clone(), flow.guide.hours.clone(), flow.guide.phone.clone());
-    let terminal = s.config.terminal_id.clone();
+    let (config, guide) = (&s.config, &flow.guide);
     let result = match s.store.as_mut() {
         None => Err("本机数据存储不可用，请到服务窗口办理。".to_string()),
         Some(store) => store
-            .submit(&terminal, &new, now, |a| PickupSlip {
-                centre,
-                item: a.item_name.clone(),
-                acceptance_no: a.acceptance_no.clone(),
-                applicant_masked: a.masked_name.clone(),
-                id_masked: a.masked_id.clone(),
-                submitted_at: now.naive_local(),
-                promised_date: promised,
-                pickup_place: place,
-                pickup_hours: hours,
-                grid_worker: None,
-                pickup_code: a.pickup_code.clone(),
-                qr_text: qr_text(&base, &a.token),
-                token: a.token.clone(),
-                hotline: phone,
-                rating_invite: RATING_INVITE.into(),
-            })
+            .submit(&config.terminal_id, &new, now, |a| pickup_slip(config, guide, a, now, promised))
             .map(|(a, job)| {
                 log::info!("application {} queued ({})", a.acceptance_no, a.item_code);
                 Submitted { application_id: a.id, acceptance_no: a.acceptance_no, print_job_id: job.id }

@@ -1,0 +1,35 @@
+//! The pickup slip of a stored application: one place decides what a slip says.
+
+use chrono::{DateTime, Local, NaiveDate};
+
+use crate::catalog::Guide;
+use crate::config::Config;
+use crate::slip::{qr_text, PickupSlip, RATING_INVITE};
+use crate::store::outbox::Stored;
+
+/// The slip for application `a` of `guide`, submitted `now`, promised for `promised`.
+pub fn pickup_slip(
+    config: &Config,
+    guide: &Guide,
+    a: &Stored,
+    now: DateTime<Local>,
+    promised: NaiveDate,
+) -> PickupSlip {
+    PickupSlip {
+        centre: config.centre_name.clone(),
+        item: a.item_name.clone(),
+        acceptance_no: a.acceptance_no.clone(),
+        applicant_masked: a.masked_name.clone(),
+        id_masked: a.masked_id.clone(),
+        submitted_at: now.naive_local(),
+        promised_date: promised,
+        pickup_place: guide.place.clone(),
+        pickup_hours: guide.hours.clone(),
+        grid_worker: None,
+        pickup_code: a.pickup_code.clone(),
+        qr_text: qr_text(&config.applications.qr_base, &a.token),
+        token: a.token.clone(),
+        hotline: guide.phone.clone(),
+        rating_invite: RATING_INVITE.into(),
+    }
+}

@@ -1,0 +1,49 @@
+//! `kiosk outbox list|show|reprint` as technicians use them, on applications really submitted.
+
+use std::process::Command;
+
+fn kiosk(config: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kiosk")).arg("--config").arg(config).args(args).output().unwrap()
+}
+
+#[test]
+fn list_show_and_reprint_an_application() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(&config, "terminal_id = \"T-CLI\"\ncentre_name = \"测试中心\"\ndata_dir = \"data\"\n").unwrap();
+    let out = kiosk(&config, &["outbox", "stress", "--count", "2"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = kiosk(&config, &["outbox", "list", "--json"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("张演英") && !text.contains("43020419530816102X"), "no personal fields: {text}");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    assert_eq!(rows.len(), 2);
+    for key in ["acceptance_no", "item_code", "item_name", "kind", "state", "created_at", "masked_name", "slip_printed"]
+    {
+        assert!(!rows[0][key].is_null(), "key {key} in {}", rows[0]);
+    }
+    assert_eq!(rows[0]["state"], "queued");
+    assert_eq!(rows[0]["masked_name"], "张*英");
+    assert_eq!(rows[0]["slip_printed"], false);
+    let no = rows[0]["acceptance_no"].as_str().unwrap().to_string();
+    assert!(no.starts_with("T-CLI-"), "{no}");
+
+    let out = kiosk(&config, &["outbox", "show", &no, "--json"]);
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["acceptance_no"], no.as_str());
+
+    // The configured printer is the built-in simulator: the reprint comes out as a PNG.
+    let out = kiosk(&config, &["outbox", "reprint", &no]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.path().join(format!("data/printouts/{no}.png")).exists());
+    let out = kiosk(&config, &["outbox", "show", &no, "--json"]);
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["slip_printed"], true);
+
+    let out = kiosk(&config, &["outbox", "show", "T-CLI-19990101-0001"]);
+    assert_eq!(out.status.code(), Some(2), "unknown numbers exit 2");
+    let out = kiosk(&config, &["outbox", "reprint", &no, "--port", "/dev/kiosk-no-such-printer"]);
+    assert_eq!(out.status.code(), Some(3), "a missing printer exits 3");
+}
