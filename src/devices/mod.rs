@@ -3,3 +3,4 @@
 
 pub mod idcard;
 pub mod printer;
+pub mod scanner;
