@@ -113,6 +113,8 @@ pub enum DeviceCmd {
     PrintSlip(printer::PrintSlipArgs),
     /// Print a service item's materials checklist.
     PrintChecklist(printer::PrintChecklistArgs),
+    /// Wait for one scan on a barcode/QR scanner; prints its text.
+    Scan(crate::devices::scanner::cli::ScanOnceArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,4 +123,6 @@ pub enum SimCmd {
     IdReader(idcard::SimIdReaderArgs),
     /// A virtual ESC/POS receipt printer; prints its device path on the first line.
     Printer(printer::SimPrinterArgs),
+    /// A virtual barcode/QR scanner; prints its device path on the first line, then scans each stdin line.
+    Scanner(crate::devices::scanner::cli::SimScannerArgs),
 }

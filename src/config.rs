@@ -40,6 +40,8 @@ pub struct Config {
     #[serde(default)]
     pub printer: PrinterConfig,
     #[serde(default)]
+    pub scanner: crate::devices::scanner::ScannerConfig,
+    #[serde(default)]
     pub keyboard: KeyboardConfig,
 }
 
@@ -253,6 +255,9 @@ impl Config {
         use crate::devices::idcard::DeviceKind;
         if self.id_reader.kind == DeviceKind::Serial && self.id_reader.port.as_deref().unwrap_or("").is_empty() {
             out.push(("id_reader.port".into(), "required when kind = \"serial\" (e.g. \"/dev/ttyUSB0\")".into()));
+        }
+        if self.scanner.kind == DeviceKind::Serial && self.scanner.port.as_deref().unwrap_or("").is_empty() {
+            out.push(("scanner.port".into(), "required when kind = \"serial\" (e.g. \"/dev/ttyACM0\")".into()));
         }
         if self.printer.kind == DeviceKind::Serial && self.printer.port.as_deref().unwrap_or("").is_empty() {
             out.push(("printer.port".into(), "required when kind = \"serial\" (e.g. \"/dev/ttyS1\")".into()));

@@ -6,7 +6,7 @@ use clap::Parser;
 use kiosk::catalog::{self, Catalog};
 use kiosk::cli::{Cli, Command, ConfigCmd, DeviceCmd, GuidesCmd, OutboxCmd, SimCmd};
 use kiosk::config::Config;
-use kiosk::devices::{idcard, printer};
+use kiosk::devices::{idcard, printer, scanner};
 use kiosk::store::Store;
 
 fn main() -> ExitCode {
@@ -108,6 +108,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(code(status))
         }
         Command::Sim(SimCmd::Printer(args)) => Ok(code(printer::cli::run_sim(&args))),
+        Command::Device(DeviceCmd::Scan(args)) => Ok(code(scanner::cli::run_scan_once(&args))),
+        Command::Sim(SimCmd::Scanner(args)) => Ok(code(scanner::cli::run_sim(&args))),
         Command::Sim(SimCmd::IdReader(args)) => {
             idcard::cli::run_sim(&args)?;
             Ok(ExitCode::SUCCESS)

@@ -370,6 +370,12 @@ fn on_device_tick(window: &AppWindow, state: &Rc<RefCell<State>>) {
     }
     loop {
         let mut s = state.borrow_mut();
+        let Some(event) = s.devices.next_scan_event() else { break };
+        progress::on_scanner_event(&mut s, event);
+        changed = true;
+    }
+    loop {
+        let mut s = state.borrow_mut();
         let Some(outcome) = s.devices.printer.as_ref().and_then(|p| p.try_outcome()) else { break };
         if let Some(result) = printing::on_outcome(&mut s, outcome) {
             apply::on_printed(&mut s, result);

@@ -178,7 +178,7 @@ fn progress_query_by_scanned_qr_shows_the_state_in_plain_words() {
     tap(&ui, "进度查询");
     assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Progress);
     tap(&ui, "模拟扫码（最近的回执）");
-    assert!(shows(&ui, "已受理，等待上传"), "queued is explained");
+    assert!(wait_until(&ui, LIMIT, |ui| shows(ui, "已受理，等待上传")), "the scan finds it; queued is explained");
     assert!(label_containing(&ui, "会自动上传").is_some());
     let acceptance_no = ui.store().as_ref().unwrap().application_by_token(&token).unwrap().unwrap().acceptance_no;
     assert!(shows(&ui, &format!("补打回执：{acceptance_no}")), "the scanned slip's application is listed");

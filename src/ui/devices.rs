@@ -6,6 +6,7 @@ use std::sync::mpsc::{self, Receiver};
 use crate::config::Config;
 use crate::devices::idcard::{IdReaderService, ReaderEvent};
 use crate::devices::printer::PrintService;
+use crate::devices::scanner::{ScannerEvent, ScannerService};
 
 /// The devices a kiosk window talks to. Any of them may be missing (failed to start, or a headless
 /// screenshot): the screens then say so instead of waiting.
@@ -14,6 +15,8 @@ pub struct Devices {
     pub reader: Option<IdReaderService>,
     pub reader_events: Option<Receiver<ReaderEvent>>,
     pub printer: Option<PrintService>,
+    pub scanner: Option<ScannerService>,
+    pub scanner_events: Option<Receiver<ScannerEvent>>,
     /// Demo mode: show the panel that places sample cards on the simulated reader.
     pub demo: bool,
 }
@@ -44,7 +47,22 @@ impl Devices {
                 None
             }
         };
-        Devices { reader, reader_events: Some(rx), printer, demo: config.demo }
+        let (tx, scans) = mpsc::channel();
+        let scanner = match ScannerService::start(&config.scanner, move |e| {
+            let _ = tx.send(e);
+        }) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                log::error!("scanner not started: {e}");
+                None
+            }
+        };
+        Devices { reader, reader_events: Some(rx), printer, scanner, scanner_events: Some(scans), demo: config.demo }
+    }
+
+    /// The next scanner event, if any (never blocks).
+    pub fn next_scan_event(&self) -> Option<ScannerEvent> {
+        self.scanner_events.as_ref().and_then(|rx| rx.try_recv().ok())
     }
 
     /// The next reader event, if any (never blocks).

@@ -9,6 +9,7 @@ use slint::{ComponentHandle, SharedString};
 use super::{handler, model, printing, State};
 use crate::app::nav::Page;
 use crate::devices::idcard::{sample_cards, Card};
+use crate::devices::scanner::ScannerEvent;
 use crate::slip::Slip;
 use crate::store::outbox::{OutboxState, Stored};
 use crate::{AppWindow, ProgressRow, ProgressState};
@@ -24,14 +25,18 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let p = window.global::<ProgressState>();
     p.on_reprint(handler(window, state, |s, no: SharedString| reprint(s, &no)));
     let scan = handler(window, state, |s, ()| {
-        // Demo: "scan" the newest slip on this terminal through the simulated scanner if there is one.
+        // Demo: the newest slip on this terminal goes through the simulated scanner, like a real scan.
         let newest = s.store.as_ref().and_then(|st| st.applications().ok()).and_then(|v| v.into_iter().next());
-        match newest {
-            Some(app) => {
+        let sim = s.devices.scanner.as_ref().and_then(|sc| sc.simulator());
+        match (newest, sim) {
+            (Some(app), Some(sim)) => {
                 let text = crate::slip::qr_text(&s.config.applications.qr_base, &app.token);
-                on_scan(s, &text);
+                if let Err(e) = sim.scan(&text) {
+                    log::warn!("simulated scanner: {e}");
+                }
             }
-            None => s.progress.message = "本机还没有回执可以模拟扫码。".into(),
+            (None, _) => s.progress.message = "本机还没有回执可以模拟扫码。".into(),
+            (_, None) => s.progress.message = "扫码器未连接。".into(),
         }
     });
     p.on_scan_sample(move || scan(()));
@@ -50,6 +55,17 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
 pub fn token_of(scanned: &str) -> &str {
     let t = scanned.trim();
     t.rsplit_once("/p/").map(|(_, tok)| tok.trim_end_matches('/')).unwrap_or(t)
+}
+
+/// A scanner event: scans count on the progress page; faults are said there too.
+pub(super) fn on_scanner_event(s: &mut State, event: ScannerEvent) {
+    match event {
+        ScannerEvent::Scanned(text) => on_scan(s, &text),
+        ScannerEvent::Fault(kind) if *s.nav.current() == Page::Progress => {
+            s.progress.message = kind.resident_message().to_string();
+        }
+        _ => {}
+    }
 }
 
 /// A scanned code while the progress page is open.
