@@ -67,6 +67,7 @@ pub fn render(config: &Config, catalog: Catalog, target: &Target, size: (u32, u3
         _ => crate::ui::Devices::none(),
     };
     let ui = KioskUi::new(config, catalog, devices)?;
+    ui.window().global::<AppState>().set_landscape(size.0 > size.1);
     window.set_size(PhysicalSize::new(size.0, size.1));
     ui.window().show()?;
     let w = ui.window();

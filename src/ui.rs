@@ -104,6 +104,7 @@ impl KioskUi {
         }));
         let app = window.global::<AppState>();
         app.set_centre_name(config.centre_name.as_str().into());
+        app.set_landscape(config.screen.orientation == crate::config::Orientation::Landscape);
         app.set_terminal_id(config.terminal_id.as_str().into());
         app.set_clock(clock_text().into());
         wire(&window, &state);

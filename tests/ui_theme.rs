@@ -97,3 +97,23 @@ fn every_button_is_labelled_and_large_enough() {
     tap(&ui, "L");
     visit("search");
 }
+
+/// Landscape terminals (1920×1080): the search screen puts the keyboard beside the results, so
+/// nothing (返回, 首页, the keys) falls off the bottom.
+#[test]
+fn the_search_screen_fits_a_landscape_terminal() {
+    let mut config = demo_config();
+    config.screen.orientation = kiosk::config::Orientation::Landscape;
+    let ui = kiosk_with(&config, kiosk::ui::Devices::none());
+    ui.window().window().set_size(slint::LogicalSize::new(1920.0, 1080.0));
+    tap(&ui, "办事指南");
+    tap(&ui, "搜索事项");
+    layout(&ui);
+    let buttons =
+        ui.window().root_element().query_descendants().match_accessible_role(AccessibleRole::Button).find_all();
+    assert!(buttons.len() > 30, "keys and navigation are on screen");
+    for b in buttons {
+        let bottom = b.absolute_position().y + b.size().height;
+        assert!(bottom <= 1080.0, "{:?} ends at {bottom} px, below the screen", b.accessible_label());
+    }
+}
