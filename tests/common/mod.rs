@@ -27,6 +27,9 @@ pub fn kiosk_with_devices(config: &Config) -> KioskUi {
 }
 
 pub fn kiosk_with(config: &Config, devices: Devices) -> KioskUi {
+    // As at start-up: fontconfig must know at least the bundled font, even on a machine with none.
+    static FONTS: std::sync::Once = std::sync::Once::new();
+    FONTS.call_once(|| kiosk::fonts::ensure_fontconfig(&std::env::temp_dir().join("kiosk-test-fonts")).unwrap());
     i_slint_backend_testing::init_no_event_loop();
     let ui = KioskUi::new(config, Catalog::new(catalog::bundled()), devices).unwrap();
     // A real SQLite file per kiosk, kept until the test process ends.
