@@ -344,6 +344,7 @@ fn overhead_figures() {
     let mut reader = Reader::open(&sim.path(), BAUD).unwrap();
     let mut samples = Vec::new();
     for _ in 0..200 {
+        sim.lift();
         sim.place(&card).unwrap();
         let started = Instant::now();
         let read = reader.read_card(STEP_TIMEOUT, READ_TIMEOUT, today()).unwrap();
