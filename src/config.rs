@@ -31,6 +31,9 @@ pub struct Config {
     /// Public holidays (`YYYY-MM-DD`) skipped when promising a completion date.
     #[serde(default)]
     pub holidays: Vec<chrono::NaiveDate>,
+    /// The district hub this terminal syncs with; without `url` the terminal works offline only.
+    #[serde(default)]
+    pub hub: HubConfig,
     #[serde(default)]
     pub id_reader: IdReaderConfig,
     #[serde(default)]
@@ -58,6 +61,84 @@ pub struct ApplicationsConfig {
 impl Default for ApplicationsConfig {
     fn default() -> Self {
         Self { qr_base: "https://zwfw.example.gov.cn".into(), retention_days: 30 }
+    }
+}
+
+/// `[hub]`: the district hub (kiosk-hub) and how the sync worker talks to it.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HubConfig {
+    /// The hub's base URL, e.g. `https://hub.example.gov.cn`; absent (or empty) = offline only.
+    pub url: Option<String>,
+    /// This terminal's bearer token from `kiosk-hub terminals add`. Secret: never logged or serialized.
+    #[serde(skip_serializing)]
+    pub terminal_token: Option<String>,
+    /// Seconds between heartbeats (and catalogue and status checks).
+    pub heartbeat_secs: u32,
+    /// Timeout of one request to the hub, in milliseconds.
+    pub timeout_ms: u64,
+    /// First retry delay after a failed request; doubles on each failure up to `backoff_max_ms`.
+    pub backoff_base_ms: u64,
+    pub backoff_max_ms: u64,
+}
+
+impl Default for HubConfig {
+    fn default() -> Self {
+        Self {
+            url: None,
+            terminal_token: None,
+            heartbeat_secs: 60,
+            timeout_ms: 10_000,
+            backoff_base_ms: 1_000,
+            backoff_max_ms: 300_000,
+        }
+    }
+}
+
+impl HubConfig {
+    /// The hub URL without a trailing `/`, when one is configured.
+    pub fn base_url(&self) -> Option<&str> {
+        self.url.as_deref().map(|u| u.trim().trim_end_matches('/')).filter(|u| !u.is_empty())
+    }
+
+    fn problems(&self, out: &mut Vec<(String, String)>) {
+        if let Some(url) = self.base_url() {
+            if !(url.starts_with("http://") || url.starts_with("https://")) || url.contains(char::is_whitespace) {
+                out.push(("hub.url".into(), format!("expected an http:// or https:// address, found {url:?}")));
+            }
+            if self.terminal_token.as_deref().unwrap_or("").trim().is_empty() {
+                out.push((
+                    "hub.terminal_token".into(),
+                    "required when hub.url is set (the token `kiosk-hub terminals add` printed)".into(),
+                ));
+            }
+        }
+        if self.heartbeat_secs == 0 {
+            out.push(("hub.heartbeat_secs".into(), "expected a whole number of seconds, at least 1".into()));
+        }
+        if self.timeout_ms < 100 {
+            out.push(("hub.timeout_ms".into(), "expected a whole number of milliseconds, at least 100".into()));
+        }
+        if self.backoff_base_ms == 0 {
+            out.push(("hub.backoff_base_ms".into(), "expected a whole number of milliseconds, at least 1".into()));
+        }
+        if self.backoff_max_ms < self.backoff_base_ms {
+            out.push(("hub.backoff_max_ms".into(), "expected at least hub.backoff_base_ms".into()));
+        }
+    }
+}
+
+/// Hides the token: configs end up in logs and panic messages.
+impl fmt::Debug for HubConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HubConfig")
+            .field("url", &self.url)
+            .field("terminal_token", &self.terminal_token.as_ref().map(|_| "(hidden)"))
+            .field("heartbeat_secs", &self.heartbeat_secs)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("backoff_base_ms", &self.backoff_base_ms)
+            .field("backoff_max_ms", &self.backoff_max_ms)
+            .finish()
     }
 }
 
@@ -246,6 +327,7 @@ impl Config {
                 "expected at least 20 seconds, so a resident has time to answer".into(),
             ));
         }
+        self.hub.problems(&mut out);
         if self.printer.paper != 58 && self.printer.paper != 80 {
             out.push((
                 "printer.paper".into(),
@@ -364,6 +446,24 @@ mod tests {
         assert_eq!(one.keyboard.fuzzy_pairs(), crate::ime::Fuzzy { n_l: true, ..Default::default() });
         let e = parse(&format!("{MINIMAL}[keyboard]\nfuzzy_l_r = true\n")).unwrap_err();
         assert!(e.to_string().contains("fuzzy_l_r"), "{e}");
+    }
+
+    #[test]
+    fn the_hub_is_optional_and_its_token_never_shows_in_debug() {
+        let offline = parse(MINIMAL).unwrap();
+        assert_eq!(offline.hub.base_url(), None);
+        assert_eq!(offline.hub.heartbeat_secs, 60);
+        let text = format!("{MINIMAL}[hub]\nurl = \"http://10.1.2.3:8700/\"\nterminal_token = \"s3cr3t-t0ken\"\n");
+        let online = parse(&text).unwrap();
+        assert_eq!(online.hub.base_url(), Some("http://10.1.2.3:8700"));
+        let shown = format!("{online:?}");
+        assert!(!shown.contains("s3cr3t-t0ken") && shown.contains("(hidden)"), "{shown}");
+        let e = parse(&format!("{MINIMAL}[hub]\nurl = \"http://10.1.2.3:8700\"\n")).unwrap_err();
+        assert_eq!(e.key, "hub.terminal_token");
+        let e = parse(&format!("{MINIMAL}[hub]\nurl = \"10.1.2.3\"\nterminal_token = \"t\"\n")).unwrap_err();
+        assert_eq!(e.key, "hub.url");
+        let e = parse(&format!("{MINIMAL}[hub]\nbackoff_base_ms = 500\nbackoff_max_ms = 100\n")).unwrap_err();
+        assert_eq!(e.key, "hub.backoff_max_ms");
     }
 
     #[test]

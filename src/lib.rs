@@ -12,6 +12,7 @@ pub mod privacy;
 pub mod screenshot;
 pub mod slip;
 pub mod store;
+pub mod sync;
 pub mod ui;
 
 slint::include_modules!();

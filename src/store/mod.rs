@@ -81,6 +81,29 @@ const MIGRATIONS: &[&str] = &[
          rated_at TEXT NOT NULL,
          synced_at TEXT
      );",
+    // Sync bookkeeping (src/sync): applications and ratings the hub refused (kept with the reason and
+    // skipped until the worker restarts), and when an application's status was last asked for.
+    "ALTER TABLE application ADD COLUMN refused_at TEXT;
+     ALTER TABLE application ADD COLUMN hub_checked_at TEXT;
+     ALTER TABLE rating ADD COLUMN last_error TEXT;
+     ALTER TABLE rating ADD COLUMN refused_at TEXT;",
+    // 5: staff mode (src/staff): the PIN lockout, the out-of-service state, and the audit log of
+    // changes made on the terminal (who, when, what — never a PIN or a token).
+    "CREATE TABLE staff_lockout (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         failures INTEGER NOT NULL,
+         locked_until TEXT
+     );
+     CREATE TABLE terminal_service (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         message TEXT
+     );
+     CREATE TABLE audit_log (
+         id INTEGER PRIMARY KEY,
+         at TEXT NOT NULL,
+         who TEXT NOT NULL,
+         what TEXT NOT NULL
+     );",
 ];
 
 pub struct Store {

@@ -390,3 +390,169 @@ impl Store {
         Ok(self.conn.query_row("SELECT COUNT(*) FROM application WHERE state = 'queued'", [], |r| r.get(0))?)
     }
 }
+
+/// A 好差评 rating waiting for the hub (its application is already there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingRating {
+    pub id: i64,
+    /// The application's slip token (opaque; not logged).
+    pub token: String,
+    pub acceptance_no: String,
+    pub terminal_id: String,
+    pub rating: Rating,
+    /// RFC 3339, as stored.
+    pub rated_at: String,
+}
+
+/// A synced application whose department status may still change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusCheck {
+    pub token: String,
+    pub acceptance_no: String,
+    pub hub_status: Option<String>,
+    pub hub_note: Option<String>,
+}
+
+/// Statuses after which the hub's record no longer changes.
+pub const FINAL_HUB_STATUSES: [&str; 2] = ["picked_up", "rejected"];
+
+/// Sync bookkeeping for `crate::sync` (migration 4).
+impl Store {
+    /// Like [`Store::outgoing`], without the applications the hub refused (see [`Store::mark_refused`]).
+    pub fn sendable(&self, limit: usize) -> Result<Vec<Outgoing>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS}, a.personal FROM application a
+             WHERE a.state = 'queued' AND a.personal IS NOT NULL AND a.refused_at IS NULL
+             ORDER BY a.id LIMIT ?1"
+        ))?;
+        let rows = stmt
+            .query_map([limit as i64], |r| Ok((stored(r)?, r.get::<_, String>(18)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(stored, personal)| {
+                let p: Personal = serde_json::from_str(&personal)?;
+                Ok(Outgoing { stored, applicant: p.applicant, form: p.form, note: p.note })
+            })
+            .collect()
+    }
+
+    /// The hub refused this application for good (a 4xx that a retry cannot fix): it stays queued with
+    /// the reason, and is skipped until [`Store::retry_refused`].
+    pub fn mark_refused(&mut self, idempotency_key: &str, reason: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE application SET refused_at = ?2, last_error = ?3 WHERE idempotency_key = ?1 AND state = 'queued'",
+            params![idempotency_key, Local::now().to_rfc3339(), reason],
+        )?;
+        Ok(())
+    }
+
+    /// Applications the hub refused: (acceptance number, reason), oldest first.
+    pub fn refused(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT acceptance_no, COALESCE(last_error, '') FROM application
+             WHERE state = 'queued' AND refused_at IS NOT NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Makes refused applications and ratings sendable again (the reason is kept until they go
+    /// through); returns how many. The sync worker calls it when it starts, e.g. after an update.
+    pub fn retry_refused(&mut self) -> Result<usize, StoreError> {
+        let apps = self.conn.execute(
+            "UPDATE application SET refused_at = NULL WHERE state = 'queued' AND refused_at IS NOT NULL",
+            [],
+        )?;
+        let ratings = self
+            .conn
+            .execute("UPDATE rating SET refused_at = NULL WHERE synced_at IS NULL AND refused_at IS NOT NULL", [])?;
+        Ok(apps + ratings)
+    }
+
+    /// Ratings not yet at the hub whose application is, oldest first.
+    pub fn unsynced_ratings(&self, limit: usize) -> Result<Vec<OutgoingRating>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.id, a.token, a.acceptance_no, r.terminal_id, r.score, r.reasons, r.rated_at
+             FROM rating r JOIN application a ON a.id = r.application_id
+             WHERE r.synced_at IS NULL AND r.refused_at IS NULL AND a.state = 'synced'
+             ORDER BY r.id LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map([limit as i64], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, u8>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(id, token, acceptance_no, terminal_id, score, reasons, rated_at)| {
+                Ok(OutgoingRating {
+                    id,
+                    token,
+                    acceptance_no,
+                    terminal_id,
+                    rating: Rating { score, reasons: serde_json::from_str(&reasons)? },
+                    rated_at,
+                })
+            })
+            .collect()
+    }
+
+    /// The hub has this rating.
+    pub fn mark_rating_synced(&mut self, rating_id: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE rating SET synced_at = ?2, last_error = NULL, refused_at = NULL WHERE id = ?1",
+            params![rating_id, Local::now().to_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    /// The hub refused this rating for good; it is skipped until [`Store::retry_refused`].
+    pub fn mark_rating_refused(&mut self, rating_id: i64, reason: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE rating SET refused_at = ?2, last_error = ?3 WHERE id = ?1",
+            params![rating_id, Local::now().to_rfc3339(), reason],
+        )?;
+        Ok(())
+    }
+
+    /// How many ratings wait for the hub.
+    pub fn unsynced_rating_count(&self) -> Result<usize, StoreError> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM rating WHERE synced_at IS NULL", [], |r| r.get(0))?)
+    }
+
+    /// Synced applications whose status is not final, least recently checked first.
+    pub fn awaiting_status(&self, limit: usize) -> Result<Vec<StatusCheck>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT token, acceptance_no, hub_status, hub_note FROM application
+             WHERE state = 'synced' AND (hub_status IS NULL OR hub_status NOT IN (?2, ?3))
+             ORDER BY hub_checked_at IS NOT NULL, hub_checked_at, id LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map(params![limit as i64, FINAL_HUB_STATUSES[0], FINAL_HUB_STATUSES[1]], |r| {
+                Ok(StatusCheck {
+                    token: r.get(0)?,
+                    acceptance_no: r.get(1)?,
+                    hub_status: r.get(2)?,
+                    hub_note: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Records that the hub was just asked for this application's status.
+    pub fn mark_hub_checked(&mut self, token: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE application SET hub_checked_at = ?2 WHERE token = ?1",
+            params![token, Local::now().to_rfc3339()],
+        )?;
+        Ok(())
+    }
+}
