@@ -39,6 +39,9 @@ pub enum Command {
     /// Run a simulated device on a pseudo-terminal.
     #[command(subcommand)]
     Sim(SimCmd),
+    /// The grid directory (找网格员): find an address's grid worker, list the grids.
+    #[command(subcommand)]
+    Grid(crate::grid::cli::GridCmd),
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod devices;
 pub mod fonts;
+pub mod grid;
 pub mod ime;
 pub mod outbox_cli;
 pub mod privacy;

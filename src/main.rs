@@ -110,6 +110,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sim(SimCmd::Printer(args)) => Ok(code(printer::cli::run_sim(&args))),
         Command::Device(DeviceCmd::Scan(args)) => Ok(code(scanner::cli::run_scan_once(&args))),
         Command::Sim(SimCmd::Scanner(args)) => Ok(code(scanner::cli::run_sim(&args))),
+        Command::Grid(cmd) => {
+            let config = Config::resolve(config_path)?;
+            let mut store = Store::open(&config.database_path())?;
+            Ok(code(kiosk::grid::cli::run(&mut store, &cmd, &mut std::io::stdout())?))
+        }
         Command::Sim(SimCmd::IdReader(args)) => {
             idcard::cli::run_sim(&args)?;
             Ok(ExitCode::SUCCESS)

@@ -10,6 +10,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 mod apply;
 mod devices;
+mod grid;
 mod identify;
 mod printing;
 mod progress;
@@ -44,6 +45,7 @@ struct State {
     app_print_job: Option<i64>,
     progress: progress::ProgressView,
     print: printing::PrintView,
+    grid: grid::GridView,
 }
 
 impl State {
@@ -56,6 +58,7 @@ impl State {
         self.focused = None;
         self.progress = progress::ProgressView::default();
         self.print = printing::PrintView::default();
+        self.grid.reset();
     }
 }
 
@@ -101,6 +104,7 @@ impl KioskUi {
             app_print_job: None,
             progress: progress::ProgressView::default(),
             print: printing::PrintView::default(),
+            grid: grid::GridView::default(),
         }));
         let app = window.global::<AppState>();
         app.set_centre_name(config.centre_name.as_str().into());
@@ -191,13 +195,14 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     printing::wire(window, state);
     apply::wire(window, state);
     progress::wire(window, state);
+    grid::wire(window, state);
     app.on_open_coming_soon(handler(window, state, |s, title: SharedString| {
         s.nav.open(Page::ComingSoon(title.to_string()))
     }));
     let back = handler(window, state, |s, ()| {
         if *s.nav.current() == Page::Apply && s.flow.is_some() {
             apply::back(s);
-        } else {
+        } else if !(*s.nav.current() == Page::Grid && grid::back(s)) {
             s.nav.back();
         }
         if *s.nav.current() == Page::Home {
@@ -459,6 +464,10 @@ fn render(window: &AppWindow, s: &State) {
         Page::Slip => {
             printing::render(window, s);
             Screen::Slip
+        }
+        Page::Grid => {
+            grid::render(window, s);
+            Screen::Grid
         }
     };
     session.set_busy(s.idle.is_busy());

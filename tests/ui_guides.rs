@@ -74,11 +74,11 @@ fn browse_a_theme_category_to_an_item() {
 }
 
 #[test]
-fn the_grid_worker_tile_says_it_is_coming() {
+fn the_grid_worker_tile_opens_find_my_grid_worker() {
     let ui = kiosk();
     tap(&ui, "找网格员");
-    assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::ComingSoon);
-    assert!(shows(&ui, "即将开放"));
+    assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Grid);
+    assert!(shows(&ui, "请将身份证放在感应区"));
     tap(&ui, "首页");
     assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Home);
 }

@@ -17,6 +17,8 @@ pub enum Page {
     Apply,
     /// 进度查询.
     Progress,
+    /// 找网格员 and 代办 (its steps are in the session).
+    Grid,
 }
 
 /// A stack of pages; home is always at the bottom.

@@ -33,3 +33,32 @@ pub fn pickup_slip(
         rating_invite: RATING_INVITE.into(),
     }
 }
+
+/// The slip of a 代办 request `a` to the grid worker `worker` of grid `grid` (e.g. 华垅社区第2网格): the
+/// worker's contact takes the place of a pickup place; `contact_by` is when the worker calls back.
+pub fn proxy_slip(
+    config: &Config,
+    a: &Stored,
+    now: DateTime<Local>,
+    contact_by: NaiveDate,
+    grid: &str,
+    worker: &crate::grid::Worker,
+) -> PickupSlip {
+    PickupSlip {
+        centre: config.centre_name.clone(),
+        item: format!("网格员代办：{}", a.item_name),
+        acceptance_no: a.acceptance_no.clone(),
+        applicant_masked: a.masked_name.clone(),
+        id_masked: a.masked_id.clone(),
+        submitted_at: now.naive_local(),
+        promised_date: contact_by,
+        pickup_place: format!("{grid}网格员上门服务"),
+        pickup_hours: worker.hours.clone(),
+        grid_worker: Some(crate::slip::GridWorker { name: worker.name.clone(), phone: worker.phone.clone() }),
+        pickup_code: a.pickup_code.clone(),
+        qr_text: qr_text(&config.applications.qr_base, &a.token),
+        token: a.token.clone(),
+        hotline: worker.phone.clone(),
+        rating_invite: RATING_INVITE.into(),
+    }
+}

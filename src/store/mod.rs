@@ -104,6 +104,22 @@ const MIGRATIONS: &[&str] = &[
          who TEXT NOT NULL,
          what TEXT NOT NULL
      );",
+    // 5: the grid directory (找网格员, src/grid/store.rs).
+    "CREATE TABLE grid_directory (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         version INTEGER NOT NULL,
+         published TEXT NOT NULL,
+         region TEXT NOT NULL,
+         installed_at TEXT NOT NULL
+     );
+     CREATE TABLE grid (
+         position INTEGER PRIMARY KEY,
+         street TEXT NOT NULL,
+         community TEXT NOT NULL,
+         number INTEGER NOT NULL,
+         body TEXT NOT NULL,
+         UNIQUE (street, community, number)
+     );",
 ];
 
 pub struct Store {
@@ -137,6 +153,15 @@ impl Store {
             tx.commit()?;
         }
         Ok(())
+    }
+
+    /// The connection, for feature modules keeping their own tables (src/grid/store.rs).
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     /// SQLite's own check of the file (`PRAGMA integrity_check`).

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use slint::{ComponentHandle, SharedString};
 
-use super::{apply, handler, model, progress, State};
+use super::{apply, grid, handler, model, progress, State};
 use crate::app::flow::{Event, Step};
 use crate::app::nav::Page;
 use crate::devices::idcard::{sample_cards, ReaderEvent};
@@ -40,6 +40,7 @@ pub(super) fn on_reader_event(s: &mut State, event: ReaderEvent) {
             apply::event(s, Event::CardProblem(kind.resident_message().into()));
         }
         (Page::Progress, ReaderEvent::CardRead(card)) => progress::on_card(s, &card),
+        (Page::Grid, event) => grid::on_reader_event(s, event),
         _ => {}
     }
 }
