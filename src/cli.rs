@@ -39,6 +39,17 @@ pub enum Command {
     /// Run a simulated device on a pseudo-terminal.
     #[command(subcommand)]
     Sim(SimCmd),
+    /// Re-provision this terminal from a bundle (as the staff screen does): validate it in full, keep
+    /// the old config as `<config>.bak`, switch atomically, write the audit log. Exit 0 done,
+    /// 2 invalid bundle (every problem on stderr), 1 other errors.
+    Provision {
+        /// The provisioning bundle (TOML).
+        #[arg(long, value_name = "PATH")]
+        bundle: PathBuf,
+    },
+    /// Staff mode helpers.
+    #[command(subcommand)]
+    Staff(StaffCmd),
     /// The grid directory (找网格员): find an address's grid worker, list the grids.
     #[command(subcommand)]
     Grid(crate::grid::cli::GridCmd),
@@ -88,8 +99,14 @@ pub enum OutboxCmd {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum StaffCmd {
+    /// Read a PIN (4–12 digits) from stdin and print its argon2id hash for `[staff] pin_hash`.
+    HashPin,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ConfigCmd {
-    /// Validate a config file: exit 0, or non-zero naming the file, the key and what is expected.
+    /// Validate a config file: exit 0, or 2 naming every problem (file, key, expected form).
     Check { path: PathBuf },
 }
 

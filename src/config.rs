@@ -46,6 +46,31 @@ pub struct Config {
     pub scanner: crate::devices::scanner::ScannerConfig,
     #[serde(default)]
     pub keyboard: KeyboardConfig,
+    #[serde(default)]
+    pub staff: StaffConfig,
+}
+
+/// `[staff]`: maintenance mode on the terminal (see `src/staff`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StaffConfig {
+    /// The staff PIN as an argon2id PHC string (`kiosk staff hash-pin` makes one); without it staff
+    /// mode cannot be entered.
+    pub pin_hash: Option<String>,
+    /// Where provisioning bundles (`*.toml`) are looked for, e.g. a USB stick's mount point.
+    pub bundle_dir: PathBuf,
+    /// The service windows an out-of-service message can send residents to.
+    pub windows: Vec<String>,
+}
+
+impl Default for StaffConfig {
+    fn default() -> Self {
+        Self {
+            pin_hash: None,
+            bundle_dir: PathBuf::from("/media"),
+            windows: ["1号", "2号", "3号", "综合"].map(String::from).to_vec(),
+        }
+    }
 }
 
 /// `[applications]`: the outbox and the slips.
@@ -344,6 +369,24 @@ impl Config {
         if self.printer.kind == DeviceKind::Serial && self.printer.port.as_deref().unwrap_or("").is_empty() {
             out.push(("printer.port".into(), "required when kind = \"serial\" (e.g. \"/dev/ttyS1\")".into()));
         }
+        for (key, port) in [
+            ("id_reader.port", &self.id_reader.port),
+            ("printer.port", &self.printer.port),
+            ("scanner.port", &self.scanner.port),
+        ] {
+            if let Some(p) = port.as_deref().filter(|p| !p.is_empty() && !port_path_ok(p)) {
+                out.push((key.into(), format!("expected a device path such as \"/dev/ttyUSB0\", found {p:?}")));
+            }
+        }
+        if let Some(h) = self.staff.pin_hash.as_deref().filter(|h| !crate::staff::pin::hash_is_valid(h)) {
+            let shown = if h.starts_with('$') { "a malformed hash" } else { "something that is not a hash" };
+            out.push((
+                "staff.pin_hash".into(),
+                format!(
+                    "expected an argon2id PHC string from `kiosk staff hash-pin` ($argon2id$v=19$…), found {shown}"
+                ),
+            ));
+        }
         out
     }
 
@@ -351,6 +394,137 @@ impl Config {
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("kiosk.sqlite3")
     }
+}
+
+/// A serial device path: absolute, under `/dev/`, without spaces.
+pub fn port_path_ok(p: &str) -> bool {
+    p.len() > "/dev/".len() && p.starts_with("/dev/") && !p.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+impl Config {
+    /// Every problem of a config file, not only the first: unreadable file, TOML syntax, unknown
+    /// keys, wrong types, missing keys and values out of range. Empty when the file is valid.
+    pub fn check(path: &Path) -> Vec<ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::check_text(&text, path).err().unwrap_or_default(),
+            Err(e) => vec![ConfigError {
+                file: path.to_path_buf(),
+                key: String::new(),
+                problem: format!("cannot read the file: {e}"),
+            }],
+        }
+    }
+
+    /// Parses config text, collecting every problem: each key that fails to deserialize is named and
+    /// set aside so that the rest of the file is still checked.
+    pub fn check_text(text: &str, file: &Path) -> Result<Config, Vec<ConfigError>> {
+        let err = |key: String, problem: String| ConfigError { file: file.to_path_buf(), key, problem };
+        let mut table: toml::Table = match text.parse() {
+            Ok(t) => t,
+            Err(e) => return Err(vec![err(String::new(), toml_message(&e, text))]),
+        };
+        let mut errors = Vec::new();
+        // Keys that were missing and got a placeholder, so that their value is not judged too.
+        let mut placeholders: Vec<String> = Vec::new();
+        for _ in 0..64 {
+            let value = toml::Value::Table(table.clone());
+            let result: Result<Config, _> = serde_path_to_error::deserialize(value);
+            let e = match result {
+                Ok(config) => {
+                    errors.extend(
+                        config
+                            .problems()
+                            .into_iter()
+                            .filter(|(key, _)| !placeholders.contains(key))
+                            .map(|(key, problem)| err(key, problem)),
+                    );
+                    return if errors.is_empty() { Ok(config) } else { Err(errors) };
+                }
+                Err(e) => e,
+            };
+            let path: Vec<String> = e.path().iter().map(|s| s.to_string()).collect();
+            let message = toml_message(e.inner(), "");
+            let dotted = path.join(".");
+            let dotted = if dotted == "." { String::new() } else { dotted };
+            let missing = quoted_after(&message, "missing field `");
+            let unknown = quoted_after(&message, "unknown field `");
+            let (key, removed) = if let Some(field) = &unknown {
+                let mut at = path.clone();
+                if at.last() != Some(field) {
+                    at.push(field.clone());
+                }
+                (at.join("."), remove_at(&mut table, &at))
+            } else if let Some(field) = &missing {
+                let mut at = path.clone();
+                at.retain(|s| s != ".");
+                at.push(field.clone());
+                let key = at.join(".");
+                let inserted = !placeholders.contains(&key) && insert_placeholder(&mut table, &at);
+                placeholders.push(key.clone());
+                (key, inserted)
+            } else {
+                (dotted.clone(), remove_at(&mut table, &path))
+            };
+            let line = line_of(text, &key).map(|l| format!(" (line {l})")).unwrap_or_default();
+            errors.push(err(key, format!("{message}{line}")));
+            if !removed {
+                break;
+            }
+        }
+        Err(errors)
+    }
+}
+
+fn quoted_after(message: &str, prefix: &str) -> Option<String> {
+    let rest = &message[message.find(prefix)? + prefix.len()..];
+    Some(rest[..rest.find('`')?].to_string())
+}
+
+/// Removes the value at a dotted path (array indices as numbers); whether there was one.
+fn remove_at(table: &mut toml::Table, path: &[String]) -> bool {
+    let Some((last, parents)) = path.split_last() else { return false };
+    let mut here = table;
+    for p in parents {
+        match here.get_mut(p) {
+            Some(toml::Value::Table(t)) => here = t,
+            _ => return false,
+        }
+    }
+    here.remove(last).is_some()
+}
+
+/// Puts a placeholder string where a required key is missing (every required key is text).
+fn insert_placeholder(table: &mut toml::Table, path: &[String]) -> bool {
+    let Some((last, parents)) = path.split_last() else { return false };
+    let mut here = table;
+    for p in parents {
+        match here.get_mut(p) {
+            Some(toml::Value::Table(t)) => here = t,
+            _ => return false,
+        }
+    }
+    here.insert(last.clone(), toml::Value::String("placeholder".into())).is_none()
+}
+
+/// The line where a dotted key is set (`[section]` then `key =`), for messages.
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    let (section, name) = match key.rsplit_once('.') {
+        Some((s, n)) => (Some(s), n),
+        None => (None, key),
+    };
+    let mut current: Option<String> = None;
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim();
+        if let Some(h) = l.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+            current = Some(h.trim().to_string());
+            continue;
+        }
+        let Some((k, _)) = l.split_once('=') else { continue };
+        if k.trim() == name && current.as_deref() == section {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 /// toml's messages carry a span; turn it into "line N" and keep the first line of the message.
@@ -361,11 +535,11 @@ fn toml_message(e: &toml::de::Error, text: &str) -> String {
         msg = msg.replace(&format!("expected {rust}"), &format!("expected {toml}"));
     }
     match e.span() {
-        Some(span) => {
+        Some(span) if !text.is_empty() => {
             let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
             format!("{msg} (line {line})")
         }
-        None => msg,
+        _ => msg,
     }
 }
 
@@ -446,6 +620,29 @@ mod tests {
         assert_eq!(one.keyboard.fuzzy_pairs(), crate::ime::Fuzzy { n_l: true, ..Default::default() });
         let e = parse(&format!("{MINIMAL}[keyboard]\nfuzzy_l_r = true\n")).unwrap_err();
         assert!(e.to_string().contains("fuzzy_l_r"), "{e}");
+    }
+
+    #[test]
+    fn check_names_every_problem_not_only_the_first() {
+        let text = "terminal_id = \"T 01\"\ndata_dir = \"data\"\nfoo = 1\n[idle]\ntimeout_secs = \"ninety\"\n\
+                    [printer]\nkind = \"serial\"\nport = \"COM3\"\npaper = 57\n[staff]\npin_hash = \"246810\"\n";
+        let errors = Config::check_text(text, Path::new("kiosk-config/test.toml")).unwrap_err();
+        let keys: Vec<&str> = errors.iter().map(|e| e.key.as_str()).collect();
+        for key in [
+            "foo",
+            "centre_name",
+            "idle.timeout_secs",
+            "terminal_id",
+            "printer.paper",
+            "printer.port",
+            "staff.pin_hash",
+        ] {
+            assert!(keys.contains(&key), "{key} missing from {errors:#?}");
+        }
+        assert!(errors.iter().all(|e| e.to_string().starts_with("kiosk-config/test.toml")));
+        let timeout = errors.iter().find(|e| e.key == "idle.timeout_secs").unwrap();
+        assert!(timeout.problem.contains("expected a whole number") && timeout.problem.contains("line 5"), "{timeout}");
+        assert!(Config::check_text(MINIMAL, Path::new("t.toml")).is_ok());
     }
 
     #[test]

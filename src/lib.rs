@@ -12,6 +12,7 @@ pub mod outbox_cli;
 pub mod privacy;
 pub mod screenshot;
 pub mod slip;
+pub mod staff;
 pub mod store;
 pub mod sync;
 pub mod ui;

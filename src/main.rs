@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::Parser;
 
 use kiosk::catalog::{self, Catalog};
-use kiosk::cli::{Cli, Command, ConfigCmd, DeviceCmd, GuidesCmd, OutboxCmd, SimCmd};
+use kiosk::cli::{Cli, Command, ConfigCmd, DeviceCmd, GuidesCmd, OutboxCmd, SimCmd, StaffCmd};
 use kiosk::config::Config;
 use kiosk::devices::{idcard, printer, scanner};
 use kiosk::store::Store;
@@ -30,7 +30,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => {
             let config = Config::resolve(config_path)?;
-            run_kiosk(&config)?;
+            run_kiosk(&config, config_path)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Guides(GuidesCmd::Search { query, json, limit }) => {
@@ -61,16 +61,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Config(ConfigCmd::Check { path }) => match Config::load(&path) {
-            Ok(_) => {
+        Command::Config(ConfigCmd::Check { path }) => {
+            let problems = Config::check(&path);
+            if problems.is_empty() {
                 println!("{}: ok", path.display());
-                Ok(ExitCode::SUCCESS)
+                return Ok(ExitCode::SUCCESS);
             }
-            Err(e) => {
+            for e in &problems {
                 eprintln!("{e}");
-                Ok(ExitCode::from(2))
             }
-        },
+            Ok(ExitCode::from(2))
+        }
+        Command::Provision { bundle } => Ok(code(provision(config_path, &bundle))),
+        Command::Staff(StaffCmd::HashPin) => {
+            let mut pin = String::new();
+            std::io::stdin().read_line(&mut pin)?;
+            let pin = pin.trim();
+            if !kiosk::staff::pin::pin_form_ok(pin) {
+                eprintln!("a PIN is 4 to 12 digits");
+                return Ok(ExitCode::from(2));
+            }
+            println!("{}", kiosk::staff::pin::hash_pin(pin).map_err(anyhow::Error::msg)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Screenshot(args) => {
             let config = Config::resolve(config_path)?;
             kiosk::fonts::ensure_fontconfig(&config.data_dir).context("preparing fonts")?;
@@ -132,7 +145,7 @@ fn open_store(config: &Config) -> anyhow::Result<(Store, Catalog)> {
     Ok((store, Catalog::new(file)))
 }
 
-fn run_kiosk(config: &Config) -> anyhow::Result<()> {
+fn run_kiosk(config: &Config, config_path: Option<&std::path::Path>) -> anyhow::Result<()> {
     kiosk::fonts::ensure_fontconfig(&config.data_dir).context("preparing fonts")?;
     let (mut store, catalog) = open_store(config)?;
     let purged = store.purge_personal(config.applications.retention_days, chrono::Local::now())?;
@@ -148,6 +161,9 @@ fn run_kiosk(config: &Config) -> anyhow::Result<()> {
     let devices = kiosk::ui::Devices::start(config);
     let ui = kiosk::ui::KioskUi::new(config, catalog, devices)?;
     ui.attach_store(store);
+    if let Some(path) = config_file(config_path) {
+        ui.set_config_path(path);
+    }
     let (w, h) = config.screen.orientation.size();
     let window = slint::ComponentHandle::window(ui.window());
     window.set_size(slint::LogicalSize::new(w as f32, h as f32));
@@ -156,4 +172,61 @@ fn run_kiosk(config: &Config) -> anyhow::Result<()> {
     }
     slint::ComponentHandle::run(ui.window())?;
     Ok(())
+}
+
+/// The config file in use: `--config`, else `kiosk-config/demo.toml` when present (none for the
+/// built-in demo config).
+fn config_file(config_path: Option<&std::path::Path>) -> Option<std::path::PathBuf> {
+    match config_path {
+        Some(p) => Some(p.to_path_buf()),
+        None => {
+            let default = std::path::Path::new(kiosk::config::DEFAULT_CONFIG_PATH);
+            default.exists().then(|| default.to_path_buf())
+        }
+    }
+}
+
+/// `kiosk provision --bundle PATH`: 0 done, 2 invalid bundle, 1 other errors.
+fn provision(config_path: Option<&std::path::Path>, bundle: &std::path::Path) -> i32 {
+    use kiosk::staff::provision::{self, ProvisionError};
+    let Some(path) = config_file(config_path) else {
+        eprintln!("no config file to provision: pass --config PATH");
+        return 1;
+    };
+    match provision::provision(&path, bundle) {
+        Ok((validated, config)) => {
+            let mut what = format!("provisioned from {} (command line)", bundle.display());
+            for c in &validated.changes {
+                what.push_str("; ");
+                what.push_str(c);
+            }
+            match Store::open(&config.database_path()).and_then(|mut s| s.audit(kiosk::staff::AUDIT_WHO, &what)) {
+                Ok(()) => {}
+                Err(e) => {
+                    eprintln!("config switched, but the audit log could not be written: {e}");
+                    return 1;
+                }
+            }
+            println!("{}: provisioned as {} ({})", path.display(), config.terminal_id, config.centre_name);
+            for c in &validated.changes {
+                println!("  {c}");
+            }
+            for n in &validated.notes {
+                println!("  note: {n}");
+            }
+            println!("previous config kept as {}", provision::backup_path(&path).display());
+            0
+        }
+        Err(ProvisionError::Invalid(errors)) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            eprintln!("{} problem(s); nothing changed", errors.len());
+            2
+        }
+        Err(ProvisionError::Io(e)) => {
+            eprintln!("错误 error: {e}");
+            1
+        }
+    }
 }

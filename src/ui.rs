@@ -14,6 +14,7 @@ mod grid;
 mod identify;
 mod printing;
 mod progress;
+mod staff;
 
 pub use devices::Devices;
 
@@ -46,6 +47,7 @@ struct State {
     progress: progress::ProgressView,
     print: printing::PrintView,
     grid: grid::GridView,
+    staff: staff::StaffSession,
 }
 
 impl State {
@@ -59,6 +61,7 @@ impl State {
         self.progress = progress::ProgressView::default();
         self.print = printing::PrintView::default();
         self.grid.reset();
+        staff::leave(self);
     }
 }
 
@@ -105,6 +108,7 @@ impl KioskUi {
             progress: progress::ProgressView::default(),
             print: printing::PrintView::default(),
             grid: grid::GridView::default(),
+            staff: staff::StaffSession::default(),
         }));
         let app = window.global::<AppState>();
         app.set_centre_name(config.centre_name.as_str().into());
@@ -138,6 +142,8 @@ impl KioskUi {
     /// Gives the window the terminal's database (the outbox); without one, submitting says so.
     pub fn attach_store(&self, store: crate::store::Store) {
         self.state.borrow_mut().store = Some(store);
+        // What the store holds shows at once (e.g. the out-of-service message after a restart).
+        render(&self.window, &self.state.borrow());
     }
 
     /// The terminal's database, for tests and diagnostics.
@@ -195,6 +201,7 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     printing::wire(window, state);
     apply::wire(window, state);
     progress::wire(window, state);
+    staff::wire(window, state);
     grid::wire(window, state);
     app.on_open_coming_soon(handler(window, state, |s, title: SharedString| {
         s.nav.open(Page::ComingSoon(title.to_string()))
@@ -371,12 +378,22 @@ fn on_device_tick(window: &AppWindow, state: &Rc<RefCell<State>>) {
     loop {
         let mut s = state.borrow_mut();
         let Some(event) = s.devices.next_reader_event() else { break };
+        if staff::takes_device_events(&s) {
+            staff::on_reader_event(&mut s, event);
+            changed = true;
+            continue;
+        }
         identify::on_reader_event(&mut s, event);
         changed = true;
     }
     loop {
         let mut s = state.borrow_mut();
         let Some(event) = s.devices.next_scan_event() else { break };
+        if staff::takes_device_events(&s) {
+            staff::on_scanner_event(&mut s, event);
+            changed = true;
+            continue;
+        }
         progress::on_scanner_event(&mut s, event);
         changed = true;
     }
@@ -386,6 +403,7 @@ fn on_device_tick(window: &AppWindow, state: &Rc<RefCell<State>>) {
         if let Some(result) = printing::on_outcome(&mut s, outcome) {
             apply::on_printed(&mut s, result);
         }
+        staff::on_print_outcome(&mut s);
         changed = true;
     }
     if changed {
@@ -403,6 +421,7 @@ fn render(window: &AppWindow, s: &State) {
         session.set_countdown(left as i32);
     }
     render_keyboard(window, s);
+    staff::render(window, s);
     guides.set_query(format!("{}{}", s.query, search_letters(s)).into());
     let query = search_text(s);
     let screen = match s.nav.current() {
@@ -469,6 +488,7 @@ fn render(window: &AppWindow, s: &State) {
             grid::render(window, s);
             Screen::Grid
         }
+        Page::Staff(view) => staff::screen(s, *view),
     };
     session.set_busy(s.idle.is_busy());
     app.set_screen(screen);

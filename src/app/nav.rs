@@ -19,6 +19,8 @@ pub enum Page {
     Progress,
     /// 找网格员 and 代办 (its steps are in the session).
     Grid,
+    /// Staff mode (PIN pad, maintenance menu and its screens).
+    Staff(crate::staff::StaffView),
 }
 
 /// A stack of pages; home is always at the bottom.

@@ -217,6 +217,58 @@ impl Store {
         Ok(Some(CatalogFile { version, published, themes: serde_json::from_str(&themes)?, items }))
     }
 
+    /// The staff PIN lockout (src/staff/pin.rs), as persisted.
+    pub fn staff_lockout(&self) -> Result<crate::staff::pin::Lockout, StoreError> {
+        let row: Option<(u32, Option<String>)> = self
+            .conn
+            .query_row("SELECT failures, locked_until FROM staff_lockout WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((failures, until)) = row else { return Ok(Default::default()) };
+        let locked_until =
+            until.and_then(|u| chrono::DateTime::parse_from_rfc3339(&u).ok()).map(|u| u.with_timezone(&chrono::Utc));
+        Ok(crate::staff::pin::Lockout { failures, locked_until })
+    }
+
+    pub fn set_staff_lockout(&mut self, l: &crate::staff::pin::Lockout) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO staff_lockout (id, failures, locked_until) VALUES (1, ?1, ?2)",
+            params![l.failures, l.locked_until.map(|u| u.to_rfc3339())],
+        )?;
+        Ok(())
+    }
+
+    /// The message residents see while the terminal is out of service; `None` when in service.
+    pub fn out_of_service(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT message FROM terminal_service WHERE id = 1", [], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
+    pub fn set_out_of_service(&mut self, message: Option<&str>) -> Result<(), StoreError> {
+        self.conn.execute("INSERT OR REPLACE INTO terminal_service (id, message) VALUES (1, ?1)", params![message])?;
+        Ok(())
+    }
+
+    /// Appends to the audit log; `what` must hold no secret (PIN, token, enrolment code).
+    pub fn audit(&mut self, who: &str, what: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO audit_log (at, who, what) VALUES (?1, ?2, ?3)",
+            params![chrono::Local::now().to_rfc3339(), who, what],
+        )?;
+        Ok(())
+    }
+
+    /// The newest `limit` audit entries, newest first: (when, who, what).
+    pub fn audit_entries(&self, limit: usize) -> Result<Vec<(String, String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT at, who, what FROM audit_log ORDER BY id DESC LIMIT ?1")?;
+        let rows = stmt.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Opens the store, installs the bundled catalogue when it is newer, and returns what is installed.
     pub fn open_with_catalog(path: &Path, bundled: &CatalogFile) -> Result<(Store, CatalogFile), StoreError> {
         let mut store = Store::open(path)?;

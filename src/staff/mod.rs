@@ -1,0 +1,36 @@
+//! Staff mode and terminal provisioning, as pure logic with no Slint types:
+//!
+//! - [`pin`]: the staff PIN (argon2id PHC strings in `[staff] pin_hash`) and the lockout after
+//!   repeated wrong PINs;
+//! - [`gesture`]: the hidden five-taps-on-the-terminal-number gesture;
+//! - [`bundle`]: provisioning bundles (TOML), validated in full before anything changes;
+//! - [`provision`]: the atomic switch of the config file, its backup and the one-step rollback;
+//! - [`disk`]: free space of the data folder for the diagnostics screen.
+//!
+//! The screens live in `src/ui/staff.rs` and `ui/screens/staff*.slint`.
+
+pub mod bundle;
+pub mod disk;
+pub mod gesture;
+pub mod pin;
+pub mod provision;
+
+/// Which staff screen is showing (a `Page::Staff` of the navigation stack).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffView {
+    /// The large numeric PIN pad.
+    Pin,
+    /// The maintenance menu (reached only with the right PIN).
+    Menu,
+    Diagnostics,
+    OutOfService,
+    Provision,
+}
+
+/// Who an audit entry names for changes made on the terminal.
+pub const AUDIT_WHO: &str = "staff";
+
+/// The sentence residents see while the terminal is out of service.
+pub fn out_of_service_message(window: &str) -> String {
+    format!("暂停服务，请前往{window}窗口办理")
+}

@@ -1,0 +1,143 @@
+//! Switching a terminal's config file to a validated bundle, atomically, with a one-step rollback.
+//!
+//! The new text is written to `<config>.new` and fsynced; the current file is copied to
+//! `<config>.bak` (fsynced); then `<config>.new` is renamed over `<config>` and the folder fsynced.
+//! A crash at any point leaves either the old or the new config in place, never half of one.
+//! Rollback swaps `<config>` and `<config>.bak`, so a second rollback undoes the first.
+//! Nothing here touches the database: queued applications keep the terminal id they were made with.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::bundle::{self, Validated};
+use crate::config::{Config, ConfigError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProvisionError {
+    /// The bundle (or the backup) has problems; nothing changed.
+    #[error("{} problem(s) found; nothing changed", .0.len())]
+    Invalid(Vec<ConfigError>),
+    #[error("{0}")]
+    Io(String),
+}
+
+/// `<config>.bak`.
+pub fn backup_path(config: &Path) -> PathBuf {
+    let mut name = config.file_name().unwrap_or_default().to_os_string();
+    name.push(".bak");
+    config.with_file_name(name)
+}
+
+/// The `*.toml` files in `dir` (e.g. a USB stick), sorted by name; none when the folder is missing.
+pub fn list_bundles(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// Validates `bundle` against the config at `config_path`, then switches to it. Returns what was
+/// validated (the changes for the audit log) and the new config as loaded from its file.
+pub fn provision(config_path: &Path, bundle_path: &Path) -> Result<(Validated, Config), ProvisionError> {
+    let current = fs::read_to_string(config_path)
+        .map_err(|e| ProvisionError::Io(format!("cannot read the config {}: {e}", config_path.display())))?;
+    let validated = bundle::validate_file(bundle_path, &current).map_err(ProvisionError::Invalid)?;
+    let header = format!(
+        "# Written by `kiosk provision` from {} on {}; the previous config is {}.\n",
+        bundle_path.display(),
+        chrono::Local::now().format("%Y-%m-%d %H:%M"),
+        backup_path(config_path).file_name().unwrap_or_default().to_string_lossy(),
+    );
+    switch(config_path, &format!("{header}{}", validated.text), current.as_bytes())?;
+    let config = Config::load(config_path).map_err(|e| ProvisionError::Io(e.to_string()))?;
+    Ok((validated, config))
+}
+
+/// Puts `<config>.bak` back in place (keeping the current file as the new backup).
+pub fn rollback(config_path: &Path) -> Result<Config, ProvisionError> {
+    let bak = backup_path(config_path);
+    let old = fs::read_to_string(&bak).map_err(|e| ProvisionError::Io(format!("no backup {}: {e}", bak.display())))?;
+    Config::check_text(&old, &bak).map_err(ProvisionError::Invalid)?;
+    let current = fs::read(config_path).map_err(|e| ProvisionError::Io(format!("{}: {e}", config_path.display())))?;
+    switch(config_path, &old, &current)?;
+    Config::load(config_path).map_err(|e| ProvisionError::Io(e.to_string()))
+}
+
+/// Whether a rollback is possible.
+pub fn can_roll_back(config_path: &Path) -> bool {
+    backup_path(config_path).is_file()
+}
+
+/// Writes `new` as the config and `old` as its backup, each through a fsynced temporary file.
+fn switch(config_path: &Path, new: &str, old: &[u8]) -> Result<(), ProvisionError> {
+    let io = |what: &str, p: &Path, e: std::io::Error| ProvisionError::Io(format!("{what} {}: {e}", p.display()));
+    let tmp = with_suffix(config_path, ".new");
+    let bak = backup_path(config_path);
+    let bak_tmp = with_suffix(&bak, ".new");
+    write_synced(&tmp, new.as_bytes()).map_err(|e| io("cannot write", &tmp, e))?;
+    write_synced(&bak_tmp, old).map_err(|e| io("cannot write", &bak_tmp, e))?;
+    fs::rename(&bak_tmp, &bak).map_err(|e| io("cannot keep the backup", &bak, e))?;
+    fs::rename(&tmp, config_path).map_err(|e| io("cannot replace", config_path, e))?;
+    if let Some(dir) = config_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        File::open(dir).and_then(|d| d.sync_all()).map_err(|e| io("cannot sync the folder", dir, e))?;
+    }
+    Ok(())
+}
+
+fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
+    let mut name = p.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    p.with_file_name(name)
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CURRENT: &str = "terminal_id = \"SF-QST-01\"\ncentre_name = \"清水塘\"\ndata_dir = \"data\"\n";
+
+    #[test]
+    fn provision_keeps_a_backup_and_rollback_swaps_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("kiosk.toml");
+        fs::write(&config, CURRENT).unwrap();
+        let bundle = dir.path().join("b.toml");
+        fs::write(&bundle, "centre_name = \"月塘\"\n").unwrap();
+        let (v, c) = provision(&config, &bundle).unwrap();
+        assert_eq!(c.centre_name, "月塘");
+        assert_eq!(c.data_dir, dir.path().join("data"));
+        assert_eq!(v.changes, vec!["centre_name: \"清水塘\" → \"月塘\"".to_string()]);
+        assert_eq!(fs::read_to_string(backup_path(&config)).unwrap(), CURRENT);
+        assert!(!dir.path().join("kiosk.toml.new").exists());
+        let back = rollback(&config).unwrap();
+        assert_eq!(back.centre_name, "清水塘");
+        assert_eq!(rollback(&config).unwrap().centre_name, "月塘", "a second rollback undoes the first");
+    }
+
+    #[test]
+    fn an_invalid_bundle_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("kiosk.toml");
+        fs::write(&config, CURRENT).unwrap();
+        let bundle = dir.path().join("b.toml");
+        fs::write(&bundle, "[printer]\nport = \"COM1\"\n[hub]\nurl = \"nope\"\n").unwrap();
+        let Err(ProvisionError::Invalid(errors)) = provision(&config, &bundle) else { panic!("accepted") };
+        assert_eq!(errors.len(), 2, "{errors:#?}");
+        assert_eq!(fs::read_to_string(&config).unwrap(), CURRENT);
+        assert!(!backup_path(&config).exists());
+        assert_eq!(list_bundles(dir.path()), vec![bundle, config.clone()]);
+    }
+}

@@ -1,0 +1,107 @@
+//! `kiosk provision --bundle` and `kiosk config check` as an installer's script uses them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn kiosk(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kiosk")).arg("--config").arg(config).args(args).output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const CONFIG: &str = "terminal_id = \"T-OLD\"\ncentre_name = \"旧中心\"\ndata_dir = \"data\"\n";
+
+fn terminal() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(&config, CONFIG).unwrap();
+    (dir, config)
+}
+
+#[test]
+fn a_valid_bundle_switches_the_config_keeps_a_backup_and_leaves_queued_applications_alone() {
+    let (dir, config) = terminal();
+    // An application queued under the old terminal id before the move.
+    let out = kiosk(&config, &["outbox", "stress", "--count", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bundle = dir.path().join("move.toml");
+    std::fs::write(
+        &bundle,
+        "terminal_id = \"T-NEW\"\ncentre_name = \"新中心\"\n[printer]\npaper = 58\nqr_mode = \"raster\"\n\
+         [idle]\ntimeout_secs = 120\n[staff]\npin_hash = \"$argon2id$v=19$m=19456,t=2,p=1$iiHvfuvDqaB2YTTTaj9MEQ$TWSXRyIIPETqTNvmOHVQHMP75O7fFb4PAnKOPFgzJAE\"\n",
+    )
+    .unwrap();
+    let out = kiosk(&config, &["provision", "--bundle", bundle.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("T-NEW") && stdout.contains("staff.pin_hash changed"), "{stdout}");
+    assert!(!stdout.contains("$argon2id"), "no hash on screen: {stdout}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("kiosk.toml.bak")).unwrap(), CONFIG);
+    let out = kiosk(&config, &["config", "check", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "the new config is valid: {}", stderr(&out));
+
+    let out = kiosk(&config, &["outbox", "list", "--json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["terminal_id"], "T-OLD", "the queued application keeps its terminal id");
+    assert_eq!(rows[0]["state"], "queued");
+
+    let db = kiosk::store::Store::open(&dir.path().join("data/kiosk.sqlite3")).unwrap();
+    let audit = db.audit_entries(5).unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].1, "staff");
+    assert!(audit[0].2.contains("terminal_id: \"T-OLD\" → \"T-NEW\""), "{audit:?}");
+    assert!(!audit[0].2.contains("$argon2"), "{audit:?}");
+}
+
+#[test]
+fn an_invalid_bundle_exits_2_naming_every_problem_and_changes_nothing() {
+    let (dir, config) = terminal();
+    let bundle = dir.path().join("bad.toml");
+    std::fs::write(
+        &bundle,
+        "centre_name = \"新中心\"\ncolour = \"red\"\n[printer]\nkind = \"serial\"\nport = \"COM3\"\npaper = 57\n\
+         [hub]\nurl = \"hub.example.gov.cn\"\nenrolment_code = \"12ab\"\n",
+    )
+    .unwrap();
+    let out = kiosk(&config, &["provision", "--bundle", bundle.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for key in ["colour", "printer.port", "printer.paper", "hub.url", "hub.enrolment_code"] {
+        assert!(err.contains(&format!("key `{key}`")), "{key} not named in: {err}");
+    }
+    assert!(err.lines().filter(|l| l.contains("key `")).all(|l| l.contains("bad.toml")), "{err}");
+    assert!(err.contains("nothing changed"), "{err}");
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), CONFIG);
+    assert!(!dir.path().join("kiosk.toml.bak").exists());
+}
+
+#[test]
+fn a_missing_bundle_file_or_config_is_exit_2_or_1() {
+    let (dir, config) = terminal();
+    let out = kiosk(&config, &["provision", "--bundle", dir.path().join("none.toml").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot read the file"));
+    let out = kiosk(&dir.path().join("missing.toml"), &["provision", "--bundle", "x.toml"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn config_check_names_every_problem() {
+    let (dir, _) = terminal();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "terminal_id = \"T 1\"\ndata_dir = \"d\"\n[idle]\ntimeout_secs = \"ninety\"\n[printer]\nkind = \"serial\"\nport = \"lp0\"\n",
+    )
+    .unwrap();
+    let out = kiosk(&bad, &["config", "check", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for key in ["centre_name", "idle.timeout_secs", "terminal_id", "printer.port"] {
+        assert!(err.contains(&format!("key `{key}`")), "{key} not named in: {err}");
+    }
+    assert!(err.contains("line 4"), "{err}");
+}
