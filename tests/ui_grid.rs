@@ -3,6 +3,7 @@
 //! queued in the outbox as `proxy_request` and its slip names the grid worker.
 
 mod common;
+mod sync_support;
 
 use std::time::Duration;
 
@@ -156,6 +157,60 @@ fn a_proxy_request_is_queued_and_its_slip_names_the_grid_worker() {
 
     tap(&ui, "完成");
     assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Home);
+}
+
+/// From the result screen: 请网格员帮我办 → 其他事项 → callback phone → time → submit.
+fn ask_for_help_with_another_matter(ui: &KioskUi, phone: &str, time: &str) {
+    tap(ui, "请网格员帮我办");
+    assert!(page_down_until(ui, "其他事项"));
+    tap(ui, "其他事项");
+    text_field(ui, "回电电话").invoke_accessible_default_action();
+    for d in phone.chars() {
+        tap(ui, &d.to_string());
+    }
+    tap(ui, "完成");
+    tap(ui, &format!("联系时间：{time}"));
+    tap(ui, "提交代办请求");
+    assert_eq!(step(ui), "done", "{}", ui.window().global::<GridState>().get_message());
+}
+
+#[test]
+fn a_proxy_request_reaches_the_hub_exactly_once() {
+    use sync_support::{config, HubSettings, TestHub, TERMINAL};
+    let hub = TestHub::start();
+    let token = hub.add_terminal(TERMINAL);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.sqlite3");
+    let ui = kiosk_with_devices(&demo_config());
+    ui.attach_store(kiosk::store::Store::open(&db).unwrap());
+    find_by_card(&ui, "老年居民");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == "result"));
+    ask_for_help_with_another_matter(&ui, "13807331234", "上午");
+    let acceptance_no = ui.window().global::<GridState>().get_acceptance_no().to_string();
+    assert!(wait_until(&ui, LIMIT, |ui| shows(ui, "已打印，请从出纸口取走。")));
+
+    let cfg = config(HubSettings { url: Some(hub.url()), token: &token, ..Default::default() });
+    let sync = kiosk::sync::SyncWorker::start(&cfg, &db, kiosk::sync::HealthReport::shared());
+    sync_support::wait_until("the request is at the hub", LIMIT, || hub.count_by_key().len() == 1);
+    sync_support::wait_until("the outbox is empty", LIMIT, || sync.status().outbox_depth == 0);
+    sync.kick();
+    sync_support::wait_until("another round went by", LIMIT, || sync.status().last_success.is_some());
+    let counts = hub.count_by_key();
+    assert!(counts.len() == 1 && counts.values().all(|&n| n == 1), "exactly once: {counts:?}");
+    sync.stop();
+
+    // What staff see with `kiosk-hub applications list --kind proxy_request --json`.
+    let listed = kiosk_hub::cli::applications_list(&hub.store, true, Some("proxy_request"), None).unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&listed).unwrap();
+    assert_eq!(rows.len(), 1, "{listed}");
+    assert_eq!(rows[0]["acceptance_no"], acceptance_no.as_str());
+    assert_eq!(rows[0]["kind"], "proxy_request");
+    let text = kiosk_hub::cli::applications_list(&hub.store, false, Some("proxy_request"), None).unwrap();
+    assert!(text.contains(&acceptance_no) && text.contains("proxy_request"), "{text}");
+    let others = kiosk_hub::cli::applications_list(&hub.store, true, Some("application"), None).unwrap();
+    assert_eq!(serde_json::from_str::<Vec<serde_json::Value>>(&others).unwrap().len(), 0);
+    let stored = ui.store().as_ref().unwrap().application_by_acceptance_no(&acceptance_no).unwrap().unwrap();
+    assert_eq!(stored.state, OutboxState::Synced);
 }
 
 #[test]
