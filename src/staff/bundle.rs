@@ -138,15 +138,21 @@ pub fn validate(text: &str, file: &Path, current: &str) -> Result<Validated, Vec
                 with_hub.insert("hub".into(), toml::Value::Table(t));
             }
         }
-        let accepted = match Config::check_text(&toml::to_string(&with_hub).unwrap_or_default(), file) {
-            Ok(_) => true,
-            Err(es) => !es.iter().any(|e| e.key == "hub" || e.key.starts_with("hub.")),
-        };
-        if accepted {
+        let hub_errors: Vec<ConfigError> =
+            match Config::check_text(&toml::to_string(&with_hub).unwrap_or_default(), file) {
+                Ok(_) => Vec::new(),
+                Err(es) => es.into_iter().filter(|e| e.key == "hub" || e.key.starts_with("hub.")).collect(),
+            };
+        let _ = hub;
+        if hub_errors.is_empty() {
             merged = with_hub;
+        } else if hub_errors.iter().all(|e| e.key == "hub.terminal_token") {
+            // The token comes from enrolling with the hub, which the hub cannot do yet.
+            notes.push(format!(
+                "中心平台地址 {url} 已校验，但本终端还没有中心平台令牌（hub.terminal_token），地址未写入；请在中心平台登记后填写。"
+            ));
         } else {
-            let _ = hub;
-            notes.push(format!("中心平台地址 {url} 已校验，但本版本的配置文件还没有 [hub] 设置，未写入。"));
+            notes.push(format!("中心平台地址 {url} 已校验，但本版本的配置不接受它，未写入。"));
         }
     }
     let new_text = match toml::to_string(&merged) {
@@ -286,6 +292,19 @@ mod tests {
             assert!(keys.contains(&key), "{key} not in {errors:#?}");
         }
         assert!(errors.iter().all(|e| !e.problem.contains("246810")), "never echo a PIN-like value");
+    }
+
+    #[test]
+    fn the_hub_url_is_written_when_the_terminal_has_a_token() {
+        let bundle = "[hub]\nurl = \"https://hub2.example.gov.cn\"\n";
+        let v = check(bundle).unwrap();
+        assert!(v.config.hub.url.is_none() && v.notes[0].contains("terminal_token"), "{:?}", v.notes);
+        let with_token =
+            format!("{CURRENT}[hub]\nurl = \"https://hub.example.gov.cn\"\nterminal_token = \"{}\"\n", "0".repeat(64));
+        let v = validate(bundle, Path::new("b.toml"), &with_token).unwrap();
+        assert_eq!(v.config.hub.url.as_deref(), Some("https://hub2.example.gov.cn"));
+        assert!(v.changes.iter().any(|c| c.starts_with("hub.url:")), "{:?}", v.changes);
+        assert!(v.changes.iter().all(|c| !c.contains("000000")), "{:?}", v.changes);
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub enum Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Failure::Transient(e) => write!(f, "hub unreachable: {e}"),
+            Failure::Transient(e) => write!(f, "hub unavailable: {e}"),
             Failure::Unauthorized { status, code } => write!(f, "hub refused this terminal: {status} {code}"),
             Failure::Refused { status, code, message } => write!(f, "hub refused: {status} {code}: {message}"),
         }

@@ -155,6 +155,8 @@ async fn main_loop(settings: Settings, health: SharedHealth, shared: Arc<Shared>
             r = worker.round(periodic_due) => r,
             _ = stopped.wait_for(|s| *s) => return,
         };
+        // Counts first, so that whoever sees this round's outcome also sees its counts.
+        worker.refresh_counts();
         let online = worker.client.is_some();
         let (delay, revoked) = match result {
             Ok(()) => {
@@ -192,7 +194,6 @@ async fn main_loop(settings: Settings, health: SharedHealth, shared: Arc<Shared>
                 (delay, false)
             }
         };
-        worker.refresh_counts();
         let kick = if revoked { None } else { Some(&shared.kick) };
         periodic_due = match wait(delay, &mut stopped, kick).await {
             Wake::Stop => return,

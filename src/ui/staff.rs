@@ -327,7 +327,11 @@ fn diagnose(s: &mut State) {
     let last = s.staff.last_scan_len.map_or("无".to_string(), |n| format!("{n} 个字符"));
     out.push(format!("扫码器：端口 {scanner_port}，状态 {scanner_health}，最近一次扫码 {last}"));
     // Hub and outbox.
-    out.push("中心平台：未配置（同步模块尚未接入诊断）".into());
+    out.push(match s.config.hub.url.as_deref().filter(|u| !u.is_empty()) {
+        // Last successful sync and last error need the sync worker's status (not wired here yet).
+        Some(url) => format!("中心平台：{url}（最近同步时间和错误暂不显示）"),
+        None => "中心平台：未配置（仅离线工作）".into(),
+    });
     let depth = s.store.as_ref().and_then(|st| st.outbox_depth().ok());
     out.push(match depth {
         Some(n) => format!("待上传申请：{n} 件"),
