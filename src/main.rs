@@ -161,6 +161,8 @@ fn run_kiosk(config: &Config, config_path: Option<&std::path::Path>) -> anyhow::
     let devices = kiosk::ui::Devices::start(config);
     let ui = kiosk::ui::KioskUi::new(config, catalog, devices)?;
     ui.attach_store(store);
+    // Offline-first: with no [hub] url the worker only keeps the outbox; the kiosk never waits for it.
+    ui.attach_sync(kiosk::sync::SyncWorker::start(config, &config.database_path(), ui.health()));
     if let Some(path) = config_file(config_path) {
         ui.set_config_path(path);
     }

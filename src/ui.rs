@@ -45,6 +45,9 @@ struct State {
     /// The outbox print job being printed (slip of an application).
     app_print_job: Option<i64>,
     progress: progress::ProgressView,
+    /// The sync worker and the device health it reports (none when the window runs without one).
+    sync: Option<crate::sync::SyncHandle>,
+    health: crate::sync::SharedHealth,
     print: printing::PrintView,
     grid: grid::GridView,
     staff: staff::StaffSession,
@@ -62,6 +65,24 @@ impl State {
         self.print = printing::PrintView::default();
         self.grid.reset();
         staff::leave(self);
+        self.swap_catalog_if_newer();
+    }
+
+    /// Between sessions (never under a resident): a catalogue the sync worker installed replaces the
+    /// one in memory.
+    fn swap_catalog_if_newer(&mut self) {
+        let newer = self.sync.as_ref().and_then(|h| h.catalog_version()).is_some_and(|v| v > self.catalog.version());
+        if !newer {
+            return;
+        }
+        match self.store.as_ref().map(|st| st.load_catalog()) {
+            Some(Ok(Some(file))) => {
+                log::info!("catalogue v{} replaces v{} between sessions", file.version, self.catalog.version());
+                self.catalog = crate::catalog::Catalog::new(file);
+            }
+            Some(Err(e)) => log::error!("cannot load the new catalogue: {e}"),
+            _ => {}
+        }
     }
 }
 
@@ -107,6 +128,8 @@ impl KioskUi {
             app_print_job: None,
             progress: progress::ProgressView::default(),
             print: printing::PrintView::default(),
+            sync: None,
+            health: crate::sync::HealthReport::shared(),
             grid: grid::GridView::default(),
             staff: staff::StaffSession::default(),
         }));
@@ -144,6 +167,22 @@ impl KioskUi {
         self.state.borrow_mut().store = Some(store);
         // What the store holds shows at once (e.g. the out-of-service message after a restart).
         render(&self.window, &self.state.borrow());
+    }
+
+    /// Gives the window the sync worker: its status shows as the offline indicator, submissions kick it,
+    /// and newer catalogues are swapped in between sessions.
+    pub fn attach_sync(&self, handle: crate::sync::SyncHandle) {
+        self.state.borrow_mut().sync = Some(handle);
+    }
+
+    /// The device health the window reports for heartbeats (give it to `SyncWorker::start`).
+    pub fn health(&self) -> crate::sync::SharedHealth {
+        self.state.borrow().health.clone()
+    }
+
+    /// The sync worker's status, if the window has one (tests and diagnostics).
+    pub fn sync_status(&self) -> Option<crate::sync::SyncStatus> {
+        self.state.borrow().sync.as_ref().map(|h| h.status())
     }
 
     /// The terminal's database, for tests and diagnostics.
@@ -350,6 +389,7 @@ fn render_keyboard(window: &AppWindow, s: &State) {
 /// Once a second: the clock, and the idle countdown.
 fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
     window.global::<AppState>().set_clock(clock_text().into());
+    report_health(window, &state.borrow());
     let clean = {
         let s = state.borrow();
         *s.nav.current() == Page::Home && s.query.is_empty() && window.global::<Theme>().get_elder()
@@ -370,6 +410,23 @@ fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
             render(window, &state.borrow());
         }
     }
+}
+
+/// Once a second: the offline indicator, and what the devices say for the hub's heartbeats.
+fn report_health(window: &AppWindow, s: &State) {
+    let configured = s.config.hub.url.as_deref().is_some_and(|u| !u.is_empty());
+    let network = match s.sync.as_ref().map(|h| h.status()) {
+        Some(st) if st.revoked => "本终端已停用，申请暂存本机，请联系工作人员",
+        Some(st) if configured && !st.online => "网络未连接，申请会在恢复后自动上传",
+        _ => "",
+    };
+    window.global::<AppState>().set_network_status(network.into());
+    let mut h = s.health.lock().unwrap_or_else(|e| e.into_inner());
+    h.reader = match &s.devices.reader {
+        Some(r) if r.simulator().is_some() => crate::sync::ReaderHealth::Simulated,
+        Some(r) => r.health().into(),
+        None => crate::sync::ReaderHealth::PortMissing,
+    };
 }
 
 /// Ten times a second: what the reader and the printer have to say.

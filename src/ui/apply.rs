@@ -190,6 +190,9 @@ fn submit(s: &mut State) {
             .submit(&config.terminal_id, &new, now, |a| pickup_slip(config, guide, a, now, promised))
             .map(|(a, job)| {
                 log::info!("application {} queued ({})", a.acceptance_no, a.item_code);
+                if let Some(sync) = &s.sync {
+                    sync.kick();
+                }
                 Submitted { application_id: a.id, acceptance_no: a.acceptance_no, print_job_id: job.id }
             })
             .map_err(|e| {

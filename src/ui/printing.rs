@@ -77,6 +77,23 @@ pub(super) fn on_outcome(s: &mut State, outcome: PrintOutcome) -> Option<Result<
     }
     s.print.pending = None;
     s.idle.set_busy(false);
+    // What the printer said, for the hub's heartbeat and staff.
+    {
+        use crate::devices::printer::PrintError;
+        use crate::sync::PrinterHealth;
+        let mut h = s.health.lock().unwrap_or_else(|e| e.into_inner());
+        match &outcome.result {
+            Ok(report) => h.printer = report.status.into(),
+            Err(PrintError::NotReady { status, .. } | PrintError::Interrupted { status, .. }) => {
+                h.printer = (*status).into();
+                h.device_error = Some(outcome.result.as_ref().err().map(|e| e.to_string()).unwrap_or_default());
+            }
+            Err(e) => {
+                h.printer = PrinterHealth::OFFLINE;
+                h.device_error = Some(e.to_string());
+            }
+        }
+    }
     let saved = matches!(s.print.slip, Some(Slip::Pickup(_)));
     match outcome.result {
         Ok(report) => {

@@ -1,0 +1,65 @@
+//! The kiosk with its sync worker: offline it says so in the header and keeps working; when the hub
+//! comes up the application arrives exactly once, and the indicator goes away.
+
+mod common;
+mod sync_support;
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use common::*;
+use kiosk::catalog::{self, Catalog};
+use kiosk::store::Store;
+use kiosk::sync::SyncWorker;
+use kiosk::ui::{Devices, KioskUi};
+use kiosk::{AppState, ApplyState};
+use slint::ComponentHandle;
+use sync_support::TestHub;
+
+const LIMIT: Duration = Duration::from_secs(15);
+
+#[test]
+fn offline_the_kiosk_keeps_working_and_catches_up_when_the_hub_returns() {
+    let hub = TestHub::new();
+    let token = hub.add_terminal("SF-QST-01");
+    // A port nobody listens on yet; the hub will serve on it later.
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut config = demo_config();
+    config.hub.url = Some(format!("http://127.0.0.1:{port}"));
+    config.hub.terminal_token = Some(token);
+    config.hub.timeout_ms = 1000;
+    config.hub.backoff_base_ms = 50;
+    config.hub.backoff_max_ms = 300;
+    config.hub.heartbeat_secs = 1;
+
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.sqlite3");
+    let ui = KioskUi::new(&config, Catalog::new(catalog::bundled()), Devices::start(&config)).unwrap();
+    ui.window().window().set_size(slint::LogicalSize::new(1080.0, 1920.0));
+    ui.window().show().unwrap();
+    ui.attach_store(Store::open(&db).unwrap());
+    ui.attach_sync(SyncWorker::start(&config, &db, ui.health()));
+
+    let offline = |ui: &KioskUi| ui.window().global::<AppState>().get_network_status().contains("网络未连接");
+    assert!(wait_until(&ui, LIMIT, offline), "the header says the network is down");
+    assert!(shows(&ui, "网络未连接，申请会在恢复后自动上传"), "the indicator is in the accessibility tree");
+
+    tap(&ui, "老年优待证");
+    tap(&ui, "模拟刷卡：老年居民");
+    assert!(wait_until(&ui, LIMIT, |ui| ui.window().global::<ApplyState>().get_step() == "review"));
+    tap(&ui, "同意并提交");
+    assert_eq!(ui.window().global::<ApplyState>().get_step(), "done", "submitting works offline");
+    let key = ui.store().as_ref().unwrap().applications().unwrap()[0].idempotency_key.clone();
+
+    let mut hub = hub;
+    hub.serve(TcpListener::bind(("127.0.0.1", port)).unwrap());
+    assert!(
+        wait_until(&ui, LIMIT, |ui| ui.window().global::<AppState>().get_network_status().is_empty()),
+        "the indicator goes away once the hub answers"
+    );
+    sync_support::wait_until("the application is at the hub", LIMIT, || hub.count_by_key().contains_key(&key));
+    assert_eq!(hub.count_by_key().get(&key), Some(&1), "exactly once");
+    let status = ui.sync_status().unwrap();
+    assert!(status.online && !status.revoked);
+}
