@@ -49,6 +49,7 @@ pub fn provision(config_path: &Path, bundle_path: &Path) -> Result<(Validated, C
     let current = fs::read_to_string(config_path)
         .map_err(|e| ProvisionError::Io(format!("cannot read the config {}: {e}", config_path.display())))?;
     let validated = bundle::validate_file(bundle_path, &current).map_err(ProvisionError::Invalid)?;
+    keep_old_credential(config_path, &current, &validated.text)?;
     let header = format!(
         "# Written by `kiosk provision` from {} on {}; the previous config is {}.\n",
         bundle_path.display(),
@@ -58,6 +59,29 @@ pub fn provision(config_path: &Path, bundle_path: &Path) -> Result<(Validated, C
     switch(config_path, &format!("{header}{}", validated.text), current.as_bytes())?;
     let config = Config::load(config_path).map_err(|e| ProvisionError::Io(e.to_string()))?;
     Ok((validated, config))
+}
+
+/// When the terminal id changes, the old id's hub token is kept in the terminal's database, so the
+/// sync worker can still send what was queued under the old id — under that id.
+fn keep_old_credential(config_path: &Path, current: &str, new: &str) -> Result<(), ProvisionError> {
+    let (Ok(mut old), Ok(new)) = (Config::parse(current, config_path), Config::parse(new, config_path)) else {
+        return Ok(());
+    };
+    let token = old.hub.terminal_token.clone().unwrap_or_default();
+    if old.terminal_id == new.terminal_id || token.trim().is_empty() {
+        return Ok(());
+    }
+    if old.data_dir.is_relative() {
+        let base = config_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        old.data_dir = base.join(&old.data_dir);
+    }
+    let mut store = crate::store::Store::open(&old.database_path())
+        .map_err(|e| ProvisionError::Io(format!("cannot keep the old terminal's credential: {e}")))?;
+    store
+        .keep_retired_credential(&old.terminal_id, token.trim())
+        .map_err(|e| ProvisionError::Io(format!("cannot keep the old terminal's credential: {e}")))?;
+    log::info!("provision: terminal id {} retired; its queued applications keep it", old.terminal_id);
+    Ok(())
 }
 
 /// Puts `<config>.bak` back in place (keeping the current file as the new backup).

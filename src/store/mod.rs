@@ -81,13 +81,13 @@ const MIGRATIONS: &[&str] = &[
          rated_at TEXT NOT NULL,
          synced_at TEXT
      );",
-    // Sync bookkeeping (src/sync): applications and ratings the hub refused (kept with the reason and
+    // 3: sync bookkeeping (src/sync): applications and ratings the hub refused (kept with the reason and
     // skipped until the worker restarts), and when an application's status was last asked for.
     "ALTER TABLE application ADD COLUMN refused_at TEXT;
      ALTER TABLE application ADD COLUMN hub_checked_at TEXT;
      ALTER TABLE rating ADD COLUMN last_error TEXT;
      ALTER TABLE rating ADD COLUMN refused_at TEXT;",
-    // 5: staff mode (src/staff): the PIN lockout, the out-of-service state, and the audit log of
+    // 4: staff mode (src/staff): the PIN lockout, the out-of-service state, and the audit log of
     // changes made on the terminal (who, when, what — never a PIN or a token).
     "CREATE TABLE staff_lockout (
          id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -119,6 +119,13 @@ const MIGRATIONS: &[&str] = &[
          number INTEGER NOT NULL,
          body TEXT NOT NULL,
          UNIQUE (street, community, number)
+     );",
+    // 6: hub credentials of the ids this terminal had before re-provisioning, so that applications
+    // queued under an old id still reach the hub under that id (never re-attributed).
+    "CREATE TABLE retired_terminal (
+         terminal_id TEXT PRIMARY KEY,
+         token TEXT NOT NULL,
+         retired_at TEXT NOT NULL
      );",
 ];
 
@@ -162,6 +169,23 @@ impl Store {
 
     pub(crate) fn connection_mut(&mut self) -> &mut Connection {
         &mut self.conn
+    }
+
+    /// Keeps the hub token of a terminal id this terminal leaves (re-provisioning). Secret: never logged.
+    pub fn keep_retired_credential(&mut self, terminal_id: &str, token: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO retired_terminal (terminal_id, token, retired_at) VALUES (?1, ?2, datetime('now'))",
+            params![terminal_id, token],
+        )?;
+        Ok(())
+    }
+
+    /// The hub token kept for a former terminal id of this terminal.
+    pub fn retired_credential(&self, terminal_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT token FROM retired_terminal WHERE terminal_id = ?1", [terminal_id], |r| r.get(0))
+            .optional()?)
     }
 
     /// SQLite's own check of the file (`PRAGMA integrity_check`).

@@ -132,6 +132,9 @@ async fn main_loop(settings: Settings, health: SharedHealth, shared: Arc<Shared>
     backoff.reset();
     let mut worker = Worker {
         terminal_id: settings.terminal_id.clone(),
+        base_url: settings.hub.as_ref().map(|(url, _)| url.clone()),
+        timeout: settings.timeout,
+        retired: std::collections::HashMap::new(),
         store,
         client,
         health,
@@ -205,6 +208,11 @@ async fn main_loop(settings: Settings, health: SharedHealth, shared: Arc<Shared>
 
 struct Worker {
     terminal_id: String,
+    /// Where the hub is and how long a request may take, for clients of former terminal ids.
+    base_url: Option<String>,
+    timeout: Duration,
+    /// Clients for the terminal ids this terminal had before re-provisioning.
+    retired: std::collections::HashMap<String, HubClient>,
     store: Store,
     client: Option<HubClient>,
     health: SharedHealth,
@@ -268,6 +276,29 @@ impl Worker {
             for o in &batch {
                 let (no, key) = (&o.stored.acceptance_no, &o.stored.idempotency_key);
                 let started = Instant::now();
+                // Queued under a former id (before re-provisioning): sent as that terminal, never
+                // re-attributed to this one.
+                let own = o.stored.terminal_id == self.terminal_id;
+                if !own && !self.retired.contains_key(&o.stored.terminal_id) {
+                    let token = self.store.retired_credential(&o.stored.terminal_id).map_err(db)?;
+                    let made = match (token, self.base_url.as_deref()) {
+                        (Some(t), Some(base)) => HubClient::new(base, &t, self.timeout).ok(),
+                        _ => None,
+                    };
+                    match made {
+                        Some(c) => {
+                            self.retired.insert(o.stored.terminal_id.clone(), c);
+                        }
+                        None => {
+                            let reason = format!("no hub credential kept for former terminal {}", o.stored.terminal_id);
+                            self.store.mark_refused(key, &reason).map_err(db)?;
+                            log::warn!("sync: {no}: {reason} (kept on the terminal, skipped)");
+                            self.unreported = Some(format!("{no}: {reason}"));
+                            continue;
+                        }
+                    }
+                }
+                let client = if own { client } else { &self.retired[&o.stored.terminal_id] };
                 match client.push_application(o).await {
                     Ok(status) => {
                         self.store.mark_synced(key, &status).map_err(db)?;
