@@ -211,6 +211,13 @@ fn a_proxy_request_reaches_the_hub_exactly_once() {
     assert_eq!(serde_json::from_str::<Vec<serde_json::Value>>(&others).unwrap().len(), 0);
     let stored = ui.store().as_ref().unwrap().application_by_acceptance_no(&acceptance_no).unwrap().unwrap();
     assert_eq!(stored.state, OutboxState::Synced);
+    // Routed to the grid: the hub has the request's grid, not null.
+    let db = rusqlite::Connection::open(hub.dir.path().join("hub.sqlite3")).unwrap();
+    let grid: Option<String> =
+        db.query_row("SELECT grid FROM applications WHERE acceptance_no = ?1", [&acceptance_no], |r| r.get(0)).unwrap();
+    let grid: serde_json::Value = serde_json::from_str(&grid.expect("the hub has the grid")).unwrap();
+    assert_eq!(grid["street"], "清水塘街道", "{grid}");
+    assert!(grid["number"].as_str().is_some_and(|n| n.contains("网格")), "{grid}");
 }
 
 #[test]

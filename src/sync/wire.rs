@@ -23,7 +23,7 @@ pub struct ApplicationBody<'a> {
     pub promised_date: Option<String>,
     pub pickup_code: &'a str,
     pub token: &'a str,
-    /// The kiosk does not record the resident's grid with an application yet.
+    /// The grid a 代办 request (`proxy_request`) is routed to; `null` for applications.
     pub grid: Option<Grid>,
     pub note: Option<&'a str>,
 }
@@ -33,6 +33,15 @@ pub struct Grid {
     pub street: String,
     pub community: String,
     pub number: String,
+}
+
+/// A 代办 request carries its grid in the form (`grid_street`, `grid_community`, `grid_number`).
+fn grid_of(o: &Outgoing) -> Option<Grid> {
+    if o.stored.kind != crate::store::outbox::Kind::ProxyRequest {
+        return None;
+    }
+    let field = |k: &str| o.form.get(k).filter(|v| !v.is_empty()).cloned();
+    Some(Grid { street: field("grid_street")?, community: field("grid_community")?, number: field("grid_number")? })
 }
 
 impl<'a> ApplicationBody<'a> {
@@ -52,7 +61,7 @@ impl<'a> ApplicationBody<'a> {
             promised_date: s.promised_date.map(|d| d.to_string()),
             pickup_code: &s.pickup_code,
             token: &s.token,
-            grid: None,
+            grid: grid_of(o),
             note: o.note.as_deref(),
         }
     }
