@@ -21,7 +21,12 @@ fn a_revoked_terminal_is_refused_and_says_so() {
     hub.revoke(TERMINAL);
     let second = kiosk.submit().acceptance_no;
     sync.kick();
-    wait_until("the worker knows it is revoked", WAIT, || sync.status().revoked);
+    // A periodic round may meet the revocation before the second application is written; the depth
+    // then catches up on the next (slow) round.
+    wait_until("the worker knows it is revoked and counts what waits", WAIT, || {
+        let s = sync.status();
+        s.revoked && s.outbox_depth == 1
+    });
     let status = sync.status();
     let error = status.last_error.clone().unwrap_or_default();
     assert!(error.contains("401") && error.contains("terminal_revoked"), "{status:?}");
