@@ -63,3 +63,39 @@ fn offline_the_kiosk_keeps_working_and_catches_up_when_the_hub_returns() {
     let status = ui.sync_status().unwrap();
     assert!(status.online && !status.revoked);
 }
+
+/// A terminal the hub has revoked says so in the header and in staff diagnostics.
+#[test]
+fn a_revoked_terminal_says_so_in_its_diagnostics() {
+    let hub = TestHub::start();
+    let token = hub.add_terminal("SF-QST-01");
+    hub.revoke("SF-QST-01");
+    let mut config = demo_config();
+    config.hub.url = Some(hub.url().to_string());
+    config.hub.terminal_token = Some(token);
+    config.hub.heartbeat_secs = 1;
+
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.sqlite3");
+    let ui = KioskUi::new(&config, Catalog::new(catalog::bundled()), Devices::start(&config)).unwrap();
+    ui.window().window().set_size(slint::LogicalSize::new(1080.0, 1920.0));
+    ui.window().show().unwrap();
+    ui.attach_store(Store::open(&db).unwrap());
+    ui.attach_sync(SyncWorker::start(&config, &db, ui.health()));
+    assert!(
+        wait_until(&ui, LIMIT, |ui| ui.window().global::<AppState>().get_network_status().contains("已停用")),
+        "the header says the terminal is refused"
+    );
+    for _ in 0..5 {
+        tap(&ui, "终端号 SF-QST-01");
+    }
+    for d in "246810".chars() {
+        tap(&ui, &d.to_string());
+    }
+    tap(&ui, "确定");
+    tap(&ui, "设备诊断");
+    let line = label_containing(&ui, "中心平台：").expect("a hub line");
+    assert!(line.contains("拒绝本终端"), "{line}");
+    assert!(label_containing(&ui, "最近的同步错误：").is_some_and(|e| e.contains("401")));
+}

@@ -327,11 +327,25 @@ fn diagnose(s: &mut State) {
     let last = s.staff.last_scan_len.map_or("无".to_string(), |n| format!("{n} 个字符"));
     out.push(format!("扫码器：端口 {scanner_port}，状态 {scanner_health}，最近一次扫码 {last}"));
     // Hub and outbox.
-    out.push(match s.config.hub.url.as_deref().filter(|u| !u.is_empty()) {
-        // Last successful sync and last error need the sync worker's status (not wired here yet).
-        Some(url) => format!("中心平台：{url}（最近同步时间和错误暂不显示）"),
-        None => "中心平台：未配置（仅离线工作）".into(),
+    let status = s.sync.as_ref().map(|h| h.status());
+    out.push(match (s.config.hub.url.as_deref().filter(|u| !u.is_empty()), &status) {
+        (None, _) => "中心平台：未配置（仅离线工作）".into(),
+        (Some(url), None) => format!("中心平台：{url}（同步未启动）"),
+        (Some(url), Some(st)) => {
+            let state = if st.revoked {
+                "中心平台拒绝本终端（已停用或令牌无效），申请暂存本机"
+            } else if st.online {
+                "连接正常"
+            } else {
+                "无法连接"
+            };
+            let last = st.last_success.map_or("从未".to_string(), |t| t.format("%m-%d %H:%M:%S").to_string());
+            format!("中心平台：{url}，{state}，最近一次成功同步 {last}")
+        }
     });
+    if let Some(e) = status.as_ref().and_then(|st| st.last_error.as_ref()) {
+        out.push(format!("最近的同步错误：{e}"));
+    }
     let depth = s.store.as_ref().and_then(|st| st.outbox_depth().ok());
     out.push(match depth {
         Some(n) => format!("待上传申请：{n} 件"),
