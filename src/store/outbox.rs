@@ -49,6 +49,31 @@ pub struct Applicant {
     pub address: String,
 }
 
+impl Applicant {
+    /// The identity fields the department needs, as the ID card gives them.
+    pub fn from_card(card: &crate::devices::idcard::Card) -> Applicant {
+        use crate::devices::idcard::{CardType, Gender};
+        Applicant {
+            name: card.name.clone(),
+            id_number: card.id_number.clone(),
+            card_type: match card.card_type {
+                CardType::Resident => "resident",
+                CardType::HkMoTw => "hk_mo_tw",
+                CardType::Foreign => "foreign",
+            }
+            .into(),
+            gender: match card.gender {
+                Gender::Male => "male",
+                Gender::Female => "female",
+                Gender::Unknown => "unknown",
+            }
+            .into(),
+            birth_date: card.birth_date.to_string(),
+            address: card.address.clone(),
+        }
+    }
+}
+
 impl std::fmt::Debug for Applicant {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Applicant")

@@ -14,7 +14,7 @@ use crate::app::flow::{Effect, Event, Flow, PrintStatus, Step, Submitted, RATING
 use crate::app::nav::Page;
 use crate::app::receipt::pickup_slip;
 use crate::catalog::FieldKind;
-use crate::devices::idcard::{Card, CardType, Gender};
+use crate::devices::idcard::{Card, CardType};
 use crate::slip::{add_working_days, Slip};
 use crate::store::outbox::{Applicant, Kind, NewApplication, Rating};
 use crate::{AppWindow, ApplyState, Chip, FieldView, InfoRow, KeyboardLayout};
@@ -147,27 +147,6 @@ pub(super) fn on_card(s: &mut State, card: Card) {
     event(s, Event::CardRead(card));
 }
 
-fn applicant(card: &Card) -> Applicant {
-    Applicant {
-        name: card.name.clone(),
-        id_number: card.id_number.clone(),
-        card_type: match card.card_type {
-            CardType::Resident => "resident",
-            CardType::HkMoTw => "hk_mo_tw",
-            CardType::Foreign => "foreign",
-        }
-        .into(),
-        gender: match card.gender {
-            Gender::Male => "male",
-            Gender::Female => "female",
-            Gender::Unknown => "unknown",
-        }
-        .into(),
-        birth_date: card.birth_date.to_string(),
-        address: card.address.clone(),
-    }
-}
-
 /// Effect::Submit: one durable transaction, then 已提交.
 fn submit(s: &mut State) {
     let Some(flow) = s.flow.as_ref() else { return };
@@ -178,7 +157,7 @@ fn submit(s: &mut State) {
         kind: Kind::Application,
         item_code: flow.guide.code.clone(),
         item_name: flow.guide.name.clone(),
-        applicant: applicant(card),
+        applicant: Applicant::from_card(card),
         form: flow.form_values(),
         promised_date: Some(promised),
         note: None,

@@ -9,13 +9,12 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use chrono::Local;
-use slint::{ComponentHandle, Image, Rgb8Pixel, SharedPixelBuffer, SharedString};
+use slint::{ComponentHandle, Image, SharedString};
 
 use super::{handler, model, printing, State};
 use crate::app::nav::Page;
 use crate::app::receipt::proxy_slip;
-use crate::devices::idcard::{Card, CardType, Gender, ReaderEvent};
-use crate::devices::printer::qr_image;
+use crate::devices::idcard::{Card, ReaderEvent};
 use crate::grid::{self, contact, Directory, GridRef};
 use crate::ime::Layout;
 use crate::slip::{add_working_days, Slip};
@@ -353,27 +352,6 @@ pub fn phone_ok(phone: &str) -> bool {
             || ((10..=12).contains(&phone.len()) && phone.starts_with('0')))
 }
 
-fn applicant(card: &Card) -> Applicant {
-    Applicant {
-        name: card.name.clone(),
-        id_number: card.id_number.clone(),
-        card_type: match card.card_type {
-            CardType::Resident => "resident",
-            CardType::HkMoTw => "hk_mo_tw",
-            CardType::Foreign => "foreign",
-        }
-        .into(),
-        gender: match card.gender {
-            Gender::Male => "male",
-            Gender::Female => "female",
-            Gender::Unknown => "unknown",
-        }
-        .into(),
-        birth_date: card.birth_date.to_string(),
-        address: card.address.clone(),
-    }
-}
-
 /// 提交代办请求: checks the form, writes the request and its slip in one transaction, prints the slip.
 fn submit(s: &mut State) {
     s.grid.focused = None;
@@ -417,7 +395,7 @@ fn submit(s: &mut State) {
         kind: Kind::ProxyRequest,
         item_code: code.clone(),
         item_name: name.clone(),
-        applicant: applicant(card),
+        applicant: Applicant::from_card(card),
         form,
         promised_date: Some(contact_by),
         note: (!note.is_empty()).then_some(note),
@@ -447,19 +425,7 @@ fn submit(s: &mut State) {
 
 /// The QR of a contact as an image for the screen.
 fn contact_qr(text: &str) -> Image {
-    match qr_image(text, 6) {
-        Ok(img) => {
-            let mut buf = SharedPixelBuffer::<Rgb8Pixel>::new(img.width, img.height);
-            for (px, &v) in buf.make_mut_slice().iter_mut().zip(&img.pixels) {
-                *px = Rgb8Pixel { r: v, g: v, b: v };
-            }
-            Image::from_rgb8(buf)
-        }
-        Err(e) => {
-            log::error!("cannot draw the contact QR: {e}");
-            Image::default()
-        }
-    }
+    super::printing::qr_to_image(text, 6)
 }
 
 fn choice(key: impl Into<SharedString>, label: impl Into<SharedString>) -> GridChoice {

@@ -159,12 +159,12 @@ pub(super) fn render(window: &AppWindow, s: &State) {
         })
         .collect();
     ps.set_lines(model(lines));
-    ps.set_qr(qr.map(|t| qr_to_image(&t)).unwrap_or_default());
+    ps.set_qr(qr.map(|t| qr_to_image(&t, 8)).unwrap_or_default());
 }
 
-/// The QR of a slip as an image for the screen (the same symbol the printer prints).
-fn qr_to_image(text: &str) -> Image {
-    match qr_image(text, 8) {
+/// A QR as an image for the screen (the same symbol the printer prints), `module_px` per module.
+pub(super) fn qr_to_image(text: &str, module_px: u32) -> Image {
+    match qr_image(text, module_px) {
         Ok(img) => {
             let mut buf = SharedPixelBuffer::<Rgb8Pixel>::new(img.width, img.height);
             for (px, &v) in buf.make_mut_slice().iter_mut().zip(&img.pixels) {
