@@ -18,6 +18,19 @@ use sync_support::TestHub;
 
 const LIMIT: Duration = Duration::from_secs(15);
 
+/// A kiosk with simulated devices, a real SQLite file and its sync worker, as `kiosk run` starts it.
+fn kiosk_with_sync(config: &kiosk::config::Config) -> (KioskUi, tempfile::TempDir) {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.sqlite3");
+    let ui = KioskUi::new(config, Catalog::new(catalog::bundled()), Devices::start(config)).unwrap();
+    ui.window().window().set_size(slint::LogicalSize::new(1080.0, 1920.0));
+    ui.window().show().unwrap();
+    ui.attach_store(Store::open(&db).unwrap());
+    ui.attach_sync(SyncWorker::start(config, &db, ui.health()));
+    (ui, dir)
+}
+
 #[test]
 fn offline_the_kiosk_keeps_working_and_catches_up_when_the_hub_returns() {
     let hub = TestHub::new();
@@ -32,14 +45,7 @@ fn offline_the_kiosk_keeps_working_and_catches_up_when_the_hub_returns() {
     config.hub.backoff_max_ms = 300;
     config.hub.heartbeat_secs = 1;
 
-    i_slint_backend_testing::init_no_event_loop();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("kiosk.sqlite3");
-    let ui = KioskUi::new(&config, Catalog::new(catalog::bundled()), Devices::start(&config)).unwrap();
-    ui.window().window().set_size(slint::LogicalSize::new(1080.0, 1920.0));
-    ui.window().show().unwrap();
-    ui.attach_store(Store::open(&db).unwrap());
-    ui.attach_sync(SyncWorker::start(&config, &db, ui.health()));
+    let (ui, _dir) = kiosk_with_sync(&config);
 
     let offline = |ui: &KioskUi| ui.window().global::<AppState>().get_network_status().contains("网络未连接");
     assert!(wait_until(&ui, LIMIT, offline), "the header says the network is down");
@@ -75,14 +81,7 @@ fn a_revoked_terminal_says_so_in_its_diagnostics() {
     config.hub.terminal_token = Some(token);
     config.hub.heartbeat_secs = 1;
 
-    i_slint_backend_testing::init_no_event_loop();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("kiosk.sqlite3");
-    let ui = KioskUi::new(&config, Catalog::new(catalog::bundled()), Devices::start(&config)).unwrap();
-    ui.window().window().set_size(slint::LogicalSize::new(1080.0, 1920.0));
-    ui.window().show().unwrap();
-    ui.attach_store(Store::open(&db).unwrap());
-    ui.attach_sync(SyncWorker::start(&config, &db, ui.health()));
+    let (ui, _dir) = kiosk_with_sync(&config);
     assert!(
         wait_until(&ui, LIMIT, |ui| ui.window().global::<AppState>().get_network_status().contains("已停用")),
         "the header says the terminal is refused"

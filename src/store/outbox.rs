@@ -336,8 +336,14 @@ impl Store {
 
     /// Queued applications in submission order, with their personal fields, for the sync worker.
     pub fn outgoing(&self, limit: usize) -> Result<Vec<Outgoing>, StoreError> {
+        self.queued_with_personal("", limit)
+    }
+
+    /// Queued applications (that still have their personal fields) matching `extra` SQL, in order.
+    fn queued_with_personal(&self, extra: &str, limit: usize) -> Result<Vec<Outgoing>, StoreError> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COLUMNS}, a.personal FROM application a WHERE a.state = 'queued' AND a.personal IS NOT NULL
+            "SELECT {COLUMNS}, a.personal FROM application a
+             WHERE a.state = 'queued' AND a.personal IS NOT NULL {extra}
              ORDER BY a.id LIMIT ?1"
         ))?;
         let rows = stmt
@@ -445,20 +451,7 @@ pub const FINAL_HUB_STATUSES: [&str; 2] = ["picked_up", "rejected"];
 impl Store {
     /// Like [`Store::outgoing`], without the applications the hub refused (see [`Store::mark_refused`]).
     pub fn sendable(&self, limit: usize) -> Result<Vec<Outgoing>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COLUMNS}, a.personal FROM application a
-             WHERE a.state = 'queued' AND a.personal IS NOT NULL AND a.refused_at IS NULL
-             ORDER BY a.id LIMIT ?1"
-        ))?;
-        let rows = stmt
-            .query_map([limit as i64], |r| Ok((stored(r)?, r.get::<_, String>(18)?)))?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(|(stored, personal)| {
-                let p: Personal = serde_json::from_str(&personal)?;
-                Ok(Outgoing { stored, applicant: p.applicant, form: p.form, note: p.note })
-            })
-            .collect()
+        self.queued_with_personal("AND a.refused_at IS NULL", limit)
     }
 
     /// The hub refused this application for good (a 4xx that a retry cannot fix): it stays queued with
