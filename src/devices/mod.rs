@@ -4,3 +4,4 @@
 pub mod idcard;
 pub mod printer;
 pub mod scanner;
+pub mod stop;

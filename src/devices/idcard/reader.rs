@@ -4,11 +4,12 @@
 //! bytes, keeps time and turns outcomes into events. Logs carry commands, status codes and timings,
 //! never card data.
 
+use crate::devices::stop::StopSignal;
 use std::io::{self, Read, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -376,8 +377,7 @@ impl PollerOptions {
 
 struct PollShared {
     health: AtomicU8,
-    stop: Arc<AtomicBool>,
-    wake: (Mutex<()>, Condvar),
+    stop: StopSignal,
 }
 
 /// The background polling loop. Dropping it (or [`CardPoller::stop`]) stops and joins the thread.
@@ -389,11 +389,7 @@ pub struct CardPoller {
 impl CardPoller {
     /// Starts polling; `sink` receives every event on the poller's thread.
     pub fn spawn(options: PollerOptions, sink: impl Fn(ReaderEvent) + Send + 'static) -> CardPoller {
-        let shared = Arc::new(PollShared {
-            health: AtomicU8::new(Health::NoAnswer.to_u8()),
-            stop: Arc::new(AtomicBool::new(false)),
-            wake: (Mutex::new(()), Condvar::new()),
-        });
+        let shared = Arc::new(PollShared { health: AtomicU8::new(Health::NoAnswer.to_u8()), stop: StopSignal::new() });
         let thread_shared = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
             .name("id-reader".into())
@@ -421,11 +417,7 @@ impl CardPoller {
     }
 
     fn shutdown(&mut self) {
-        self.shared.stop.store(true, Ordering::Relaxed);
-        {
-            let _guard = self.shared.wake.0.lock().unwrap_or_else(|e| e.into_inner());
-            self.shared.wake.1.notify_all();
-        }
+        self.shared.stop.request();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -457,19 +449,16 @@ impl PollLoop {
     }
 
     fn stopped(&self) -> bool {
-        self.shared.stop.load(Ordering::Relaxed)
+        self.shared.stop.is_set()
     }
 
     fn run(mut self) {
         log::info!("id reader: polling every {} ms", self.options.poll_interval.as_millis());
         while !self.stopped() {
             self.poll_once();
-            let (lock, cvar) = &self.shared.wake;
-            let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
-            if self.stopped() {
+            if self.shared.stop.pause(self.options.poll_interval) {
                 break;
             }
-            let _ = cvar.wait_timeout(guard, self.options.poll_interval);
         }
         log::info!("id reader: polling stopped");
     }
@@ -534,7 +523,7 @@ impl PollLoop {
         if self.reader.is_none() {
             match Reader::open(&self.options.port, self.options.baud) {
                 Ok(mut reader) => {
-                    reader.set_cancel_flag(Arc::clone(&self.shared.stop));
+                    reader.set_cancel_flag(self.shared.stop.flag());
                     log::info!("id reader: port opened at {} baud", self.options.baud);
                     self.reader = Some(reader);
                 }

@@ -4,11 +4,12 @@
 //! Line framing lives in [`super::protocol`]; this file moves bytes, keeps time and turns outcomes into
 //! events. Logs carry the port, lengths and errors, never the scanned text (it may be a slip token).
 
+use crate::devices::stop::StopSignal;
 use std::io::{self, Read};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -197,8 +198,7 @@ impl std::fmt::Debug for ScannerEvent {
 
 struct Shared {
     health: AtomicU8,
-    stop: AtomicBool,
-    wake: (Mutex<()>, Condvar),
+    stop: StopSignal,
 }
 
 impl Shared {
@@ -214,15 +214,12 @@ impl Shared {
     }
 
     fn stopped(&self) -> bool {
-        self.stop.load(Ordering::Relaxed)
+        self.stop.is_set()
     }
 
     /// Waits `pause`, or less if stopped meanwhile.
     fn pause(&self, pause: Duration) {
-        let guard = self.wake.0.lock().unwrap_or_else(|e| e.into_inner());
-        if !self.stopped() {
-            let _ = self.wake.1.wait_timeout(guard, pause);
-        }
+        self.stop.pause(pause);
     }
 }
 
@@ -243,11 +240,7 @@ impl ScanReader {
     ) -> io::Result<ScanReader> {
         let path = port.into();
         let first = ScannerPort::open(&path, baud);
-        let shared = Arc::new(Shared {
-            health: AtomicU8::new(0),
-            stop: AtomicBool::new(false),
-            wake: (Mutex::new(()), Condvar::new()),
-        });
+        let shared = Arc::new(Shared { health: AtomicU8::new(0), stop: StopSignal::new() });
         shared.set_health(if first.is_ok() { Health::Ok } else { Health::PortMissing });
         let state = ReadLoop { path, baud, shared: Arc::clone(&shared), sink: Box::new(sink), lost: false };
         let thread = std::thread::Builder::new().name("scanner".into()).spawn(move || state.run(first))?;
@@ -273,11 +266,7 @@ impl ScanReader {
     }
 
     fn shutdown(&mut self) {
-        self.shared.stop.store(true, Ordering::Relaxed);
-        {
-            let _guard = self.shared.wake.0.lock().unwrap_or_else(|e| e.into_inner());
-            self.shared.wake.1.notify_all();
-        }
+        self.shared.stop.request();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
