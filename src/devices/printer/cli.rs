@@ -177,19 +177,9 @@ pub fn run_print_slip(args: &PrintSlipArgs) -> i32 {
         eprintln!("print-slip needs --sample (only the built-in sample slip can be printed from the CLI)");
         return EXIT_USAGE;
     }
-    let paper = match paper(args.paper) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
     let slip = PickupSlip::sample(&args.qr_base);
-    let job = match render(&Slip::Pickup(slip.clone()), paper, args.qr) {
-        Ok(j) => j,
-        Err(e) => {
-            eprintln!("{e}");
-            return EXIT_USAGE;
-        }
-    };
-    let code = print(&args.port, args.baud, args.timeout_ms, &job);
+    let code =
+        render_and_print(&Slip::Pickup(slip.clone()), args.paper, args.qr, &args.port, args.baud, args.timeout_ms);
     if code == EXIT_OK {
         let out = serde_json::json!({
             "token": slip.token,
@@ -204,22 +194,27 @@ pub fn run_print_slip(args: &PrintSlipArgs) -> i32 {
 /// `kiosk device print-checklist --item CODE`: the caller looks the guide up and passes its slip.
 /// On success stdout has `{"item":…,"qr_text":…}`; exit codes as for print-slip.
 pub fn run_print_checklist(args: &PrintChecklistArgs, slip: &ChecklistSlip) -> i32 {
-    let paper = match paper(args.paper) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let job = match render(&Slip::Checklist(slip.clone()), paper, args.qr) {
-        Ok(j) => j,
-        Err(e) => {
-            eprintln!("{e}");
-            return EXIT_USAGE;
-        }
-    };
-    let code = print(&args.port, args.baud, args.timeout_ms, &job);
+    let code =
+        render_and_print(&Slip::Checklist(slip.clone()), args.paper, args.qr, &args.port, args.baud, args.timeout_ms);
     if code == EXIT_OK {
         println!("{}", serde_json::json!({ "item": args.item, "qr_text": slip.qr_text }));
     }
     code
+}
+
+/// Lays `slip` out for `paper_mm` and prints it; the exit code of print-slip / print-checklist.
+fn render_and_print(slip: &Slip, paper_mm: u32, qr: QrMode, port: &str, baud: u32, timeout_ms: u64) -> i32 {
+    let paper = match paper(paper_mm) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    match render(slip, paper, qr) {
+        Ok(job) => print(port, baud, timeout_ms, &job),
+        Err(e) => {
+            eprintln!("{e}");
+            EXIT_USAGE
+        }
+    }
 }
 
 /// `kiosk sim printer`: prints the device path alone on the first stdout line, says on stderr where
