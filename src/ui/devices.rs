@@ -65,6 +65,17 @@ impl Devices {
         self.scanner_events.as_ref().and_then(|rx| rx.try_recv().ok())
     }
 
+    /// Demo mode: places the bundled sample card `key` on the simulated reader (nothing without one).
+    pub fn place_sample(&self, key: &str) {
+        let Some(sim) = self.reader.as_ref().and_then(|r| r.simulator()) else { return };
+        let card = crate::devices::idcard::sample_cards().into_iter().find(|(k, _, _)| *k == key);
+        if let Some((_, _, card)) = card {
+            if let Err(e) = sim.place(&card) {
+                log::warn!("simulated reader: cannot place the sample card: {e}");
+            }
+        }
+    }
+
     /// The next reader event, if any (never blocks).
     pub fn next_reader_event(&self) -> Option<ReaderEvent> {
         self.reader_events.as_ref().and_then(|rx| rx.try_recv().ok())

@@ -15,14 +15,7 @@ use crate::{AppWindow, IdentifyState, SampleCard};
 
 pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let ids = window.global::<IdentifyState>();
-    ids.on_place_sample(handler(window, state, |s, key: SharedString| {
-        let Some(sim) = s.devices.reader.as_ref().and_then(|r| r.simulator()) else { return };
-        if let Some((_, _, card)) = sample_cards().into_iter().find(|(k, _, _)| *k == key.as_str()) {
-            if let Err(e) = sim.place(&card) {
-                log::warn!("simulated reader: cannot place the sample card: {e}");
-            }
-        }
-    }));
+    ids.on_place_sample(handler(window, state, |s, key: SharedString| s.devices.place_sample(&key)));
     ids.set_samples(model(
         sample_cards().into_iter().map(|(key, label, _)| SampleCard { key: key.into(), label: label.into() }).collect(),
     ));

@@ -8,7 +8,7 @@ use slint::{ComponentHandle, SharedString};
 
 use super::{handler, model, printing, State};
 use crate::app::nav::Page;
-use crate::devices::idcard::{sample_cards, Card};
+use crate::devices::idcard::Card;
 use crate::devices::scanner::ScannerEvent;
 use crate::slip::Slip;
 use crate::store::outbox::{OutboxState, Stored};
@@ -40,14 +40,7 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
         }
     });
     p.on_scan_sample(move || scan(()));
-    let place = handler(window, state, |s, ()| {
-        let Some(sim) = s.devices.reader.as_ref().and_then(|r| r.simulator()) else { return };
-        if let Some((_, _, card)) = sample_cards().into_iter().find(|(k, _, _)| *k == "elderly") {
-            if let Err(e) = sim.place(&card) {
-                log::warn!("simulated reader: {e}");
-            }
-        }
-    });
+    let place = handler(window, state, |s, ()| s.devices.place_sample("elderly"));
     p.on_place_sample(move || place(()));
 }
 
