@@ -242,9 +242,6 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     progress::wire(window, state);
     staff::wire(window, state);
     grid::wire(window, state);
-    app.on_open_coming_soon(handler(window, state, |s, title: SharedString| {
-        s.nav.open(Page::ComingSoon(title.to_string()))
-    }));
     let back = handler(window, state, |s, ()| {
         if *s.nav.current() == Page::Apply && s.flow.is_some() {
             apply::back(s);
@@ -269,17 +266,10 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let guides = window.global::<GuideState>();
     guides.on_open_theme(handler(window, state, |s, code: SharedString| s.nav.open(Page::Category(code.to_string()))));
     guides.on_open_guide(handler(window, state, |s, code: SharedString| s.nav.open(Page::Detail(code.to_string()))));
-    guides.on_key(handler(window, state, |s, key: SharedString| s.query.push_str(&key.to_lowercase())));
     guides.on_set_query(handler(window, state, |s, q: SharedString| {
         s.idle.activity();
         s.query = q.to_string();
     }));
-    let backspace = handler(window, state, |s, ()| {
-        s.query.pop();
-    });
-    guides.on_backspace(move || backspace(()));
-    let clear = handler(window, state, |s, ()| s.query.clear());
-    guides.on_clear_query(move || clear(()));
     wire_keyboard(window, state);
 }
 
@@ -521,10 +511,6 @@ fn render(window: &AppWindow, s: &State) {
             }
             None => Screen::Home,
         },
-        Page::ComingSoon(title) => {
-            app.set_coming_soon_title(title.as_str().into());
-            Screen::ComingSoon
-        }
         Page::Identify => {
             identify::render(window, s);
             Screen::Identify

@@ -8,7 +8,6 @@ pub enum Page {
     Category(String),
     Search,
     Detail(String),
-    ComingSoon(String),
     /// Identification by ID card (what for is in the session).
     Identify,
     /// A slip being printed, or shown when the printer cannot print.
