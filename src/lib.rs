@@ -8,6 +8,7 @@ pub mod devices;
 pub mod fonts;
 pub mod grid;
 pub mod ime;
+pub mod messages;
 pub mod outbox_cli;
 pub mod privacy;
 pub mod screenshot;

@@ -23,62 +23,105 @@ use crate::app::nav::{Nav, Page};
 use crate::catalog::{Catalog, Guide, Handling};
 use crate::config::Config;
 use crate::ime::{self, Edit, Keyboard, Layout, Lexicon};
-use crate::{AppState, AppWindow, DetailSection, GuideDetail, GuideRow, GuideState, Screen, Session, Theme, ThemeRow};
+use crate::Session as SessionGlobal;
+use crate::{AppState, AppWindow, DetailSection, GuideDetail, GuideRow, GuideState, Screen, Theme, ThemeRow};
 use crate::{KeyboardLayout, KeyboardState};
 
 /// How many search results a screen lists.
 const RESULT_LIMIT: usize = 30;
 
-/// The session's state: what the resident sees and typed. Wiped on idle.
+/// Everything the window holds: the terminal's part, which outlives every resident, and the
+/// resident's session, which a reset replaces whole.
 struct State {
+    terminal: Terminal,
+    session: Session,
+}
+
+/// What belongs to the terminal: catalogue, config, store, devices, sync, and the print jobs in
+/// flight (a job outlives the session that started it: its outcome always reaches the store).
+struct Terminal {
     catalog: Catalog,
+    config: Config,
+    store: Option<crate::store::Store>,
+    devices: Devices,
+    /// The sync worker and the device health it reports (none when the window runs without one).
+    sync: Option<crate::sync::SyncHandle>,
+    health: crate::sync::SharedHealth,
+    /// The pinyin dictionary with the catalogue's words, shared by every session's keyboard.
+    lexicon: Rc<Lexicon>,
+    /// Print jobs sent to the printer and not finished yet.
+    jobs: printing::Jobs,
+    /// Held busy from outside (`KioskUi::set_busy`).
+    held_busy: bool,
+    /// The reader's trouble as it last reported it (none once it answers again): the identification
+    /// screens show it whenever they are open, however long ago it started.
+    reader_fault: Option<crate::devices::idcard::FaultKind>,
+    /// The grid directory, loaded on first use.
+    grid_directory: Option<crate::grid::Directory>,
+    staff: staff::StaffTerminal,
+}
+
+impl Terminal {
+    /// Printing (or submitting): the idle timer neither counts nor fires.
+    fn busy(&self) -> bool {
+        self.held_busy || !self.jobs.is_empty()
+    }
+}
+
+/// The resident's session: what they see, typed and read from their card. A reset is
+/// `Session::new`: nothing of the old session stays reachable, nothing to remember to clear.
+#[derive(Debug)]
+struct Session {
     nav: Nav,
     query: String,
     idle: IdleTimer,
     typing: Typing,
-    devices: Devices,
-    config: Config,
-    store: Option<crate::store::Store>,
     flow: Option<crate::app::flow::Flow>,
     /// The form field the keyboard edits.
     focused: Option<String>,
-    /// The outbox print job being printed (slip of an application).
-    app_print_job: Option<i64>,
     progress: progress::ProgressView,
-    /// The sync worker and the device health it reports (none when the window runs without one).
-    sync: Option<crate::sync::SyncHandle>,
-    health: crate::sync::SharedHealth,
     print: printing::PrintView,
     grid: grid::GridView,
     staff: staff::StaffSession,
 }
 
+impl Session {
+    fn new(terminal: &Terminal) -> Session {
+        let idle = &terminal.config.idle;
+        Session {
+            nav: Nav::default(),
+            query: String::new(),
+            idle: IdleTimer::new(idle.timeout_secs, idle.warning_secs),
+            typing: Typing { keyboard: Keyboard::new(terminal.lexicon.clone()), fields: BTreeMap::new() },
+            flow: None,
+            focused: None,
+            progress: progress::ProgressView::default(),
+            print: printing::PrintView::default(),
+            grid: grid::GridView::default(),
+            staff: staff::StaffSession::default(),
+        }
+    }
+}
+
 impl State {
-    /// Forgets everything of the resident: what they typed, their card, their slip.
+    /// Ends the resident's session: a new one replaces it, and a newer catalogue may come in.
     fn wipe_session(&mut self) {
-        self.nav.home();
-        self.query.clear();
-        self.typing.reset();
-        self.flow = None;
-        self.focused = None;
-        self.progress = progress::ProgressView::default();
-        self.print = printing::PrintView::default();
-        self.grid.reset();
-        staff::leave(self);
+        self.session = Session::new(&self.terminal);
         self.swap_catalog_if_newer();
     }
 
     /// Between sessions (never under a resident): a catalogue the sync worker installed replaces the
     /// one in memory.
     fn swap_catalog_if_newer(&mut self) {
-        let newer = self.sync.as_ref().and_then(|h| h.catalog_version()).is_some_and(|v| v > self.catalog.version());
+        let t = &mut self.terminal;
+        let newer = t.sync.as_ref().and_then(|h| h.catalog_version()).is_some_and(|v| v > t.catalog.version());
         if !newer {
             return;
         }
-        match self.store.as_ref().map(|st| st.load_catalog()) {
+        match t.store.as_ref().map(|st| st.load_catalog()) {
             Some(Ok(Some(file))) => {
-                log::info!("catalogue v{} replaces v{} between sessions", file.version, self.catalog.version());
-                self.catalog = crate::catalog::Catalog::new(file);
+                log::info!("catalogue v{} replaces v{} between sessions", file.version, t.catalog.version());
+                t.catalog = crate::catalog::Catalog::new(file);
             }
             Some(Err(e)) => log::error!("cannot load the new catalogue: {e}"),
             _ => {}
@@ -93,9 +136,23 @@ struct Typing {
 }
 
 impl Typing {
+    /// A new application starts with an empty keyboard and no typed fields.
     fn reset(&mut self) {
         self.keyboard.reset();
         self.fields.clear();
+    }
+}
+
+impl std::fmt::Debug for Typing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let k = &self.keyboard;
+        f.debug_struct("Typing")
+            .field("target", &k.target())
+            .field("layout", &k.layout())
+            .field("composing", &k.composer().letters())
+            .field("candidates_page", &k.composer().page().len())
+            .field("fields", &self.fields.len())
+            .finish()
     }
 }
 
@@ -113,26 +170,22 @@ impl KioskUi {
         // The catalogue's names and aliases rank first among pinyin candidates.
         let words = catalog.items().iter().flat_map(|g| std::iter::once(&g.name).chain(&g.aliases));
         let lexicon = Lexicon::new(config.keyboard.fuzzy_pairs()).with_words(words.map(String::as_str));
-        let typing = Typing { keyboard: Keyboard::new(Rc::new(lexicon)), fields: BTreeMap::new() };
-        let state = Rc::new(RefCell::new(State {
+        let terminal = Terminal {
             catalog,
-            nav: Nav::default(),
-            query: String::new(),
-            idle: IdleTimer::new(config.idle.timeout_secs, config.idle.warning_secs),
-            typing,
-            devices,
             config: config.clone(),
             store: None,
-            flow: None,
-            focused: None,
-            app_print_job: None,
-            progress: progress::ProgressView::default(),
-            print: printing::PrintView::default(),
+            devices,
             sync: None,
             health: crate::sync::HealthReport::shared(),
-            grid: grid::GridView::default(),
-            staff: staff::StaffSession::default(),
-        }));
+            lexicon: Rc::new(lexicon),
+            jobs: printing::Jobs::default(),
+            held_busy: false,
+            reader_fault: None,
+            grid_directory: None,
+            staff: staff::StaffTerminal::default(),
+        };
+        let session = Session::new(&terminal);
+        let state = Rc::new(RefCell::new(State { terminal, session }));
         let app = window.global::<AppState>();
         app.set_centre_name(config.centre_name.as_str().into());
         app.set_landscape(config.screen.orientation == crate::config::Orientation::Landscape);
@@ -164,7 +217,7 @@ impl KioskUi {
 
     /// Gives the window the terminal's database (the outbox); without one, submitting says so.
     pub fn attach_store(&self, store: crate::store::Store) {
-        self.state.borrow_mut().store = Some(store);
+        self.state.borrow_mut().terminal.store = Some(store);
         // What the store holds shows at once (e.g. the out-of-service message after a restart).
         render(&self.window, &self.state.borrow());
     }
@@ -172,33 +225,33 @@ impl KioskUi {
     /// Gives the window the sync worker: its status shows as the offline indicator, submissions kick it,
     /// and newer catalogues are swapped in between sessions.
     pub fn attach_sync(&self, handle: crate::sync::SyncHandle) {
-        self.state.borrow_mut().sync = Some(handle);
+        self.state.borrow_mut().terminal.sync = Some(handle);
     }
 
     /// The device health the window reports for heartbeats (give it to `SyncWorker::start`).
     pub fn health(&self) -> crate::sync::SharedHealth {
-        self.state.borrow().health.clone()
+        self.state.borrow().terminal.health.clone()
     }
 
     /// The sync worker's status, if the window has one (tests and diagnostics).
     pub fn sync_status(&self) -> Option<crate::sync::SyncStatus> {
-        self.state.borrow().sync.as_ref().map(|h| h.status())
+        self.state.borrow().terminal.sync.as_ref().map(|h| h.status())
     }
 
     /// The terminal's database, for tests and diagnostics.
     pub fn store(&self) -> std::cell::Ref<'_, Option<crate::store::Store>> {
-        std::cell::Ref::map(self.state.borrow(), |s| &s.store)
+        std::cell::Ref::map(self.state.borrow(), |s| &s.terminal.store)
     }
 
     /// The kiosk's devices (tests and diagnostics reach the simulators through this).
     pub fn devices(&self) -> std::cell::Ref<'_, Devices> {
-        std::cell::Ref::map(self.state.borrow(), |s| &s.devices)
+        std::cell::Ref::map(self.state.borrow(), |s| &s.terminal.devices)
     }
 
     /// Marks the kiosk busy (printing, submitting): the idle timer never fires meanwhile.
     pub fn set_busy(&self, busy: bool) {
-        self.state.borrow_mut().idle.set_busy(busy);
-        self.window.global::<Session>().set_busy(busy);
+        self.state.borrow_mut().terminal.held_busy = busy;
+        self.window.global::<SessionGlobal>().set_busy(busy);
     }
 }
 
@@ -220,21 +273,21 @@ fn handler<A>(
 fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let app = window.global::<AppState>();
     app.on_open_screen(handler(window, state, |s, screen| match screen {
-        Screen::Guides => s.nav.open(Page::Guides),
-        Screen::Search => s.nav.open(Page::Search),
+        Screen::Guides => s.session.nav.open(Page::Guides),
+        Screen::Search => s.session.nav.open(Page::Search),
         Screen::Identify => {
-            let item = s.config.senior_card.item.clone();
+            let item = s.terminal.config.senior_card.item.clone();
             apply::start(s, &item);
         }
         Screen::Apply => {
-            s.flow = None;
-            s.nav.open(Page::Apply);
+            s.session.flow = None;
+            s.session.nav.open(Page::Apply);
         }
         Screen::Progress => {
-            s.progress = progress::ProgressView::default();
-            s.nav.open(Page::Progress);
+            s.session.progress = progress::ProgressView::default();
+            s.session.nav.open(Page::Progress);
         }
-        _ => s.nav.home(),
+        _ => s.session.nav.home(),
     }));
     identify::wire(window, state);
     printing::wire(window, state);
@@ -243,12 +296,12 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     staff::wire(window, state);
     grid::wire(window, state);
     let back = handler(window, state, |s, ()| {
-        if *s.nav.current() == Page::Apply && s.flow.is_some() {
+        if *s.session.nav.current() == Page::Apply && s.session.flow.is_some() {
             apply::back(s);
-        } else if !(*s.nav.current() == Page::Grid && grid::back(s)) {
-            s.nav.back();
+        } else if !(*s.session.nav.current() == Page::Grid && grid::back(s)) {
+            s.session.nav.back();
         }
-        if *s.nav.current() == Page::Home {
+        if *s.session.nav.current() == Page::Home {
             // Back at the start: nothing of the resident stays.
             s.wipe_session();
         }
@@ -257,18 +310,22 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let home = handler(window, state, |s, ()| s.wipe_session());
     app.on_home(move || home(()));
 
-    let session = window.global::<Session>();
+    let session = window.global::<SessionGlobal>();
     let st = state.clone();
-    session.on_touched(move || st.borrow_mut().idle.activity());
-    let resume = handler(window, state, |s, ()| s.idle.activity());
+    session.on_touched(move || st.borrow_mut().session.idle.activity());
+    let resume = handler(window, state, |s, ()| s.session.idle.activity());
     session.on_continue_session(move || resume(()));
 
     let guides = window.global::<GuideState>();
-    guides.on_open_theme(handler(window, state, |s, code: SharedString| s.nav.open(Page::Category(code.to_string()))));
-    guides.on_open_guide(handler(window, state, |s, code: SharedString| s.nav.open(Page::Detail(code.to_string()))));
+    guides.on_open_theme(handler(window, state, |s, code: SharedString| {
+        s.session.nav.open(Page::Category(code.to_string()))
+    }));
+    guides.on_open_guide(handler(window, state, |s, code: SharedString| {
+        s.session.nav.open(Page::Detail(code.to_string()))
+    }));
     guides.on_set_query(handler(window, state, |s, q: SharedString| {
-        s.idle.activity();
-        s.query = q.to_string();
+        s.session.idle.activity();
+        s.session.query = q.to_string();
     }));
     wire_keyboard(window, state);
 }
@@ -276,11 +333,11 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
 /// The on-screen keyboard: its keys edit the field it targets (the search query, or a form's field).
 fn wire_keyboard(window: &AppWindow, state: &Rc<RefCell<State>>) {
     fn edit(s: &mut State, edits: impl IntoIterator<Item = Edit>) {
-        let target = s.typing.keyboard.target().to_string();
+        let target = s.session.typing.keyboard.target().to_string();
         let text = if target == ime::keyboard::SEARCH_FIELD {
-            &mut s.query
+            &mut s.session.query
         } else {
-            s.typing.fields.entry(target).or_default()
+            s.session.typing.fields.entry(target).or_default()
         };
         for e in edits {
             ime::keyboard::apply(text, &e);
@@ -288,37 +345,37 @@ fn wire_keyboard(window: &AppWindow, state: &Rc<RefCell<State>>) {
     }
     let kb = window.global::<KeyboardState>();
     let focus = handler(window, state, |s, (target, layout): (SharedString, KeyboardLayout)| {
-        s.typing.keyboard.focus(&target, layout_from_ui(layout))
+        s.session.typing.keyboard.focus(&target, layout_from_ui(layout))
     });
     kb.on_focus(move |target, layout| focus((target, layout)));
     kb.on_key(handler(window, state, |s, key: SharedString| {
-        let edits = s.typing.keyboard.key(&key);
+        let edits = s.session.typing.keyboard.key(&key);
         edit(s, edits)
     }));
     let backspace = handler(window, state, |s, ()| {
-        let e = s.typing.keyboard.backspace();
+        let e = s.session.typing.keyboard.backspace();
         edit(s, e)
     });
     kb.on_backspace(move || backspace(()));
     let clear = handler(window, state, |s, ()| {
-        let e = s.typing.keyboard.clear();
+        let e = s.session.typing.keyboard.clear();
         edit(s, [e])
     });
     kb.on_clear(move || clear(()));
     kb.on_choose(handler(window, state, |s, index: i32| {
-        let e = usize::try_from(index).ok().and_then(|i| s.typing.keyboard.choose(i));
+        let e = usize::try_from(index).ok().and_then(|i| s.session.typing.keyboard.choose(i));
         edit(s, e)
     }));
-    let prev = handler(window, state, |s, ()| s.typing.keyboard.prev_page());
+    let prev = handler(window, state, |s, ()| s.session.typing.keyboard.prev_page());
     kb.on_prev_page(move || prev(()));
-    let next = handler(window, state, |s, ()| s.typing.keyboard.next_page());
+    let next = handler(window, state, |s, ()| s.session.typing.keyboard.next_page());
     kb.on_next_page(move || next(()));
     kb.on_switch_layout(handler(window, state, |s, layout: KeyboardLayout| {
-        let e = s.typing.keyboard.switch(layout_from_ui(layout));
+        let e = s.session.typing.keyboard.switch(layout_from_ui(layout));
         edit(s, e)
     }));
     let done = handler(window, state, |s, ()| {
-        let edits = s.typing.keyboard.done();
+        let edits = s.session.typing.keyboard.done();
         edit(s, edits)
     });
     kb.on_done(move || done(()));
@@ -334,7 +391,7 @@ fn layout_from_ui(layout: KeyboardLayout) -> Layout {
 
 /// Letters composing into the search field, if it has the keyboard.
 fn search_letters(s: &State) -> &str {
-    let k = &s.typing.keyboard;
+    let k = &s.session.typing.keyboard;
     if k.target() == ime::keyboard::SEARCH_FIELD {
         k.composer().letters()
     } else {
@@ -345,17 +402,17 @@ fn search_letters(s: &State) -> &str {
 /// What the search looks for: the query with any letters still composing, so that typing `ldyd`
 /// searches at once; once the query holds Chinese, letters count only when they become Chinese too.
 fn search_text(s: &State) -> String {
-    if s.query.chars().all(|c| c.is_ascii_alphanumeric() || c.is_whitespace()) {
-        format!("{}{}", s.query, search_letters(s))
+    if s.session.query.chars().all(|c| c.is_ascii_alphanumeric() || c.is_whitespace()) {
+        format!("{}{}", s.session.query, search_letters(s))
     } else {
-        s.query.clone()
+        s.session.query.clone()
     }
 }
 
 /// Puts the keyboard's state on screen.
 fn render_keyboard(window: &AppWindow, s: &State) {
     let kb = window.global::<KeyboardState>();
-    let k = &s.typing.keyboard;
+    let k = &s.session.typing.keyboard;
     let composer = k.composer();
     kb.set_target(k.target().into());
     kb.set_layout(match k.layout() {
@@ -369,9 +426,9 @@ fn render_keyboard(window: &AppWindow, s: &State) {
     kb.set_has_prev(composer.has_prev());
     kb.set_has_next(composer.has_next());
     let field = if k.target() == ime::keyboard::SEARCH_FIELD {
-        s.query.as_str()
+        s.session.query.as_str()
     } else {
-        s.typing.fields.get(k.target()).map_or("", String::as_str)
+        s.session.typing.fields.get(k.target()).map_or("", String::as_str)
     };
     kb.set_text(format!("{field}{}", composer.letters()).into());
 }
@@ -382,10 +439,14 @@ fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
     report_health(window, &state.borrow());
     let clean = {
         let s = state.borrow();
-        *s.nav.current() == Page::Home && s.query.is_empty() && window.global::<Theme>().get_elder()
+        *s.session.nav.current() == Page::Home && s.session.query.is_empty() && window.global::<Theme>().get_elder()
     };
-    let event = state.borrow_mut().idle.tick(clean);
-    let session = window.global::<Session>();
+    let event = {
+        let mut s = state.borrow_mut();
+        let quiet = clean || s.terminal.busy();
+        s.session.idle.tick(quiet)
+    };
+    let session = window.global::<SessionGlobal>();
     match event {
         IdleEvent::None => session.set_idle_warning(false),
         IdleEvent::Warn(left) => {
@@ -404,15 +465,15 @@ fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
 
 /// Once a second: the offline indicator, and what the devices say for the hub's heartbeats.
 fn report_health(window: &AppWindow, s: &State) {
-    let configured = s.config.hub.url.as_deref().is_some_and(|u| !u.is_empty());
-    let network = match s.sync.as_ref().map(|h| h.status()) {
+    let configured = s.terminal.config.hub.url.as_deref().is_some_and(|u| !u.is_empty());
+    let network = match s.terminal.sync.as_ref().map(|h| h.status()) {
         Some(st) if st.revoked => "本终端已停用，申请暂存本机，请联系工作人员",
         Some(st) if configured && !st.online => "网络未连接，申请会在恢复后自动上传",
         _ => "",
     };
     window.global::<AppState>().set_network_status(network.into());
-    let mut h = s.health.lock().unwrap_or_else(|e| e.into_inner());
-    h.reader = match &s.devices.reader {
+    let mut h = s.terminal.health.lock().unwrap_or_else(|e| e.into_inner());
+    h.reader = match &s.terminal.devices.reader {
         Some(r) if r.simulator().is_some() => crate::sync::ReaderHealth::Simulated,
         Some(r) => r.health().into(),
         None => crate::sync::ReaderHealth::PortMissing,
@@ -424,7 +485,8 @@ fn on_device_tick(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let mut changed = false;
     loop {
         let mut s = state.borrow_mut();
-        let Some(event) = s.devices.next_reader_event() else { break };
+        let Some(event) = s.terminal.devices.next_reader_event() else { break };
+        identify::note_reader_health(&mut s, &event);
         if staff::takes_device_events(&s) {
             staff::on_reader_event(&mut s, event);
             changed = true;
@@ -435,7 +497,7 @@ fn on_device_tick(window: &AppWindow, state: &Rc<RefCell<State>>) {
     }
     loop {
         let mut s = state.borrow_mut();
-        let Some(event) = s.devices.next_scan_event() else { break };
+        let Some(event) = s.terminal.devices.next_scan_event() else { break };
         if staff::takes_device_events(&s) {
             staff::on_scanner_event(&mut s, event);
             changed = true;
@@ -446,9 +508,9 @@ fn on_device_tick(window: &AppWindow, state: &Rc<RefCell<State>>) {
     }
     loop {
         let mut s = state.borrow_mut();
-        let Some(outcome) = s.devices.printer.as_ref().and_then(|p| p.try_outcome()) else { break };
-        if let Some(result) = printing::on_outcome(&mut s, outcome) {
-            apply::on_printed(&mut s, result);
+        let Some(outcome) = s.terminal.devices.printer.as_ref().and_then(|p| p.try_outcome()) else { break };
+        if let Some((printing::Purpose::Pickup { .. }, printed)) = printing::on_outcome(&mut s, outcome) {
+            apply::on_printed(&mut s, printed);
         }
         staff::on_print_outcome(&mut s);
         changed = true;
@@ -462,39 +524,40 @@ fn on_device_tick(window: &AppWindow, state: &Rc<RefCell<State>>) {
 fn render(window: &AppWindow, s: &State) {
     let app = window.global::<AppState>();
     let guides = window.global::<GuideState>();
-    let session = window.global::<Session>();
-    session.set_idle_warning(s.idle.warning_left().is_some());
-    if let Some(left) = s.idle.warning_left() {
+    let session = window.global::<SessionGlobal>();
+    session.set_idle_warning(s.session.idle.warning_left().is_some());
+    if let Some(left) = s.session.idle.warning_left() {
         session.set_countdown(left as i32);
     }
     render_keyboard(window, s);
     staff::render(window, s);
-    guides.set_query(format!("{}{}", s.query, search_letters(s)).into());
+    guides.set_query(format!("{}{}", s.session.query, search_letters(s)).into());
     let query = search_text(s);
-    let screen = match s.nav.current() {
+    let screen = match s.session.nav.current() {
         Page::Home => Screen::Home,
         Page::Guides => {
             guides.set_themes(model(
-                s.catalog
+                s.terminal
+                    .catalog
                     .themes()
                     .iter()
                     .map(|t| ThemeRow {
                         code: t.code.as_str().into(),
                         name: t.name.as_str().into(),
-                        count: s.catalog.in_theme(&t.code).len() as i32,
+                        count: s.terminal.catalog.in_theme(&t.code).len() as i32,
                     })
                     .collect(),
             ));
-            guides.set_frequent(rows(s.catalog.frequent()));
+            guides.set_frequent(rows(s.terminal.catalog.frequent()));
             Screen::Guides
         }
         Page::Category(code) => {
-            guides.set_category_name(s.catalog.theme_name(code).unwrap_or_default().into());
-            guides.set_category_items(rows(s.catalog.in_theme(code)));
+            guides.set_category_name(s.terminal.catalog.theme_name(code).unwrap_or_default().into());
+            guides.set_category_items(rows(s.terminal.catalog.in_theme(code)));
             Screen::Category
         }
         Page::Search => {
-            let hits = if query.is_empty() { Vec::new() } else { s.catalog.search(&query, RESULT_LIMIT) };
+            let hits = if query.is_empty() { Vec::new() } else { s.terminal.catalog.search(&query, RESULT_LIMIT) };
             let message = match (query.is_empty(), hits.is_empty()) {
                 (true, _) => "请用下方键盘输入拼音或首字母，例如“老年人优待证”输入 lnrydz 或 ldyd。".to_string(),
                 (false, true) => format!("没有找到与“{query}”有关的事项。请换个拼音再试，或到服务窗口咨询。"),
@@ -504,7 +567,7 @@ fn render(window: &AppWindow, s: &State) {
             guides.set_results(rows(hits));
             Screen::Search
         }
-        Page::Detail(code) => match s.catalog.get(code) {
+        Page::Detail(code) => match s.terminal.catalog.get(code) {
             Some(g) => {
                 guides.set_detail(detail(g));
                 Screen::Detail
@@ -513,6 +576,8 @@ fn render(window: &AppWindow, s: &State) {
         },
         Page::Identify => {
             identify::render(window, s);
+            // The application's step too, so that nothing on screen or in the tree is stale.
+            apply::render(window, s);
             Screen::Identify
         }
         Page::Apply => {
@@ -533,7 +598,7 @@ fn render(window: &AppWindow, s: &State) {
         }
         Page::Staff(view) => staff::screen(s, *view),
     };
-    session.set_busy(s.idle.is_busy());
+    session.set_busy(s.terminal.busy());
     app.set_screen(screen);
 }
 
@@ -658,4 +723,43 @@ fn clock_text() -> String {
         DAYS[now.weekday().num_days_from_monday() as usize],
         now.format("%H:%M")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::flow::{Event, Flow};
+    use crate::devices::idcard::sample_cards;
+
+    /// After a reset, nothing of the old session is reachable: the session equals a new one in every
+    /// field (Debug shows every field; personal ones masked).
+    #[test]
+    fn a_reset_leaves_nothing_of_the_old_session() {
+        i_slint_backend_testing::init_no_event_loop();
+        let config =
+            Config::parse(include_str!("../kiosk-config/demo.toml"), std::path::Path::new("demo.toml")).unwrap();
+        let catalog = Catalog::new(crate::catalog::bundled());
+        let ui = KioskUi::new(&config, catalog, Devices::none()).unwrap();
+        let mut s = ui.state.borrow_mut();
+        let fresh = format!("{:?}", Session::new(&s.terminal));
+
+        let card = sample_cards().into_iter().find(|(k, _, _)| *k == "elderly").unwrap().2;
+        let guide = s.terminal.catalog.get(&config.senior_card.item).unwrap().clone();
+        let mut flow = Flow::start(guide, true);
+        flow.update(Event::CardRead(card), chrono::Local::now().date_naive());
+        s.session.flow = Some(flow);
+        s.session.nav.open(Page::Apply);
+        s.session.query = "lnrydz".into();
+        s.session.typing.fields.insert("form:phone".into(), "13807331234".into());
+        s.session.typing.keyboard.focus("search", Layout::Pinyin);
+        s.session.typing.keyboard.key("l");
+        s.session.focused = Some("phone".into());
+        s.session.idle.tick(false);
+        s.session.progress.message = "找到 1 条办理记录。".into();
+        s.session.print.message = "已打印".into();
+        assert_ne!(format!("{:?}", s.session), fresh, "the session holds the resident's data");
+
+        s.wipe_session();
+        assert_eq!(format!("{:?}", s.session), fresh, "a reset is a new session, every field");
+    }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use kiosk::devices::idcard::sample_cards;
-use kiosk::ApplyState;
+use kiosk::{ApplyState, ApplyStep};
 use slint::ComponentHandle;
 
 static LOGS: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
@@ -50,13 +50,13 @@ fn a_full_session_logs_nothing_personal() {
         tap(&ui, &format!("模拟刷卡：{card}"));
         assert!(wait_until(&ui, limit, |ui| {
             let step = ui.window().global::<ApplyState>().get_step();
-            step == "not-eligible" || label_containing(ui, "过期").is_some()
+            step == ApplyStep::NotEligible || label_containing(ui, "过期").is_some()
         }));
         tap(&ui, "首页");
     }
     tap(&ui, "老年优待证");
     tap(&ui, "模拟刷卡：老年居民");
-    assert!(wait_until(&ui, limit, |ui| ui.window().global::<ApplyState>().get_step() == "review"));
+    assert!(wait_until(&ui, limit, |ui| ui.window().global::<ApplyState>().get_step() == ApplyStep::Review));
     tap(&ui, "同意并提交");
     assert!(wait_until(&ui, limit, |ui| !ui.window().global::<ApplyState>().get_printing()));
     tap(&ui, "满意");

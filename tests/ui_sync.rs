@@ -12,7 +12,7 @@ use kiosk::catalog::{self, Catalog};
 use kiosk::store::Store;
 use kiosk::sync::SyncWorker;
 use kiosk::ui::{Devices, KioskUi};
-use kiosk::{AppState, ApplyState};
+use kiosk::{AppState, ApplyState, ApplyStep};
 use slint::ComponentHandle;
 use sync_support::TestHub;
 
@@ -53,9 +53,9 @@ fn offline_the_kiosk_keeps_working_and_catches_up_when_the_hub_returns() {
 
     tap(&ui, "老年优待证");
     tap(&ui, "模拟刷卡：老年居民");
-    assert!(wait_until(&ui, LIMIT, |ui| ui.window().global::<ApplyState>().get_step() == "review"));
+    assert!(wait_until(&ui, LIMIT, |ui| ui.window().global::<ApplyState>().get_step() == ApplyStep::Review));
     tap(&ui, "同意并提交");
-    assert_eq!(ui.window().global::<ApplyState>().get_step(), "done", "submitting works offline");
+    assert_eq!(ui.window().global::<ApplyState>().get_step(), ApplyStep::Done, "submitting works offline");
     let key = ui.store().as_ref().unwrap().applications().unwrap()[0].idempotency_key.clone();
 
     let mut hub = hub;

@@ -1,5 +1,6 @@
-//! The application flow as a pure state machine (STYLE.md §3): identification → form → consent →
-//! review → submitting → slip → rating, with its detours. `update` takes an event and returns the
+//! The application flow as a pure state machine (STYLE.md §3): consent → identification → form →
+//! review → submitting → slip → rating, with its detours. The senior-card fast path skips the
+//! consent screen: its one confirmation (同意并提交) after the card is the consent. `update` takes an event and returns the
 //! effects the runtime (src/ui/apply.rs) executes: write the outbox, print, store a rating.
 
 use std::collections::BTreeMap;
@@ -9,20 +10,24 @@ use chrono::NaiveDate;
 use super::forms::{check_eligibility, validate, validate_all};
 use crate::catalog::{FieldKind, Guide};
 use crate::devices::idcard::Card;
+use crate::messages;
 
 /// Where the resident is in the flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
+    /// 个人信息授权: before the card is read, since it says what will be read.
+    Consent,
     /// Waiting for the ID card.
     Identify,
     /// The card could not be used (unreadable, expired, reader fault): what to do; placing a card retries.
     CardProblem(String),
+    /// This card's holder already submitted this item today (its acceptance number): say so, offer
+    /// the slip again, and go on only on purpose.
+    AlreadySubmitted(String),
     /// The card's holder may not apply here: why, in plain words.
     NotEligible(String),
     /// Filling in what the card cannot tell.
     Form,
-    /// 个人信息授权.
-    Consent,
     /// Everything once more, then 确认提交 (the senior-card fast path combines consent and review).
     Review,
     /// Writing the application (a moment; the screen is busy).
@@ -42,6 +47,8 @@ pub enum PrintStatus {
     },
     /// The printer cannot print: the sentence to show; the slip stays on screen.
     Failed(String),
+    /// Sent, but the printer did not confirm it: most likely printed; the sentence to show.
+    Unconfirmed(String),
 }
 
 /// The stored application, once the outbox has it.
@@ -50,6 +57,8 @@ pub struct Submitted {
     pub application_id: i64,
     pub acceptance_no: String,
     pub print_job_id: i64,
+    pub pickup_code: String,
+    pub promised_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,10 +72,19 @@ pub enum Event {
     Next,
     /// 同意 on the consent screen.
     Agree,
+    /// The store knows an application of this item by this card from today (its acceptance number);
+    /// the runtime sends it right after `CardRead`.
+    AlreadyToday(String),
+    /// 仍要再次申请: apply again although one was submitted today.
+    ApplyAgain,
+    /// 补打回执 of the application submitted earlier today.
+    ReprintEarlier,
     /// 确认提交 / 同意并提交.
     Confirm,
     Submitted(Result<Submitted, String>),
     Printed(Result<bool, String>),
+    /// The slip was sent but the printer did not confirm it (the sentence to show).
+    PrintUnconfirmed(String),
     /// 再试一次打印 / 补打回执.
     Reprint,
     /// A face: 5 非常满意 … 1 非常不满意.
@@ -86,6 +104,8 @@ pub enum Effect {
     Print,
     /// Store the rating with the application.
     SaveRating,
+    /// Print the slip of the application submitted earlier today (the acceptance number).
+    ReprintEarlier(String),
     /// Leave the flow (返回 from its first screen).
     Exit,
 }
@@ -115,7 +135,7 @@ impl Flow {
         Flow {
             guide,
             fast,
-            step: Step::Identify,
+            step: if fast { Step::Identify } else { Step::Consent },
             card: None,
             values: BTreeMap::new(),
             errors: BTreeMap::new(),
@@ -129,10 +149,8 @@ impl Flow {
 
     /// The step after identification.
     fn after_card(&self) -> Step {
-        if self.fast {
+        if self.fast || self.guide.form.is_empty() {
             Step::Review
-        } else if self.guide.form.is_empty() {
-            Step::Consent
         } else {
             Step::Form
         }
@@ -143,10 +161,9 @@ impl Flow {
         match (&self.step, event) {
             (Identify | CardProblem(_), Event::CardRead(card)) => {
                 if card.expired {
-                    self.step =
-                        CardProblem("您的证件已过期，无法办理。请使用有效期内的证件，或到服务窗口咨询。".into());
+                    self.step = CardProblem(messages::CARD_EXPIRED.into());
                 } else if !card.id_number_valid {
-                    self.step = CardProblem("证件信息校验未通过，请到服务窗口办理。".into());
+                    self.step = CardProblem(messages::CARD_INVALID.into());
                 } else if let Err(why) = check_eligibility(&self.guide.eligibility, &card, today, &self.guide.name) {
                     self.step = NotEligible(why);
                 } else {
@@ -159,6 +176,15 @@ impl Flow {
                 self.step = CardProblem(p);
                 vec![]
             }
+            (Form | Review, Event::AlreadyToday(acceptance_no)) if self.card.is_some() && self.values.is_empty() => {
+                self.step = AlreadySubmitted(acceptance_no);
+                vec![]
+            }
+            (AlreadySubmitted(_), Event::ApplyAgain) => {
+                self.step = self.after_card();
+                vec![]
+            }
+            (AlreadySubmitted(no), Event::ReprintEarlier) => vec![Effect::ReprintEarlier(no.clone())],
             (Form, Event::Set(key, value)) => {
                 if let Some(field) = self.guide.form.iter().find(|f| f.key == key) {
                     // Choices are checked at once; typed values when the resident moves on.
@@ -175,12 +201,12 @@ impl Flow {
             (Form, Event::Next) => {
                 self.errors = validate_all(&self.guide.form, &self.values);
                 if self.errors.is_empty() {
-                    self.step = Consent;
+                    self.step = Review;
                 }
                 vec![]
             }
             (Consent, Event::Agree) => {
-                self.step = Review;
+                self.step = Identify;
                 vec![]
             }
             (Review, Event::Confirm) => {
@@ -204,6 +230,10 @@ impl Flow {
                     Ok(near_end) => PrintStatus::Printed { near_end },
                     Err(message) => PrintStatus::Failed(message),
                 });
+                vec![]
+            }
+            (Done | Thanks, Event::PrintUnconfirmed(message)) => {
+                self.print = Some(PrintStatus::Unconfirmed(message));
                 vec![]
             }
             (Done | Thanks, Event::Reprint) if !matches!(self.print, Some(PrintStatus::Printing)) => {
@@ -236,27 +266,22 @@ impl Flow {
                 self.step = Thanks;
                 vec![]
             }
-            (Identify | CardProblem(_) | NotEligible(_), Event::Back) => vec![Effect::Exit],
-            (Form, Event::Back) => {
-                self.card = None;
-                self.values.clear();
-                self.errors.clear();
-                self.step = Identify;
+            (Identify | CardProblem(_), Event::Back) if !self.fast => {
+                self.step = Consent;
                 vec![]
             }
-            (Consent, Event::Back) => {
-                self.step = if self.guide.form.is_empty() { Identify } else { Form };
-                if self.step == Identify {
-                    self.card = None;
-                }
+            (Consent | Identify | CardProblem(_) | NotEligible(_) | AlreadySubmitted(_), Event::Back) => {
+                vec![Effect::Exit]
+            }
+            (Form, Event::Back) => {
+                self.forget_card();
                 vec![]
             }
             (Review, Event::Back) => {
-                if self.fast {
-                    self.card = None;
-                    self.step = Identify;
+                if self.fast || self.guide.form.is_empty() {
+                    self.forget_card();
                 } else {
-                    self.step = Consent;
+                    self.step = Form;
                 }
                 vec![]
             }
@@ -264,6 +289,14 @@ impl Flow {
             // Anything else (a card while filling in, a stray tap) changes nothing.
             _ => vec![],
         }
+    }
+
+    /// Back to the card: the card and what was filled in are forgotten.
+    fn forget_card(&mut self) {
+        self.card = None;
+        self.values.clear();
+        self.errors.clear();
+        self.step = Step::Identify;
     }
 
     /// The values the department gets, keyed by field.
@@ -296,7 +329,13 @@ mod tests {
     }
 
     fn submitted() -> Submitted {
-        Submitted { application_id: 1, acceptance_no: "T-20261122-0001".into(), print_job_id: 1 }
+        Submitted {
+            application_id: 1,
+            acceptance_no: "T-20261122-0001".into(),
+            print_job_id: 1,
+            pickup_code: "K7M2Q9".into(),
+            promised_date: None,
+        }
     }
 
     #[test]
@@ -327,6 +366,7 @@ mod tests {
     #[test]
     fn expired_cards_and_reader_problems_can_be_retried_with_another_card() {
         let mut f = Flow::start(guide("MZ0002"), false);
+        f.update(Event::Agree, today());
         f.update(Event::CardRead(card("expired")), today());
         assert!(matches!(&f.step, Step::CardProblem(p) if p.contains("过期")));
         f.update(Event::CardProblem("读卡器故障，请联系工作人员。".into()), today());
@@ -338,6 +378,7 @@ mod tests {
     #[test]
     fn the_form_says_what_to_fix_and_moves_on_when_fixed() {
         let mut f = Flow::start(guide("MZ0002"), false);
+        f.update(Event::Agree, today());
         f.update(Event::CardRead(card("younger")), today());
         f.update(Event::Next, today());
         assert_eq!(f.step, Step::Form);
@@ -354,15 +395,57 @@ mod tests {
         assert!(f.errors["phone"].contains("11位"));
         f.update(Event::Set("phone".into(), "13807331234".into()), today());
         f.update(Event::Next, today());
-        assert_eq!(f.step, Step::Consent);
-        assert_eq!(f.form_values().len(), 4, "the optional empty note is not sent");
-        f.update(Event::Agree, today());
         assert_eq!(f.step, Step::Review);
-        f.update(Event::Back, today());
-        assert_eq!(f.step, Step::Consent);
+        assert_eq!(f.form_values().len(), 4, "the optional empty note is not sent");
         f.update(Event::Back, today());
         assert_eq!(f.step, Step::Form);
         assert_eq!(f.values["phone"], "13807331234", "going back loses nothing");
+    }
+
+    #[test]
+    fn consent_comes_before_the_card_is_read() {
+        let mut f = Flow::start(guide("MZ0002"), false);
+        assert_eq!(f.step, Step::Consent, "the consent says the card will be read: it comes first");
+        f.update(Event::CardRead(card("younger")), today());
+        assert_eq!(f.step, Step::Consent, "no card is taken before consent");
+        assert!(f.card.is_none());
+        f.update(Event::Agree, today());
+        assert_eq!(f.step, Step::Identify);
+        assert!(f.update(Event::Back, today()).is_empty());
+        assert_eq!(f.step, Step::Consent, "返回 from the card goes back to the consent");
+        assert_eq!(f.update(Event::Back, today()), vec![Effect::Exit]);
+    }
+
+    #[test]
+    fn a_second_application_on_the_same_day_needs_a_decision() {
+        let mut f = Flow::start(guide("LL0001"), true);
+        f.update(Event::CardRead(card("elderly")), today());
+        f.update(Event::AlreadyToday("SF-QST-01-20261122-0001".into()), today());
+        assert_eq!(f.step, Step::AlreadySubmitted("SF-QST-01-20261122-0001".into()));
+        assert!(f.update(Event::Confirm, today()).is_empty(), "nothing is submitted from the notice");
+        assert_eq!(
+            f.update(Event::ReprintEarlier, today()),
+            vec![Effect::ReprintEarlier("SF-QST-01-20261122-0001".into())]
+        );
+        f.update(Event::ApplyAgain, today());
+        assert_eq!(f.step, Step::Review, "only on purpose: then the usual confirmation");
+        assert_eq!(f.update(Event::Confirm, today()), vec![Effect::Submit]);
+        assert_eq!(f.update(Event::Confirm, today()), vec![], "a double tap submits once");
+
+        let mut g = Flow::start(guide("LL0001"), true);
+        g.update(Event::CardRead(card("elderly")), today());
+        g.update(Event::AlreadyToday("X".into()), today());
+        assert_eq!(g.update(Event::Back, today()), vec![Effect::Exit]);
+    }
+
+    #[test]
+    fn an_unconfirmed_print_is_not_a_failure() {
+        let mut f = Flow::start(guide("LL0001"), true);
+        f.update(Event::CardRead(card("elderly")), today());
+        f.update(Event::Confirm, today());
+        f.update(Event::Submitted(Ok(submitted())), today());
+        f.update(Event::PrintUnconfirmed("回执应已打印".into()), today());
+        assert!(matches!(&f.print, Some(PrintStatus::Unconfirmed(_))));
     }
 
     #[test]

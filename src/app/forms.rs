@@ -6,24 +6,39 @@ use chrono::NaiveDate;
 
 use crate::catalog::{Eligibility, FieldKind, FormField};
 use crate::devices::idcard::{Card, CardType};
+use crate::messages;
+
+/// What is wrong with a value (worded for the resident by `crate::messages::field_problem`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldProblem {
+    Missing,
+    NotAnOption,
+    NotYesNo,
+    BadPhone,
+    NotANumber,
+    TooSmall { min: i64 },
+    TooLarge { max: i64 },
+    BadDate,
+    TooLong { max: usize },
+}
 
 /// Checks one value against its field; `Err` is a sentence telling the resident what to fix.
 pub fn validate(field: &FormField, value: &str) -> Result<(), String> {
+    check(field, value).map_err(|p| messages::field_problem(field, &p))
+}
+
+/// Checks one value against its field.
+pub fn check(field: &FormField, value: &str) -> Result<(), FieldProblem> {
     let v = value.trim();
     if v.is_empty() {
-        return if field.required { Err(format!("请填写{}。", field.label)) } else { Ok(()) };
+        return if field.required { Err(FieldProblem::Missing) } else { Ok(()) };
     }
     match field.kind {
-        FieldKind::Choice => {
-            if field.options.iter().any(|o| o == v) {
-                Ok(())
-            } else {
-                Err(format!("请在“{}”的选项中点选一项。", field.label))
-            }
-        }
+        FieldKind::Choice if field.options.iter().any(|o| o == v) => Ok(()),
+        FieldKind::Choice => Err(FieldProblem::NotAnOption),
         FieldKind::YesNo => match v {
             "是" | "否" => Ok(()),
-            _ => Err(format!("请为“{}”点选“是”或“否”。", field.label)),
+            _ => Err(FieldProblem::NotYesNo),
         },
         FieldKind::Phone => {
             let digits = v.chars().filter(|c| *c != '-').collect::<String>();
@@ -32,27 +47,24 @@ pub fn validate(field: &FormField, value: &str) -> Result<(), String> {
             if digits.chars().all(|c| c.is_ascii_digit()) && (mobile || landline) {
                 Ok(())
             } else {
-                Err(format!("{}不正确：手机号是以1开头的11位数字，座机请带区号（如07312826xxxx）。", field.label))
+                Err(FieldProblem::BadPhone)
             }
         }
         FieldKind::Number => {
-            let n: i64 = v.parse().map_err(|_| format!("{}请只填数字。", field.label))?;
-            let unit = field.unit.as_deref().unwrap_or("");
+            let n: i64 = v.parse().map_err(|_| FieldProblem::NotANumber)?;
             if let Some(min) = field.min.filter(|m| n < *m) {
-                return Err(format!("{}不能少于{}{}。", field.label, min, unit));
+                return Err(FieldProblem::TooSmall { min });
             }
             if let Some(max) = field.max.filter(|m| n > *m) {
-                return Err(format!("{}不能超过{}{}，请核对。", field.label, max, unit));
+                return Err(FieldProblem::TooLarge { max });
             }
             Ok(())
         }
-        FieldKind::Date => {
-            parse_date(v).map(|_| ()).ok_or_else(|| format!("{}请按8位数字填写年月日，例如20270315。", field.label))
-        }
+        FieldKind::Date => parse_date(v).map(|_| ()).ok_or(FieldProblem::BadDate),
         FieldKind::Text => {
             let max = field.max_len.unwrap_or(60) as usize;
             if v.chars().count() > max {
-                Err(format!("{}最多{}个字，请删减一些。", field.label, max))
+                Err(FieldProblem::TooLong { max })
             } else {
                 Ok(())
             }
@@ -75,16 +87,27 @@ pub fn validate_all(fields: &[FormField], values: &BTreeMap<String, String>) -> 
         .collect()
 }
 
+/// Why a card's holder may not apply here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ineligible {
+    TooYoung { min: u32, age: u32 },
+    TooOld { max: u32, age: u32 },
+    CardType,
+}
+
 /// Whether the card's holder may apply; `Err` explains why not, in plain words.
 pub fn check_eligibility(rules: &Eligibility, card: &Card, today: NaiveDate, item: &str) -> Result<(), String> {
+    eligibility(rules, card, today).map_err(|why| messages::ineligible(item, &why))
+}
+
+/// Whether the card's holder may apply.
+pub fn eligibility(rules: &Eligibility, card: &Card, today: NaiveDate) -> Result<(), Ineligible> {
     let age = card.age_on(today);
     if let Some(min) = rules.min_age.filter(|m| age < *m) {
-        return Err(format!(
-            "“{item}”需年满{min}周岁才能申请。根据您的身份证，您今年{age}周岁，暂不符合条件。如有疑问，请到服务窗口咨询。"
-        ));
+        return Err(Ineligible::TooYoung { min, age });
     }
     if let Some(max) = rules.max_age.filter(|m| age > *m) {
-        return Err(format!("“{item}”限{max}周岁及以下的居民申请，您今年{age}周岁。请到服务窗口咨询其他办法。"));
+        return Err(Ineligible::TooOld { max, age });
     }
     if !rules.card_types.is_empty() {
         let t = match card.card_type {
@@ -93,7 +116,7 @@ pub fn check_eligibility(rules: &Eligibility, card: &Card, today: NaiveDate, ite
             CardType::Foreign => "foreign",
         };
         if !rules.card_types.iter().any(|c| c == t) {
-            return Err(format!("“{item}”在本机只能用居民身份证办理，请带上您的证件到服务窗口办理。"));
+            return Err(Ineligible::CardType);
         }
     }
     Ok(())

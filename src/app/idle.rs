@@ -18,12 +18,11 @@ pub struct IdleTimer {
     timeout: u32,
     warning: u32,
     idle: u32,
-    busy: bool,
 }
 
 impl IdleTimer {
     pub fn new(timeout_secs: u32, warning_secs: u32) -> Self {
-        Self { timeout: timeout_secs, warning: warning_secs, idle: 0, busy: false }
+        Self { timeout: timeout_secs, warning: warning_secs, idle: 0 }
     }
 
     /// A touch anywhere, or 继续办理: the full time again.
@@ -31,24 +30,15 @@ impl IdleTimer {
         self.idle = 0;
     }
 
-    /// Printing or submitting: the timer neither counts nor fires until this is cleared.
-    pub fn set_busy(&mut self, busy: bool) {
-        self.busy = busy;
-        self.idle = 0;
-    }
-
-    pub fn is_busy(&self) -> bool {
-        self.busy
-    }
-
     /// Seconds left on the warning, if it is showing.
     pub fn warning_left(&self) -> Option<u32> {
         (self.idle >= self.timeout).then(|| self.timeout + self.warning - self.idle)
     }
 
-    /// One second has passed. `at_home_and_clean`: nothing to wipe, so no warning is needed.
-    pub fn tick(&mut self, at_home_and_clean: bool) -> IdleEvent {
-        if self.busy || at_home_and_clean {
+    /// One second has passed. `quiet`: the terminal is busy (printing, submitting) or at a clean home
+    /// screen with nothing to wipe: the timer neither counts nor fires, and starts afresh after.
+    pub fn tick(&mut self, quiet: bool) -> IdleEvent {
+        if quiet {
             self.idle = 0;
             return IdleEvent::None;
         }
@@ -98,10 +88,10 @@ mod tests {
     #[test]
     fn never_fires_while_busy_or_at_a_clean_home_screen() {
         let mut t = IdleTimer::new(10, 20);
-        t.set_busy(true);
-        assert!(run(&mut t, 500).iter().all(|e| *e == IdleEvent::None));
-        t.set_busy(false);
+        run(&mut t, 9);
         assert!((0..500).all(|_| t.tick(true) == IdleEvent::None));
         assert_eq!(t.warning_left(), None);
+        assert!(run(&mut t, 9).iter().all(|e| *e == IdleEvent::None), "quiet time starts the count afresh");
+        assert_eq!(t.tick(false), IdleEvent::Warn(20));
     }
 }

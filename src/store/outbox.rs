@@ -334,6 +334,16 @@ impl Store {
         Ok(())
     }
 
+    /// Records a print attempt whose outcome is unknown: the job was sent, the printer did not confirm.
+    /// Not a failure: the slip most likely came out, so nothing should invite a second copy.
+    pub fn record_print_unconfirmed(&mut self, job_id: i64, note: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE print_job SET state = 'unconfirmed', attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+            params![job_id, note],
+        )?;
+        Ok(())
+    }
+
     /// Queued applications in submission order, with their personal fields, for the sync worker.
     pub fn outgoing(&self, limit: usize) -> Result<Vec<Outgoing>, StoreError> {
         self.queued_with_personal("", limit)

@@ -9,15 +9,17 @@ use std::rc::Rc;
 use chrono::Local;
 use slint::{ComponentHandle, SharedString};
 
-use super::{handler, model, printing, rows, State};
+use super::printing::{self, Printed, Purpose};
+use super::{handler, model, rows, State};
 use crate::app::flow::{Effect, Event, Flow, PrintStatus, Step, Submitted, RATING_REASONS};
 use crate::app::nav::Page;
 use crate::app::receipt::pickup_slip;
 use crate::catalog::FieldKind;
 use crate::devices::idcard::{Card, CardType};
+use crate::messages;
 use crate::slip::{add_working_days, Slip};
 use crate::store::outbox::{Applicant, Kind, NewApplication, Rating};
-use crate::{AppWindow, ApplyState, Chip, FieldView, InfoRow, KeyboardLayout};
+use crate::{AppWindow, ApplyState, ApplyStep, Chip, FieldInput, FieldView, InfoRow, KeyboardLayout};
 
 /// The keyboard target of a form field.
 fn target(key: &str) -> String {
@@ -26,44 +28,59 @@ fn target(key: &str) -> String {
 
 /// Starts a flow for `code` and shows its identification screen.
 pub(super) fn start(s: &mut State, code: &str) {
-    let Some(guide) = s.catalog.get(code).cloned() else {
+    let Some(guide) = s.terminal.catalog.get(code).cloned() else {
         log::warn!("apply: item {code} is not in the catalogue");
         return;
     };
-    let fast = guide.code == s.config.senior_card.item;
-    s.typing.reset();
-    s.flow = Some(Flow::start(guide, fast));
-    s.nav.open(Page::Identify);
+    let fast = guide.code == s.terminal.config.senior_card.item;
+    s.session.typing.reset();
+    s.session.flow = Some(Flow::start(guide, fast));
+    follow_step(s);
+}
+
+/// The page follows the flow's step: the identification screen while a card is wanted, the
+/// application screen otherwise.
+fn follow_step(s: &mut State) {
+    let Some(flow) = &s.session.flow else { return };
+    let want = if matches!(flow.step, Step::Identify | Step::CardProblem(_)) { Page::Identify } else { Page::Apply };
+    let nav = &mut s.session.nav;
+    if *nav.current() == want {
+        return;
+    }
+    if matches!(nav.current(), Page::Identify | Page::Apply) {
+        nav.back();
+    }
+    nav.open(want);
 }
 
 pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let a = window.global::<ApplyState>();
     a.on_choose_item(handler(window, state, |s, code: SharedString| start(s, &code)));
     let set = handler(window, state, |s, (key, value): (SharedString, SharedString)| {
-        s.typing.fields.insert(target(&key), value.to_string());
+        s.session.typing.fields.insert(target(&key), value.to_string());
         event(s, Event::Set(key.into(), value.into()));
     });
     a.on_set(move |k, v| set((k, v)));
     a.on_focus(handler(window, state, move |s, key: SharedString| {
-        let Some(flow) = &s.flow else { return };
+        let Some(flow) = &s.session.flow else { return };
         let layout = match flow.guide.form.iter().find(|f| f.key == key.as_str()).map(|f| f.kind) {
             Some(FieldKind::Text) => KeyboardLayout::Pinyin,
             Some(_) => KeyboardLayout::Numeric,
             None => {
                 // Closing the keyboard: what was typed becomes the field's value.
-                let old = s.focused.take();
+                let old = s.session.focused.take();
                 if let Some(k) = old {
-                    let v = s.typing.fields.get(&target(&k)).cloned().unwrap_or_default();
+                    let v = s.session.typing.fields.get(&target(&k)).cloned().unwrap_or_default();
                     event(s, Event::Set(k, v));
                 }
                 return;
             }
         };
-        if let Some(k) = s.focused.replace(key.to_string()) {
-            let v = s.typing.fields.get(&target(&k)).cloned().unwrap_or_default();
+        if let Some(k) = s.session.focused.replace(key.to_string()) {
+            let v = s.session.typing.fields.get(&target(&k)).cloned().unwrap_or_default();
             event(s, Event::Set(k, v));
         }
-        s.typing.keyboard.focus(&target(&key), super::layout_from_ui(layout));
+        s.session.typing.keyboard.focus(&target(&key), super::layout_from_ui(layout));
     }));
     let next = handler(window, state, |s, ()| {
         sync_typed(s);
@@ -72,6 +89,10 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     a.on_next(move || next(()));
     let agree = handler(window, state, |s, ()| event(s, Event::Agree));
     a.on_agree(move || agree(()));
+    let again = handler(window, state, |s, ()| event(s, Event::ApplyAgain));
+    a.on_apply_again(move || again(()));
+    let earlier = handler(window, state, |s, ()| event(s, Event::ReprintEarlier));
+    a.on_reprint_earlier(move || earlier(()));
     let confirm = handler(window, state, |s, ()| event(s, Event::Confirm));
     a.on_confirm(move || confirm(()));
     let reprint = handler(window, state, |s, ()| event(s, Event::Reprint));
@@ -88,20 +109,20 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
 }
 
 fn s_items(s: &State) -> Vec<&crate::catalog::Guide> {
-    s.catalog.items().iter().filter(|g| g.terminal).collect()
+    s.terminal.catalog.items().iter().filter(|g| g.terminal).collect()
 }
 
 /// Typed values (keyboard fields) into the flow before it validates.
 fn sync_typed(s: &mut State) {
-    let Some(flow) = &s.flow else { return };
+    let Some(flow) = &s.session.flow else { return };
     let typed: Vec<(String, String)> = flow
         .guide
         .form
         .iter()
         .filter(|f| !matches!(f.kind, FieldKind::Choice | FieldKind::YesNo))
-        .map(|f| (f.key.clone(), s.typing.fields.get(&target(&f.key)).cloned().unwrap_or_default()))
+        .map(|f| (f.key.clone(), s.session.typing.fields.get(&target(&f.key)).cloned().unwrap_or_default()))
         .collect();
-    s.focused = None;
+    s.session.focused = None;
     for (k, v) in typed {
         event(s, Event::Set(k, v));
     }
@@ -109,50 +130,63 @@ fn sync_typed(s: &mut State) {
 
 /// A flow event, then the effects it asks for.
 pub(super) fn event(s: &mut State, e: Event) {
-    let Some(flow) = s.flow.as_mut() else { return };
+    let Some(flow) = s.session.flow.as_mut() else { return };
     let effects = flow.update(e, Local::now().date_naive());
     for effect in effects {
         match effect {
             Effect::Submit => submit(s),
             Effect::Print => print(s),
             Effect::SaveRating => save_rating(s),
+            Effect::ReprintEarlier(acceptance_no) => super::progress::reprint(s, &acceptance_no),
             Effect::Exit => {
-                s.flow = None;
-                s.nav.back();
+                s.session.flow = None;
+                s.session.nav.back();
             }
         }
     }
-    // Leaving identification once the card is accepted (or refused for eligibility).
-    if let Some(flow) = &s.flow {
-        let identifying = matches!(flow.step, Step::Identify | Step::CardProblem(_));
-        if !identifying && *s.nav.current() == Page::Identify {
-            s.nav.back();
-            s.nav.open(Page::Apply);
-        }
-    }
+    follow_step(s);
 }
 
 /// 返回 inside the flow: one step back (identification again, with the card forgotten, if needed).
 pub(super) fn back(s: &mut State) {
     sync_typed(s);
     event(s, Event::Back);
-    if s.flow.as_ref().is_some_and(|f| matches!(f.step, Step::Identify)) && *s.nav.current() == Page::Apply {
-        s.nav.back();
-        s.nav.open(Page::Identify);
-    }
 }
 
-/// A reader event while the flow identifies.
+/// A reader event while the flow identifies. When the card was taken, an application of the same
+/// item by the same card today is looked up: the flow asks before a second one.
 pub(super) fn on_card(s: &mut State, card: Card) {
+    let today = Local::now().date_naive();
+    let earlier = match (&s.session.flow, s.terminal.store.as_ref()) {
+        (Some(flow), Some(store)) => match store.applications_of(&card.id_number) {
+            Ok(apps) => apps
+                .into_iter()
+                .find(|a| {
+                    a.kind == Kind::Application && a.item_code == flow.guide.code && a.created_at.date_naive() == today
+                })
+                .map(|a| a.acceptance_no),
+            Err(e) => {
+                log::error!("cannot look up earlier applications: {e}");
+                None
+            }
+        },
+        _ => None,
+    };
     event(s, Event::CardRead(card));
+    if let Some(no) = earlier {
+        if s.session.flow.as_ref().is_some_and(|f| f.card.is_some()) {
+            log::info!("identification: {no} was submitted with this card today");
+            event(s, Event::AlreadyToday(no));
+        }
+    }
 }
 
 /// Effect::Submit: one durable transaction, then 已提交.
 fn submit(s: &mut State) {
-    let Some(flow) = s.flow.as_ref() else { return };
+    let Some(flow) = s.session.flow.as_ref() else { return };
     let Some(card) = flow.card.as_ref() else { return };
     let now = Local::now();
-    let promised = add_working_days(now.date_naive(), flow.guide.promised_days, &s.config.holidays);
+    let promised = add_working_days(now.date_naive(), flow.guide.promised_days, &s.terminal.config.holidays);
     let new = NewApplication {
         kind: Kind::Application,
         item_code: flow.guide.code.clone(),
@@ -162,17 +196,23 @@ fn submit(s: &mut State) {
         promised_date: Some(promised),
         note: None,
     };
-    let (config, guide) = (&s.config, &flow.guide);
-    let result = match s.store.as_mut() {
+    let (config, guide) = (&s.terminal.config, &flow.guide);
+    let result = match s.terminal.store.as_mut() {
         None => Err("本机数据存储不可用，请到服务窗口办理。".to_string()),
         Some(store) => store
             .submit(&config.terminal_id, &new, now, |a| pickup_slip(config, guide, a, now, promised))
             .map(|(a, job)| {
                 log::info!("application {} queued ({})", a.acceptance_no, a.item_code);
-                if let Some(sync) = &s.sync {
+                if let Some(sync) = &s.terminal.sync {
                     sync.kick();
                 }
-                Submitted { application_id: a.id, acceptance_no: a.acceptance_no, print_job_id: job.id }
+                Submitted {
+                    application_id: a.id,
+                    acceptance_no: a.acceptance_no,
+                    print_job_id: job.id,
+                    pickup_code: a.pickup_code,
+                    promised_date: a.promised_date,
+                }
             })
             .map_err(|e| {
                 log::error!("outbox write failed: {e}");
@@ -185,38 +225,38 @@ fn submit(s: &mut State) {
 /// Effect::Print: the slip recorded with the application goes to the printer.
 fn print(s: &mut State) {
     let job = s
+        .session
         .flow
         .as_ref()
         .and_then(|f| f.submitted.as_ref())
-        .and_then(|sub| s.store.as_ref()?.print_job_of(sub.application_id).ok().flatten());
+        .and_then(|sub| s.terminal.store.as_ref()?.print_job_of(sub.application_id).ok().flatten());
     match job {
         Some(job) => {
-            s.app_print_job = Some(job.id);
-            printing::print(s, Slip::Pickup(job.slip));
+            if let Some(now) = printing::print(s, Slip::Pickup(job.slip), Purpose::Pickup { print_job: job.id }) {
+                on_printed(s, now);
+            }
         }
-        None => event(s, Event::Printed(Err("回执暂时无法打印，请到服务窗口补打。".into()))),
+        None => event(s, Event::Printed(Err(messages::SLIP_UNAVAILABLE.into()))),
     }
 }
 
-/// A finished slip job (from the printing worker).
-pub(super) fn on_printed(s: &mut State, result: Result<bool, String>) {
-    let Some(job_id) = s.app_print_job.take() else { return };
-    if let Some(store) = s.store.as_mut() {
-        let r = result.as_ref().map(|_| ()).map_err(String::as_str);
-        if let Err(e) = store.record_print(job_id, r) {
-            log::error!("cannot record print job {job_id}: {e}");
-        }
-    }
-    event(s, Event::Printed(result));
+/// What became of the session's slip (the terminal has recorded it already).
+pub(super) fn on_printed(s: &mut State, printed: Printed) {
+    let e = match printed {
+        Printed::Ok { near_end } => Event::Printed(Ok(near_end)),
+        Printed::Failed(m) => Event::Printed(Err(m)),
+        Printed::Unconfirmed(m) => Event::PrintUnconfirmed(m),
+    };
+    event(s, e);
 }
 
 fn save_rating(s: &mut State) {
-    let Some(flow) = &s.flow else { return };
+    let Some(flow) = &s.session.flow else { return };
     let (Some(sub), Some(score)) = (&flow.submitted, flow.score) else { return };
     let rating = Rating { score, reasons: flow.reasons.clone() };
     let id = sub.application_id;
-    let terminal = s.config.terminal_id.clone();
-    if let Some(store) = s.store.as_mut() {
+    let terminal = s.terminal.config.terminal_id.clone();
+    if let Some(store) = s.terminal.store.as_mut() {
         match store.rate(id, &terminal, &rating) {
             Ok(()) => log::info!("rating {score} stored"),
             Err(e) => log::error!("cannot store rating: {e}"),
@@ -230,24 +270,27 @@ fn info(label: &str, value: impl Into<SharedString>) -> InfoRow {
 
 pub(super) fn render(window: &AppWindow, s: &State) {
     let a = window.global::<ApplyState>();
-    let Some(flow) = &s.flow else {
-        a.set_step("choose".into());
+    let Some(flow) = &s.session.flow else {
+        a.set_step(ApplyStep::Choose);
         a.set_items(rows(s_items(s)));
         return;
     };
     a.set_item_name(flow.guide.name.as_str().into());
     a.set_fast(flow.fast);
-    let step = match &flow.step {
-        Step::Identify | Step::CardProblem(_) => "identify",
-        Step::NotEligible(_) => "not-eligible",
-        Step::Form => "form",
-        Step::Consent => "consent",
-        Step::Review => "review",
-        Step::Submitting => "submitting",
-        Step::Done => "done",
-        Step::Thanks => "thanks",
-    };
-    a.set_step(step.into());
+    a.set_step(match &flow.step {
+        Step::Consent => ApplyStep::Consent,
+        Step::Identify | Step::CardProblem(_) => ApplyStep::Identify,
+        Step::NotEligible(_) => ApplyStep::NotEligible,
+        Step::AlreadySubmitted(_) => ApplyStep::Already,
+        Step::Form => ApplyStep::Form,
+        Step::Review => ApplyStep::Review,
+        Step::Submitting => ApplyStep::Submitting,
+        Step::Done => ApplyStep::Done,
+        Step::Thanks => ApplyStep::Thanks,
+    });
+    if let Step::AlreadySubmitted(no) = &flow.step {
+        a.set_earlier_no(no.as_str().into());
+    }
     let today = Local::now().date_naive();
     let mut identity = Vec::new();
     let mut tier = String::new();
@@ -263,8 +306,15 @@ pub(super) fn render(window: &AppWindow, s: &State) {
         identity.push(info("证件类型", kind));
         if flow.fast {
             let age = card.age_on(today);
-            let tiers: Vec<&str> =
-                s.config.senior_card.tiers.iter().filter(|t| age >= t.min_age).map(|t| t.label.as_str()).collect();
+            let tiers: Vec<&str> = s
+                .terminal
+                .config
+                .senior_card
+                .tiers
+                .iter()
+                .filter(|t| age >= t.min_age)
+                .map(|t| t.label.as_str())
+                .collect();
             tier = tiers.join("\n");
         }
     }
@@ -283,7 +333,7 @@ pub(super) fn render(window: &AppWindow, s: &State) {
         }
         .into(),
     );
-    let typed = |key: &str| s.typing.fields.get(&target(key)).cloned();
+    let typed = |key: &str| s.session.typing.fields.get(&target(key)).cloned();
     a.set_fields(model(
         flow.guide
             .form
@@ -292,14 +342,13 @@ pub(super) fn render(window: &AppWindow, s: &State) {
                 key: f.key.as_str().into(),
                 label: f.label.as_str().into(),
                 kind: match f.kind {
-                    FieldKind::Choice => "choice",
-                    FieldKind::YesNo => "yes_no",
-                    FieldKind::Phone => "phone",
-                    FieldKind::Number => "number",
-                    FieldKind::Date => "date",
-                    FieldKind::Text => "text",
-                }
-                .into(),
+                    FieldKind::Choice => FieldInput::Choice,
+                    FieldKind::YesNo => FieldInput::YesNo,
+                    FieldKind::Phone => FieldInput::Phone,
+                    FieldKind::Number => FieldInput::Number,
+                    FieldKind::Date => FieldInput::Date,
+                    FieldKind::Text => FieldInput::Text,
+                },
                 value: typed(&f.key).or_else(|| flow.values.get(&f.key).cloned()).unwrap_or_default().into(),
                 error: flow.errors.get(&f.key).cloned().unwrap_or_default().into(),
                 help: f.help.clone().unwrap_or_default().into(),
@@ -309,7 +358,7 @@ pub(super) fn render(window: &AppWindow, s: &State) {
             })
             .collect(),
     ));
-    a.set_focused(s.focused.clone().unwrap_or_default().into());
+    a.set_focused(s.session.focused.clone().unwrap_or_default().into());
     let values: BTreeMap<String, String> = flow.form_values();
     a.set_review(model(
         flow.guide
@@ -325,23 +374,18 @@ pub(super) fn render(window: &AppWindow, s: &State) {
     ));
     if let Some(sub) = &flow.submitted {
         a.set_acceptance_no(sub.acceptance_no.as_str().into());
-        let stored = s.store.as_ref().and_then(|st| st.application_by_acceptance_no(&sub.acceptance_no).ok().flatten());
-        if let Some(app) = stored {
-            a.set_pickup_code(app.pickup_code.as_str().into());
-            let promised = match app.promised_date {
-                Some(d) if d > today => format!("{}年{}月{}日前", d.format("%Y"), d.format("%-m"), d.format("%-d")),
-                _ => "当场办结".to_string(),
-            };
-            a.set_promised(promised.into());
-        }
+        a.set_pickup_code(sub.pickup_code.as_str().into());
+        let promised = match sub.promised_date {
+            Some(d) if d > today => format!("{}年{}月{}日前", d.format("%Y"), d.format("%-m"), d.format("%-d")),
+            _ => "当场办结".to_string(),
+        };
+        a.set_promised(promised.into());
     }
     let (printing, failed, message) = match &flow.print {
         Some(PrintStatus::Printing) => (true, false, String::new()),
-        Some(PrintStatus::Printed { near_end: false }) => (false, false, "回执已打印，请从出纸口取走。".to_string()),
-        Some(PrintStatus::Printed { near_end: true }) => {
-            (false, false, "回执已打印，请从出纸口取走。打印纸快用完了，已提醒工作人员。".to_string())
-        }
+        Some(PrintStatus::Printed { near_end }) => (false, false, messages::slip_printed(*near_end).to_string()),
         Some(PrintStatus::Failed(m)) => (false, true, m.clone()),
+        Some(PrintStatus::Unconfirmed(m)) => (false, false, m.clone()),
         None => (false, false, String::new()),
     };
     a.set_printing(printing);

@@ -51,9 +51,8 @@ struct ListPath {
 }
 
 /// What the grid screens show. Personal (the card): dropped with the session.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct GridView {
-    directory: Option<Directory>,
     step: Step,
     message: String,
     card: Option<Card>,
@@ -71,10 +70,9 @@ pub struct GridView {
 }
 
 impl GridView {
-    /// Forgets the resident (card, choices, request); keeps the loaded directory.
+    /// Forgets the resident (card, choices, request).
     pub fn reset(&mut self) {
-        let directory = self.directory.take();
-        *self = GridView { directory, ..GridView::default() };
+        *self = GridView::default();
     }
 }
 
@@ -84,7 +82,7 @@ fn target(key: &str) -> String {
 }
 
 fn typed(s: &State, key: &str) -> String {
-    s.typing.fields.get(&target(key)).cloned().unwrap_or_default()
+    s.session.typing.fields.get(&target(key)).cloned().unwrap_or_default()
 }
 
 pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
@@ -92,20 +90,20 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let open_ = handler(window, state, |s, ()| open(s));
     g.on_open(move || open_(()));
     let by_list = handler(window, state, |s, ()| {
-        s.grid.message.clear();
+        s.session.grid.message.clear();
         start_choose(s);
     });
     g.on_find_by_list(move || by_list(()));
     g.on_choose(handler(window, state, |s, key: SharedString| choose(s, &key)));
     let help = handler(window, state, |s, ()| {
-        s.grid.wants_help = true;
+        s.session.grid.wants_help = true;
         advance(s);
     });
     g.on_ask_help(move || help(()));
     g.on_ask_help_for(handler(window, state, |s, code: SharedString| ask_help_for(s, &code)));
     g.on_set_time(handler(window, state, |s, t: SharedString| {
-        s.grid.time = t.to_string();
-        s.grid.message.clear();
+        s.session.grid.time = t.to_string();
+        s.session.grid.message.clear();
     }));
     g.on_focus(handler(window, state, |s, key: SharedString| focus(s, &key)));
     let submit_ = handler(window, state, |s, ()| submit(s));
@@ -116,10 +114,10 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
 
 /// The installed directory (the bundled one installed first when newer), loaded once.
 fn load_directory(s: &mut State) {
-    if s.grid.directory.is_some() {
+    if s.terminal.grid_directory.is_some() {
         return;
     }
-    let dir = match s.store.as_mut().map(grid::store::open) {
+    let dir = match s.terminal.store.as_mut().map(grid::store::open) {
         Some(Ok(dir)) => dir,
         Some(Err(e)) => {
             log::error!("grid directory: {e}; using the bundled one");
@@ -128,35 +126,35 @@ fn load_directory(s: &mut State) {
         None => grid::bundled(),
     };
     log::info!("grid directory v{} loaded ({} grids)", dir.version, dir.grids().count());
-    s.grid.directory = Some(dir);
+    s.terminal.grid_directory = Some(dir);
 }
 
 /// 找网格员 from the start.
 fn open(s: &mut State) {
-    s.nav.open(Page::Grid);
-    s.grid.reset();
-    s.typing.fields.retain(|k, _| !k.starts_with("grid:"));
+    s.session.nav.open(Page::Grid);
+    s.session.grid.reset();
+    s.session.typing.fields.retain(|k, _| !k.starts_with("grid:"));
     load_directory(s);
 }
 
 /// 请网格员帮我办 from a guide: the matter is the guide; identify first.
 fn ask_help_for(s: &mut State, code: &str) {
-    let Some(name) = s.catalog.get(code).map(|g| g.name.clone()) else { return };
+    let Some(name) = s.terminal.catalog.get(code).map(|g| g.name.clone()) else { return };
     open(s);
-    s.grid.wants_help = true;
-    s.grid.from_guide = true;
-    s.grid.matter = Some((code.to_string(), name));
-    s.grid.step = Step::Identify;
+    s.session.grid.wants_help = true;
+    s.session.grid.from_guide = true;
+    s.session.grid.matter = Some((code.to_string(), name));
+    s.session.grid.step = Step::Identify;
 }
 
 fn start_choose(s: &mut State) {
-    s.grid.step = Step::Choose;
-    s.grid.path = ListPath::default();
+    s.session.grid.step = Step::Choose;
+    s.session.grid.path = ListPath::default();
 }
 
 /// The next step once something was found, chosen or read.
 fn advance(s: &mut State) {
-    let g = &mut s.grid;
+    let g = &mut s.session.grid;
     g.message.clear();
     g.step = if g.at.is_none() {
         g.path = ListPath::default();
@@ -174,7 +172,7 @@ fn advance(s: &mut State) {
 
 /// 返回 on the grid page: one step back; false when the page itself is left (then nothing stays).
 pub(super) fn back(s: &mut State) -> bool {
-    let g = &mut s.grid;
+    let g = &mut s.session.grid;
     let stays = match g.step {
         Step::Choose if g.path.place.is_some() => {
             g.path.place = None;
@@ -213,66 +211,66 @@ pub(super) fn back(s: &mut State) -> bool {
     };
     g.message.clear();
     if !stays {
-        s.grid.reset();
-        s.typing.fields.retain(|k, _| !k.starts_with("grid:"));
+        s.session.grid.reset();
+        s.session.typing.fields.retain(|k, _| !k.starts_with("grid:"));
     }
     stays
 }
 
 /// A reader event while the grid page is shown: a card finds the grid, or identifies for 代办.
 pub(super) fn on_reader_event(s: &mut State, event: ReaderEvent) {
-    if !matches!(s.grid.step, Step::Find | Step::Identify) {
+    if !matches!(s.session.grid.step, Step::Find | Step::Identify) {
         return;
     }
     match event {
         ReaderEvent::CardRead(mut card) => {
             card.refresh(Local::now().date_naive());
-            if s.grid.step == Step::Identify && card.expired {
-                s.grid.message = "您的证件已过期，请使用有效期内的身份证，或到服务窗口办理。".into();
+            if s.session.grid.step == Step::Identify && card.expired {
+                s.session.grid.message = "您的证件已过期，请使用有效期内的身份证，或到服务窗口办理。".into();
                 return;
             }
-            if s.grid.at.is_none() {
+            if s.session.grid.at.is_none() {
                 let started = Instant::now();
-                let Some(dir) = s.grid.directory.as_ref() else { return };
+                let Some(dir) = s.terminal.grid_directory.as_ref() else { return };
                 match grid::find(dir, &card.address) {
                     Ok(at) => {
                         let number = dir.get(at).map_or(0, |g| g.grid.number);
                         log::info!("grid: card matched grid {number} in {} ms", started.elapsed().as_millis());
-                        s.grid.at = Some(at);
+                        s.session.grid.at = Some(at);
                     }
                     Err(why) => {
                         log::info!("grid: card address not matched ({})", why.kind());
-                        s.grid.card = Some(card);
+                        s.session.grid.card = Some(card);
                         start_choose(s);
-                        s.grid.message = format!("没有自动找到您的网格：{}请按地址选择。", why.reason());
+                        s.session.grid.message = format!("没有自动找到您的网格：{}请按地址选择。", why.reason());
                         return;
                     }
                 }
             }
-            s.grid.card = Some(card);
+            s.session.grid.card = Some(card);
             advance(s);
         }
-        ReaderEvent::ReaderFault(kind) => s.grid.message = kind.resident_message().into(),
+        ReaderEvent::ReaderFault(kind) => s.session.grid.message = crate::messages::reader_fault(kind).into(),
         _ => {}
     }
 }
 
 /// A tap on a list row: a community, a compound or road, a building range, or a matter.
 fn choose(s: &mut State, key: &str) {
-    if s.grid.step == Step::Matter {
+    if s.session.grid.step == Step::Matter {
         let name = if key == OTHER_MATTER {
             Some("其他事项".to_string())
         } else {
-            s.catalog.get(key).map(|g| g.name.clone())
+            s.terminal.catalog.get(key).map(|g| g.name.clone())
         };
         if let Some(name) = name {
-            s.grid.matter = Some((key.to_string(), name));
+            s.session.grid.matter = Some((key.to_string(), name));
             advance(s);
         }
         return;
     }
-    let Some(dir) = s.grid.directory.as_ref() else { return };
-    let path = &mut s.grid.path;
+    let Some(dir) = s.terminal.grid_directory.as_ref() else { return };
+    let path = &mut s.session.grid.path;
     if let Some(rest) = key.strip_prefix("c:") {
         let mut it = rest.split(':').filter_map(|n| n.parse::<usize>().ok());
         if let (Some(si), Some(ci)) = (it.next(), it.next()) {
@@ -294,9 +292,9 @@ fn choose(s: &mut State, key: &str) {
 }
 
 fn pick(s: &mut State, at: GridRef) {
-    if let Some(g) = s.grid.directory.as_ref().and_then(|d| d.get(at)) {
+    if let Some(g) = s.terminal.grid_directory.as_ref().and_then(|d| d.get(at)) {
         log::info!("grid: grid {} chosen from the lists", g.grid.number);
-        s.grid.at = Some(at);
+        s.session.grid.at = Some(at);
         advance(s);
     }
 }
@@ -336,12 +334,12 @@ fn options(dir: &Directory, path: &ListPath) -> Vec<(usize, String)> {
 
 fn focus(s: &mut State, key: &str) {
     if key.is_empty() {
-        s.grid.focused = None;
+        s.session.grid.focused = None;
         return;
     }
     let layout = if key == "phone" { Layout::Numeric } else { Layout::Pinyin };
-    s.grid.focused = Some(key.to_string());
-    s.typing.keyboard.focus(&target(key), layout);
+    s.session.grid.focused = Some(key.to_string());
+    s.session.typing.keyboard.focus(&target(key), layout);
 }
 
 /// A callback phone: an 11-digit mobile number, or a landline with its area code.
@@ -354,33 +352,36 @@ pub fn phone_ok(phone: &str) -> bool {
 
 /// 提交代办请求: checks the form, writes the request and its slip in one transaction, prints the slip.
 fn submit(s: &mut State) {
-    s.grid.focused = None;
+    s.session.grid.focused = None;
     let phone = typed(s, "phone").trim().to_string();
     let note = typed(s, "note").trim().to_string();
     let mut problems = Vec::new();
     if !phone_ok(&phone) {
         problems.push("请输入11位手机号码，或带区号的固定电话。");
     }
-    if s.grid.time.is_empty() {
+    if s.session.grid.time.is_empty() {
         problems.push("请选择希望网格员联系您的时间。");
     }
     if note.chars().count() > 100 {
         problems.push("留言请不超过100个字。");
     }
     if !problems.is_empty() {
-        s.grid.message = format!("请修改以下{}处：{}", problems.len(), problems.concat());
+        s.session.grid.message = format!("请修改以下{}处：{}", problems.len(), problems.concat());
         return;
     }
-    let (Some(card), Some(at), Some((code, name))) = (&s.grid.card, s.grid.at, &s.grid.matter) else { return };
-    let Some(g) = s.grid.directory.as_ref().and_then(|d| d.get(at)) else { return };
+    let (Some(card), Some(at), Some((code, name))) = (&s.session.grid.card, s.session.grid.at, &s.session.grid.matter)
+    else {
+        return;
+    };
+    let Some(g) = s.terminal.grid_directory.as_ref().and_then(|d| d.get(at)) else { return };
     let Some(worker) = g.grid.workers.first().cloned() else { return };
     let now = Local::now();
-    let contact_by = add_working_days(now.date_naive(), 1, &s.config.holidays);
+    let contact_by = add_working_days(now.date_naive(), 1, &s.terminal.config.holidays);
     let grid_name = format!("{}{}", g.community.name, g.label());
     let mut form = BTreeMap::from([
         ("matter".to_string(), code.clone()),
         ("phone".to_string(), phone),
-        ("time".to_string(), s.grid.time.clone()),
+        ("time".to_string(), s.session.grid.time.clone()),
         ("grid_street".to_string(), g.street.name.clone()),
         ("grid_community".to_string(), g.community.name.clone()),
         ("grid_number".to_string(), g.label()),
@@ -400,8 +401,8 @@ fn submit(s: &mut State) {
         promised_date: Some(contact_by),
         note: (!note.is_empty()).then_some(note),
     };
-    let config = &s.config;
-    let result = match s.store.as_mut() {
+    let config = &s.terminal.config;
+    let result = match s.terminal.store.as_mut() {
         None => Err("本机数据存储不可用，请直接拨打网格员电话。".to_string()),
         Some(store) => store
             .submit(&config.terminal_id, &new, now, |a| proxy_slip(config, a, now, contact_by, &grid_name, &worker))
@@ -413,13 +414,12 @@ fn submit(s: &mut State) {
     match result {
         Ok((a, job)) => {
             log::info!("proxy request {} queued for grid {number}", a.acceptance_no);
-            s.grid.acceptance_no = a.acceptance_no;
-            s.grid.step = Step::Done;
-            s.grid.message.clear();
-            s.app_print_job = Some(job.id);
-            printing::print(s, Slip::Pickup(job.slip));
+            s.session.grid.acceptance_no = a.acceptance_no;
+            s.session.grid.step = Step::Done;
+            s.session.grid.message.clear();
+            printing::print(s, Slip::Pickup(job.slip), printing::Purpose::Pickup { print_job: job.id });
         }
-        Err(m) => s.grid.message = m,
+        Err(m) => s.session.grid.message = m,
     }
 }
 
@@ -434,10 +434,15 @@ fn choice(key: impl Into<SharedString>, label: impl Into<SharedString>) -> GridC
 
 /// The title and rows of the list the resident chooses from.
 fn list(s: &State, dir: &Directory) -> (&'static str, Vec<GridChoice>) {
-    let g = &s.grid;
+    let g = &s.session.grid;
     if g.step == Step::Matter {
-        let mut rows: Vec<GridChoice> =
-            s.catalog.frequent().into_iter().map(|guide| choice(guide.code.as_str(), guide.name.as_str())).collect();
+        let mut rows: Vec<GridChoice> = s
+            .terminal
+            .catalog
+            .frequent()
+            .into_iter()
+            .map(|guide| choice(guide.code.as_str(), guide.name.as_str()))
+            .collect();
         rows.push(choice(OTHER_MATTER, "其他事项"));
         return ("请选择要网格员帮您办的事项", rows);
     }
@@ -468,7 +473,7 @@ fn list(s: &State, dir: &Directory) -> (&'static str, Vec<GridChoice>) {
 
 pub(super) fn render(window: &AppWindow, s: &State) {
     let gs = window.global::<GridState>();
-    let g = &s.grid;
+    let g = &s.session.grid;
     gs.set_step(
         match g.step {
             Step::Find => "find",
@@ -482,8 +487,8 @@ pub(super) fn render(window: &AppWindow, s: &State) {
         .into(),
     );
     gs.set_message(g.message.as_str().into());
-    gs.set_demo(s.devices.demo && s.devices.reader.as_ref().is_some_and(|r| r.simulator().is_some()));
-    let Some(dir) = g.directory.as_ref() else { return };
+    gs.set_demo(s.terminal.devices.demo && s.terminal.devices.reader.as_ref().is_some_and(|r| r.simulator().is_some()));
+    let Some(dir) = s.terminal.grid_directory.as_ref() else { return };
     if matches!(g.step, Step::Choose | Step::Matter) {
         let (title, rows) = list(s, dir);
         gs.set_choose_title(title.into());

@@ -10,27 +10,50 @@ use slint::{ComponentHandle, SharedString};
 use super::{apply, grid, handler, model, progress, State};
 use crate::app::flow::{Event, Step};
 use crate::app::nav::Page;
-use crate::devices::idcard::{sample_cards, ReaderEvent};
+use crate::devices::idcard::{sample_cards, FaultKind, ReaderEvent};
+use crate::messages;
 use crate::{AppWindow, IdentifyState, SampleCard};
 
 pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let ids = window.global::<IdentifyState>();
-    ids.on_place_sample(handler(window, state, |s, key: SharedString| s.devices.place_sample(&key)));
+    ids.on_place_sample(handler(window, state, |s, key: SharedString| s.terminal.devices.place_sample(&key)));
     ids.set_samples(model(
         sample_cards().into_iter().map(|(key, label, _)| SampleCard { key: key.into(), label: label.into() }).collect(),
     ));
 }
 
+/// The reader's health as its events tell it, kept by the terminal whatever page is open.
+pub(super) fn note_reader_health(s: &mut State, event: &ReaderEvent) {
+    match event {
+        ReaderEvent::ReaderFault(FaultKind::CardUnreadable) => {}
+        ReaderEvent::ReaderFault(kind) => s.terminal.reader_fault = Some(*kind),
+        ReaderEvent::ReaderRecovered => s.terminal.reader_fault = None,
+        ReaderEvent::CardRead(_) => s.terminal.reader_fault = None,
+        ReaderEvent::CardRemoved => {}
+    }
+}
+
+/// The sentence for a reader that cannot identify anyone now (missing, silent, garbled), if so.
+pub(super) fn reader_trouble(s: &State) -> Option<&'static str> {
+    match (&s.terminal.devices.reader, s.terminal.reader_fault) {
+        (None, _) => Some(messages::READER_BROKEN),
+        (Some(_), Some(kind)) => Some(messages::reader_fault(kind)),
+        (Some(_), None) => None,
+    }
+}
+
 /// A reader event: only identification and progress pages listen; elsewhere a card is dropped.
 pub(super) fn on_reader_event(s: &mut State, event: ReaderEvent) {
-    match (s.nav.current().clone(), event) {
+    match (s.session.nav.current().clone(), event) {
         (Page::Identify, ReaderEvent::CardRead(mut card)) => {
             card.refresh(chrono::Local::now().date_naive());
             log::info!("identification: card read (expired={}, valid={})", card.expired, card.id_number_valid);
             apply::on_card(s, card);
         }
-        (Page::Identify, ReaderEvent::ReaderFault(kind)) => {
-            apply::event(s, Event::CardProblem(kind.resident_message().into()));
+        // A card that could not be read is the resident's to retry; the reader's own trouble shows
+        // from its health (below) for as long as it lasts.
+        (Page::Identify, ReaderEvent::ReaderFault(FaultKind::CardUnreadable)) => {
+            apply::event(s, Event::CardProblem(messages::reader_fault(FaultKind::CardUnreadable).into()));
         }
         (Page::Progress, ReaderEvent::CardRead(card)) => progress::on_card(s, &card),
         (Page::Grid, event) => grid::on_reader_event(s, event),
@@ -40,13 +63,15 @@ pub(super) fn on_reader_event(s: &mut State, event: ReaderEvent) {
 
 pub(super) fn render(window: &AppWindow, s: &State) {
     let ids = window.global::<IdentifyState>();
-    let purpose = s.flow.as_ref().map(|f| f.guide.name.clone()).unwrap_or_default();
+    let purpose = s.session.flow.as_ref().map(|f| f.guide.name.clone()).unwrap_or_default();
     ids.set_purpose(purpose.into());
-    ids.set_demo(s.devices.demo && s.devices.reader.as_ref().is_some_and(|r| r.simulator().is_some()));
-    let problem = match s.flow.as_ref().map(|f| &f.step) {
-        Some(Step::CardProblem(p)) => p.clone(),
-        _ if s.devices.reader.is_none() => "读卡器故障，请联系工作人员。".to_string(),
-        _ => String::new(),
+    ids.set_demo(
+        s.terminal.devices.demo && s.terminal.devices.reader.as_ref().is_some_and(|r| r.simulator().is_some()),
+    );
+    let problem = match (reader_trouble(s), s.session.flow.as_ref().map(|f| &f.step)) {
+        (Some(trouble), _) => trouble.to_string(),
+        (None, Some(Step::CardProblem(p))) => p.clone(),
+        (None, _) => String::new(),
     };
     ids.set_problem(problem.into());
 }

@@ -2,125 +2,189 @@
 //! reset); when the printer cannot print, the same slip is shown on screen, QR included.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use slint::{ComponentHandle, Image, Rgb8Pixel, SharedPixelBuffer, SharedString};
 
 use super::{handler, model, State};
 use crate::app::nav::Page;
-use crate::devices::printer::{qr_image, PrintOutcome, RenderedJob};
+use crate::devices::printer::{qr_image, PrintError, PrintOutcome, RenderedJob};
+use crate::messages;
 use crate::slip::{Align, ChecklistSlip, Line, Paper, Slip};
 use crate::{AppWindow, GuideState, PrintState, SlipLine, SlipLineKind};
 
-/// The slip on the slip screen and what became of it.
+/// What a job in flight prints. The terminal keeps it with the job, so the job's outcome reaches the
+/// store and the busy state whatever the session did meanwhile (首页, idle reset, another resident).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The pickup slip of a stored application: its outbox print job.
+    Pickup { print_job: i64 },
+    /// A guide's materials checklist.
+    Checklist,
+    /// Staff's test page.
+    TestPage,
+}
+
+/// Print jobs sent to the printing worker and not finished yet (the terminal's).
+#[derive(Debug, Default)]
+pub struct Jobs {
+    in_flight: BTreeMap<u64, Purpose>,
+}
+
+impl Jobs {
+    pub fn is_empty(&self) -> bool {
+        self.in_flight.is_empty()
+    }
+}
+
+/// What became of a job, as the screens need to know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Printed {
+    Ok {
+        near_end: bool,
+    },
+    /// The printer said it cannot print, or could not be reached: the sentence for the resident.
+    Failed(String),
+    /// Sent, but not confirmed afterwards: most likely printed; no second copy offered.
+    Unconfirmed(String),
+}
+
+/// The slip on the slip screen and what became of it (the session's).
 #[derive(Debug, Default)]
 pub struct PrintView {
     pub slip: Option<Slip>,
     pub lines: Vec<Line>,
     pub paper: Option<Paper>,
-    /// The job being printed.
+    /// The job being printed for this session.
     pub pending: Option<u64>,
     /// A sentence for the resident once the job is done (or could not start).
     pub message: String,
     pub failed: bool,
+    /// What the job was for (kept to print it again).
+    purpose: Option<Purpose>,
 }
 
 pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     window.global::<GuideState>().on_print_checklist(handler(window, state, |s, code: SharedString| {
-        let Some(guide) = s.catalog.get(&code) else { return };
+        let Some(guide) = s.terminal.catalog.get(&code) else { return };
         let slip = Slip::from(ChecklistSlip::from_guide(guide));
-        print(s, slip);
-        s.nav.open(Page::Slip);
+        print(s, slip, Purpose::Checklist);
+        s.session.nav.open(Page::Slip);
     }));
     let again = handler(window, state, |s, ()| {
-        if let Some(slip) = s.print.slip.take() {
-            print(s, slip);
+        if s.session.print.pending.is_some() {
+            return;
+        }
+        if let (Some(slip), Some(purpose)) = (s.session.print.slip.take(), s.session.print.purpose) {
+            print(s, slip, purpose);
         }
     });
     window.global::<PrintState>().on_print_again(move || again(()));
 }
 
-/// Sends `slip` to the printer, or — without one — shows it on screen straight away.
-pub(super) fn print(s: &mut State, slip: Slip) {
-    let paper = s.devices.printer.as_ref().map(|p| p.paper()).unwrap_or(Paper::Mm80);
-    let job: Option<RenderedJob> = s.devices.printer.as_ref().and_then(|p| match p.render(&slip) {
+/// Sends `slip` to the printer, or — without one — shows it on screen straight away. Returns what
+/// became of it at once when it could not even be sent.
+pub(super) fn print(s: &mut State, slip: Slip, purpose: Purpose) -> Option<Printed> {
+    let saved = matches!(purpose, Purpose::Pickup { .. });
+    let printer = s.terminal.devices.printer.as_mut();
+    let paper = printer.as_ref().map(|p| p.paper()).unwrap_or(Paper::Mm80);
+    let job: Option<RenderedJob> = printer.as_ref().and_then(|p| match p.render(&slip) {
         Ok(job) => Some(job),
         Err(e) => {
             log::error!("cannot render slip: {e}");
             None
         }
     });
-    s.print = PrintView { lines: slip.layout(paper), paper: Some(paper), ..PrintView::default() };
-    match (job, s.devices.printer.as_mut()) {
+    s.session.print =
+        PrintView { lines: slip.layout(paper), paper: Some(paper), purpose: Some(purpose), ..PrintView::default() };
+    let now = match (job, printer) {
         (Some(job), Some(printer)) => {
-            s.print.pending = Some(printer.submit(job));
-            s.idle.set_busy(true);
+            let id = printer.submit(job);
+            s.terminal.jobs.in_flight.insert(id, purpose);
+            s.session.print.pending = Some(id);
+            None
         }
         _ => {
-            s.print.failed = true;
-            s.print.message = "打印机暂时无法打印，请联系工作人员。可用手机拍下屏幕上的二维码。".into();
+            let message = messages::no_printer(saved);
+            s.session.print.failed = true;
+            s.session.print.message = message.clone();
+            Some(Printed::Failed(message))
         }
-    }
-    let failed_at_once = s.print.failed.then(|| s.print.message.clone());
-    s.print.slip = Some(slip);
-    if let Some(message) = failed_at_once {
-        // No printer at all: the flow hears it at once.
-        super::apply::on_printed(s, Err(message));
-    }
+    };
+    s.session.print.slip = Some(slip);
+    now
 }
 
-/// A finished job: the kiosk is no longer busy, and the screen says what happened. Returns what
-/// became of it (`Ok(near_end)` or the resident's sentence) when it was the job on screen.
-pub(super) fn on_outcome(s: &mut State, outcome: PrintOutcome) -> Option<Result<bool, String>> {
-    if s.print.pending != Some(outcome.id) {
+/// A finished job. The terminal records it (store, device health) whoever started it; the session
+/// hears of it only when the job is the one on its screen: then the outcome is returned.
+pub(super) fn on_outcome(s: &mut State, outcome: PrintOutcome) -> Option<(Purpose, Printed)> {
+    let Some(purpose) = s.terminal.jobs.in_flight.remove(&outcome.id) else {
+        log::warn!("print job {} finished but was not in flight", outcome.id);
+        return None;
+    };
+    record_health(s, &outcome);
+    let saved = matches!(purpose, Purpose::Pickup { .. });
+    let printed = match &outcome.result {
+        Ok(report) => Printed::Ok { near_end: report.near_end },
+        Err(e @ PrintError::Unconfirmed { .. }) => {
+            log::warn!("print job {}: {e}", outcome.id);
+            Printed::Unconfirmed(messages::print_unconfirmed(saved))
+        }
+        Err(e) => Printed::Failed(messages::print_failed(e, saved)),
+    };
+    if let (Purpose::Pickup { print_job }, Some(store)) = (purpose, s.terminal.store.as_mut()) {
+        let recorded = match &outcome.result {
+            Ok(_) => store.record_print(print_job, Ok(())),
+            Err(e @ PrintError::Unconfirmed { .. }) => store.record_print_unconfirmed(print_job, &e.to_string()),
+            Err(e) => store.record_print(print_job, Err(&e.to_string())),
+        };
+        if let Err(e) = recorded {
+            log::error!("cannot record print job {print_job}: {e}");
+        }
+    }
+    if s.session.print.pending != Some(outcome.id) {
+        log::info!("print job {} finished after its session ended", outcome.id);
         return None;
     }
-    s.print.pending = None;
-    s.idle.set_busy(false);
-    // What the printer said, for the hub's heartbeat and staff.
-    {
-        use crate::devices::printer::PrintError;
-        use crate::sync::PrinterHealth;
-        let mut h = s.health.lock().unwrap_or_else(|e| e.into_inner());
-        match &outcome.result {
-            Ok(report) => h.printer = report.status.into(),
-            Err(PrintError::NotReady { status, .. } | PrintError::Interrupted { status, .. }) => {
-                h.printer = (*status).into();
-                h.device_error = Some(outcome.result.as_ref().err().map(|e| e.to_string()).unwrap_or_default());
-            }
-            Err(e) => {
-                h.printer = PrinterHealth::OFFLINE;
-                h.device_error = Some(e.to_string());
-            }
+    let view = &mut s.session.print;
+    view.pending = None;
+    (view.failed, view.message) = match &printed {
+        Printed::Ok { near_end } => (false, messages::printed(*near_end).to_string()),
+        Printed::Failed(m) => (true, m.clone()),
+        Printed::Unconfirmed(m) => (false, m.clone()),
+    };
+    Some((purpose, printed))
+}
+
+/// What the printer said, for the hub's heartbeat and staff.
+fn record_health(s: &State, outcome: &PrintOutcome) {
+    use crate::sync::PrinterHealth;
+    let mut h = s.terminal.health.lock().unwrap_or_else(|e| e.into_inner());
+    match &outcome.result {
+        Ok(report) => h.printer = report.status.into(),
+        Err(e @ (PrintError::NotReady { status, .. } | PrintError::Interrupted { status, .. })) => {
+            h.printer = (*status).into();
+            h.device_error = Some(e.to_string());
         }
-    }
-    let saved = matches!(s.print.slip, Some(Slip::Pickup(_)));
-    match outcome.result {
-        Ok(report) => {
-            s.print.failed = false;
-            s.print.message = if report.near_end {
-                "已打印，请从出纸口取走。打印纸快用完了，已提醒工作人员。".into()
-            } else {
-                "已打印，请从出纸口取走。".into()
-            };
-            Some(Ok(report.near_end))
-        }
+        // Took the job: no news of the printer's state either way.
+        Err(PrintError::Unconfirmed { .. }) => {}
         Err(e) => {
-            s.print.failed = true;
-            s.print.message = e.resident_message(saved);
-            Some(Err(s.print.message.clone()))
+            h.printer = PrinterHealth::OFFLINE;
+            h.device_error = Some(e.to_string());
         }
     }
 }
 
 pub(super) fn render(window: &AppWindow, s: &State) {
     let ps = window.global::<PrintState>();
-    ps.set_printing(s.print.pending.is_some());
-    ps.set_failed(s.print.failed);
-    ps.set_message(s.print.message.as_str().into());
-    ps.set_columns(s.print.paper.unwrap_or(Paper::Mm80).columns() as i32);
+    ps.set_printing(s.session.print.pending.is_some());
+    ps.set_failed(s.session.print.failed);
+    ps.set_message(s.session.print.message.as_str().into());
+    ps.set_columns(s.session.print.paper.unwrap_or(Paper::Mm80).columns() as i32);
     let mut qr = None;
     let lines = s
+        .session
         .print
         .lines
         .iter()

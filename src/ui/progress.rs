@@ -10,6 +10,7 @@ use super::{handler, model, printing, State};
 use crate::app::nav::Page;
 use crate::devices::idcard::Card;
 use crate::devices::scanner::ScannerEvent;
+use crate::messages;
 use crate::slip::Slip;
 use crate::store::outbox::{OutboxState, Stored};
 use crate::{AppWindow, ProgressRow, ProgressState};
@@ -26,79 +27,95 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     p.on_reprint(handler(window, state, |s, no: SharedString| reprint(s, &no)));
     let scan = handler(window, state, |s, ()| {
         // Demo: the newest slip on this terminal goes through the simulated scanner, like a real scan.
-        let newest = s.store.as_ref().and_then(|st| st.applications().ok()).and_then(|v| v.into_iter().next());
-        let sim = s.devices.scanner.as_ref().and_then(|sc| sc.simulator());
+        let newest = s.terminal.store.as_ref().and_then(|st| st.applications().ok()).and_then(|v| v.into_iter().next());
+        let sim = s.terminal.devices.scanner.as_ref().and_then(|sc| sc.simulator());
         match (newest, sim) {
             (Some(app), Some(sim)) => {
-                let text = crate::slip::qr_text(&s.config.applications.qr_base, &app.token);
+                let text = crate::slip::qr_text(&s.terminal.config.applications.qr_base, &app.token);
                 if let Err(e) = sim.scan(&text) {
                     log::warn!("simulated scanner: {e}");
                 }
             }
-            (None, _) => s.progress.message = "本机还没有回执可以模拟扫码。".into(),
-            (_, None) => s.progress.message = "扫码器未连接。".into(),
+            (None, _) => s.session.progress.message = "本机还没有回执可以模拟扫码。".into(),
+            (_, None) => s.session.progress.message = "扫码器未连接。".into(),
         }
     });
     p.on_scan_sample(move || scan(()));
-    let place = handler(window, state, |s, ()| s.devices.place_sample("elderly"));
+    let place = handler(window, state, |s, ()| s.terminal.devices.place_sample("elderly"));
     p.on_place_sample(move || place(()));
 }
 
-/// The token inside a scanned slip QR (`<base>/p/<token>`), or the text itself.
-pub fn token_of(scanned: &str) -> &str {
+/// The token of a scanned slip QR (`<base>/p/<token>`, or the token alone); `None` when the code is
+/// not one of our slips (a shop's QR, a product barcode, a payment code).
+pub fn slip_token(scanned: &str) -> Option<&str> {
     let t = scanned.trim();
-    t.rsplit_once("/p/").map(|(_, tok)| tok.trim_end_matches('/')).unwrap_or(t)
+    let token = t.rsplit_once("/p/").map(|(_, tok)| tok.trim_end_matches('/')).unwrap_or(t);
+    let ours = token.len() == 20 && token.bytes().all(|c| c.is_ascii_lowercase() || (b'2'..=b'7').contains(&c));
+    ours.then_some(token)
 }
 
 /// A scanner event: scans count on the progress page; faults are said there too.
 pub(super) fn on_scanner_event(s: &mut State, event: ScannerEvent) {
     match event {
         ScannerEvent::Scanned(text) => on_scan(s, &text),
-        ScannerEvent::Fault(kind) if *s.nav.current() == Page::Progress => {
-            s.progress.message = kind.resident_message().to_string();
+        ScannerEvent::Fault(kind) if *s.session.nav.current() == Page::Progress => {
+            s.session.progress.message = crate::messages::scanner_fault(kind).to_string();
         }
         _ => {}
     }
 }
 
-/// A scanned code while the progress page is open.
+/// A scanned code on the progress page, or on the home screen (whose 进度查询 tile says 扫回执二维码:
+/// a slip scanned there opens its progress at once).
 pub(super) fn on_scan(s: &mut State, scanned: &str) {
-    if *s.nav.current() != Page::Progress {
+    let page = s.session.nav.current().clone();
+    if !matches!(page, Page::Progress | Page::Home) {
         return;
     }
-    let found = s.store.as_ref().and_then(|st| st.application_by_token(token_of(scanned)).ok().flatten());
+    let Some(token) = slip_token(scanned) else {
+        log::info!("progress: a scanned code of {} characters is not a slip", scanned.chars().count());
+        if page == Page::Progress {
+            s.session.progress.rows.clear();
+            s.session.progress.message = messages::NOT_A_SLIP.into();
+        }
+        return;
+    };
+    if page == Page::Home {
+        s.session.progress = ProgressView::default();
+        s.session.nav.open(Page::Progress);
+    }
+    let found = s.terminal.store.as_ref().and_then(|st| st.application_by_token(token).ok().flatten());
     match found {
         Some(app) => {
-            s.progress.rows = vec![app];
-            s.progress.message = String::new();
+            s.session.progress.rows = vec![app];
+            s.session.progress.message = String::new();
         }
         None => {
-            s.progress.rows.clear();
-            s.progress.message = "没有找到这张回执的记录。如是在其他终端或窗口办理的，请到服务窗口查询。".into();
+            s.session.progress.rows.clear();
+            s.session.progress.message = messages::SLIP_NOT_FOUND.into();
         }
     }
 }
 
 /// A card while the progress page is open: that resident's applications on this terminal.
 pub(super) fn on_card(s: &mut State, card: &Card) {
-    let found = s.store.as_ref().and_then(|st| st.applications_of(&card.id_number).ok()).unwrap_or_default();
-    s.progress.message = if found.is_empty() {
+    let found = s.terminal.store.as_ref().and_then(|st| st.applications_of(&card.id_number).ok()).unwrap_or_default();
+    s.session.progress.message = if found.is_empty() {
         "本机没有您的办理记录。在窗口或其他终端办理的事项，请到服务窗口查询。".into()
     } else {
         format!("找到 {} 条办理记录。", found.len())
     };
-    s.progress.rows = found;
+    s.session.progress.rows = found;
 }
 
-fn reprint(s: &mut State, acceptance_no: &str) {
-    let job = s.store.as_ref().and_then(|st| {
+pub(super) fn reprint(s: &mut State, acceptance_no: &str) {
+    let job = s.terminal.store.as_ref().and_then(|st| {
         let app = st.application_by_acceptance_no(acceptance_no).ok().flatten()?;
         st.print_job_of(app.id).ok().flatten()
     });
     if let Some(job) = job {
-        s.app_print_job = Some(job.id);
-        printing::print(s, Slip::Pickup(job.slip));
-        s.nav.open(Page::Slip);
+        printing::print(s, Slip::Pickup(job.slip), printing::Purpose::Pickup { print_job: job.id });
+        s.session.nav.open(Page::Slip);
     }
 }
 
@@ -125,10 +142,11 @@ pub fn explain(app: &Stored) -> (String, String) {
 
 pub(super) fn render(window: &AppWindow, s: &State) {
     let p = window.global::<ProgressState>();
-    p.set_demo(s.devices.demo);
-    p.set_message(s.progress.message.as_str().into());
+    p.set_demo(s.terminal.devices.demo);
+    p.set_message(s.session.progress.message.as_str().into());
     p.set_rows(model(
-        s.progress
+        s.session
+            .progress
             .rows
             .iter()
             .map(|a| {
@@ -147,12 +165,23 @@ pub(super) fn render(window: &AppWindow, s: &State) {
 
 #[cfg(test)]
 mod tests {
-    use super::token_of;
+    use super::slip_token;
+
+    const TOKEN: &str = "abcdefghijklmnop2345";
 
     #[test]
     fn tokens_come_out_of_slip_urls_or_stand_alone() {
-        assert_eq!(token_of("https://zwfw.example.gov.cn/p/abc123"), "abc123");
-        assert_eq!(token_of(" abc123\r"), "abc123");
-        assert_eq!(token_of("https://x.example/p/abc/"), "abc");
+        assert_eq!(slip_token(&format!("https://zwfw.example.gov.cn/p/{TOKEN}")), Some(TOKEN));
+        assert_eq!(slip_token(&format!(" {TOKEN}\r")), Some(TOKEN));
+        assert_eq!(slip_token(&format!("https://x.example/p/{TOKEN}/")), Some(TOKEN));
+    }
+
+    #[test]
+    fn other_codes_are_not_slips() {
+        for code in
+            ["6901234567892", "https://shop.example/item?id=5", "wxp://f2f0abc", "abc123", "", "ABCDEFGHIJKLMNOP2345"]
+        {
+            assert_eq!(slip_token(code), None, "{code}");
+        }
     }
 }

@@ -124,7 +124,8 @@ pub fn page_down_until(ui: &KioskUi, label: &str) -> bool {
         if shows(ui, label) {
             return true;
         }
-        let down = button(ui, "向下翻页");
+        // No page buttons: everything fits on one page.
+        let Some(down) = all(ui, "向下翻页").into_iter().next() else { return false };
         if down.accessible_enabled() == Some(false) {
             return false;
         }
@@ -154,7 +155,7 @@ pub fn text_field(ui: &KioskUi, label: &str) -> ElementHandle {
         if let Some(f) = found {
             return f;
         }
-        let down = button(ui, "向下翻页");
+        let Some(down) = all(ui, "向下翻页").into_iter().next() else { break };
         if down.accessible_enabled() == Some(false) {
             break;
         }

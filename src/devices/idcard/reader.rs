@@ -316,16 +316,6 @@ pub enum FaultKind {
     CardUnreadable,
 }
 
-impl FaultKind {
-    /// The one-line message a resident sees.
-    pub fn resident_message(self) -> &'static str {
-        match self {
-            FaultKind::CardUnreadable => "未能读取身份证，请将证件放稳后重试。",
-            _ => "读卡器故障，请联系工作人员。",
-        }
-    }
-}
-
 /// What the polling loop tells the app.
 // Events are rare (one per placement); boxing the card would only complicate matching.
 #[allow(clippy::large_enum_variant)]

@@ -109,6 +109,7 @@ fn exit_code(e: &PrintError) -> i32 {
         PrintError::NotReady { .. } | PrintError::Interrupted { .. } => EXIT_NOT_READY,
         PrintError::Render(_) | PrintError::Config(_) => EXIT_USAGE,
         PrintError::NoAnswer { .. } | PrintError::Open { .. } | PrintError::Io { .. } => EXIT_NO_ANSWER,
+        PrintError::Unconfirmed { .. } => EXIT_NO_ANSWER,
     }
 }
 

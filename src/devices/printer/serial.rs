@@ -27,24 +27,17 @@ pub enum PrintError {
     NotReady { port: String, reason: NotReady, status: PrinterStatus },
     #[error("printer on {port} stopped during the job: {reason} (status bytes {:02X?})", status.raw)]
     Interrupted { port: String, reason: NotReady, status: PrinterStatus },
+    /// The whole job was sent but the printer did not answer the status request after it, even
+    /// with the time the job takes on the line allowed for: it most likely printed.
+    #[error(
+        "printer on {port} took the {bytes}-byte job but did not answer DLE EOT {n} within {timeout_ms} ms after it"
+    )]
+    Unconfirmed { port: String, bytes: usize, n: u8, timeout_ms: u64 },
     #[error(transparent)]
     Render(#[from] RenderError),
 }
 
 impl PrintError {
-    /// The sentence a resident reads (and hears). `application_saved` adds that their application
-    /// is kept (pickup slips); checklists leave it out.
-    pub fn resident_message(&self, application_saved: bool) -> String {
-        let cause = match self {
-            PrintError::NotReady { reason: NotReady::PaperOut, .. } => "打印机缺纸，请联系工作人员。",
-            PrintError::NotReady { reason: NotReady::CoverOpen, .. } => "打印机盖未关好，请联系工作人员。",
-            PrintError::Interrupted { .. } => "打印可能不完整，请联系工作人员补打。",
-            _ => "打印机暂时无法打印，请联系工作人员。",
-        };
-        let saved = if application_saved { "您的申请已保存，" } else { "" };
-        format!("{cause}{saved}可用手机拍下屏幕上的二维码。")
-    }
-
     /// True when the printer answered and said it cannot print (as opposed to not answering or
     /// an I/O failure).
     pub fn is_not_ready(&self) -> bool {
@@ -67,6 +60,7 @@ pub struct PrintReport {
 pub struct Printer {
     port: Box<dyn SerialPort>,
     path: String,
+    baud: u32,
     status_timeout: Duration,
     paper: Paper,
     qr_mode: QrMode,
@@ -97,7 +91,7 @@ impl Printer {
             .timeout(status_timeout)
             .open()
             .map_err(|source| PrintError::Open { port: path.to_string(), source })?;
-        Ok(Printer { port, path: path.to_string(), status_timeout, paper: Paper::Mm80, qr_mode: QrMode::Native })
+        Ok(Printer { port, path: path.to_string(), baud, status_timeout, paper: Paper::Mm80, qr_mode: QrMode::Native })
     }
 
     pub fn set_format(&mut self, paper: Paper, qr_mode: QrMode) {
@@ -119,11 +113,21 @@ impl Printer {
 
     /// Asks DLE EOT 1, 2 and 4.
     pub fn status(&mut self) -> Result<PrinterStatus, PrintError> {
+        self.status_within(self.status_timeout)
+    }
+
+    /// How long `bytes` take on this line (8N1: ten bits a byte at the configured baud rate).
+    pub fn line_time(&self, bytes: usize) -> Duration {
+        Duration::from_millis((bytes as u64 * 10 * 1000).div_ceil(u64::from(self.baud.max(1))))
+    }
+
+    /// Asks DLE EOT 1, 2 and 4, allowing `timeout` for each answer.
+    fn status_within(&mut self, timeout: Duration) -> Result<PrinterStatus, PrintError> {
         let started = Instant::now();
         let _ = self.port.clear(ClearBuffer::Input);
         let mut answers = [0u8; 3];
         for (slot, n) in answers.iter_mut().zip(STATUS_QUERIES) {
-            *slot = self.ask(n)?;
+            *slot = self.ask(n, timeout)?;
         }
         let status = parse_status(answers[0], answers[1], answers[2]).map_err(|e| PrintError::Io {
             port: self.path.clone(),
@@ -134,9 +138,9 @@ impl Printer {
     }
 
     /// Sends `DLE EOT n` and waits for one byte matching `0xx1xx10`; other bytes are skipped.
-    fn ask(&mut self, n: u8) -> Result<u8, PrintError> {
+    fn ask(&mut self, n: u8, timeout: Duration) -> Result<u8, PrintError> {
         self.write_all(&status_request(n))?;
-        let deadline = Instant::now() + self.status_timeout;
+        let deadline = Instant::now() + timeout;
         let mut byte = [0u8; 1];
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -144,7 +148,7 @@ impl Printer {
                 return Err(PrintError::NoAnswer {
                     port: self.path.clone(),
                     n,
-                    timeout_ms: self.status_timeout.as_millis() as u64,
+                    timeout_ms: timeout.as_millis() as u64,
                 });
             }
             let _ = self.port.set_timeout(left);
@@ -183,7 +187,17 @@ impl Printer {
         }
         let started = Instant::now();
         self.write_all(&job.bytes)?;
-        let after = self.status()?;
+        // A printer busy with the job (its buffer full of a raster image) answers only once it has
+        // taken in what is before the request: allow for the whole job on the line.
+        let allowed = self.status_timeout + self.line_time(job.bytes.len());
+        let after = match self.status_within(allowed) {
+            Err(PrintError::NoAnswer { n, timeout_ms, .. }) => {
+                let bytes = job.bytes.len();
+                log::warn!("printer {}: no status after a {bytes}-byte job within {timeout_ms} ms", self.path);
+                return Err(PrintError::Unconfirmed { port: self.path.clone(), bytes, n, timeout_ms });
+            }
+            other => other?,
+        };
         log::info!(
             "printer {}: sent {} bytes in {} ms, status after {:02X?}",
             self.path,

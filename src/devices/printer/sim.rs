@@ -547,6 +547,8 @@ struct Shared {
     job_added: Condvar,
     print_bytes: AtomicUsize,
     status_requests: AtomicUsize,
+    /// Bytes a second the simulated line carries (e.g. 960 for 9600 baud); 0 for as fast as it comes.
+    pace: AtomicUsize,
     stop: AtomicBool,
 }
 
@@ -573,6 +575,7 @@ impl SimPrinter {
             job_added: Condvar::new(),
             print_bytes: AtomicUsize::new(0),
             status_requests: AtomicUsize::new(0),
+            pace: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
         });
         let s = Arc::clone(&shared);
@@ -595,6 +598,13 @@ impl SimPrinter {
 
     pub fn set_mode(&self, mode: SimMode) {
         *self.shared.mode.lock().unwrap_or_else(|e| e.into_inner()) = mode;
+    }
+
+    /// Takes in at most `bytes_per_sec` (e.g. 960 for a 9600-baud line), the way a slow serial line
+    /// and a busy printer do: the host's writes wait, and a status request waits behind what was sent
+    /// before it. `None`: as fast as the bytes come.
+    pub fn set_pace(&self, bytes_per_sec: Option<usize>) {
+        self.shared.pace.store(bytes_per_sec.unwrap_or(0), Ordering::SeqCst);
     }
 
     /// Every job printed so far.
@@ -643,7 +653,13 @@ fn serve(mut master: TTYPort, paper: Paper, shared: &Shared) {
     let mut interp = Interpreter::new(paper);
     let mut buf = [0u8; 4096];
     while !shared.stop.load(Ordering::SeqCst) {
-        let n = match master.read(&mut buf) {
+        // Paced: a tenth of a second's worth of bytes, then a tenth of a second.
+        let pace = shared.pace.load(Ordering::SeqCst);
+        let limit = if pace == 0 { buf.len() } else { (pace / 10).clamp(1, buf.len()) };
+        if pace != 0 {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let n = match master.read(&mut buf[..limit]) {
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::TimedOut => continue,
             Err(_) => {

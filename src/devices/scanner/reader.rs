@@ -155,16 +155,6 @@ pub enum FaultKind {
     NotText,
 }
 
-impl FaultKind {
-    /// The one-line message a resident sees.
-    pub fn resident_message(self) -> &'static str {
-        match self {
-            FaultKind::PortMissing => "扫码器故障，请联系工作人员。",
-            FaultKind::LineTooLong | FaultKind::NotText => "无法识别该二维码，请扫描回执上的二维码。",
-        }
-    }
-}
-
 impl From<&LineError> for FaultKind {
     fn from(error: &LineError) -> Self {
         match error {

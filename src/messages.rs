@@ -1,0 +1,154 @@
+//! Every sentence a resident reads (and, next, hears) comes from here: drivers and stores return
+//! typed errors and outcomes, this module words them. Staff-facing text (logs, diagnostics, the
+//! command line) is worded where it is produced.
+
+use crate::app::forms::{FieldProblem, Ineligible};
+use crate::catalog::FormField;
+use crate::devices::idcard::FaultKind as ReaderFault;
+use crate::devices::printer::{NotReady, PrintError};
+use crate::devices::scanner::FaultKind as ScannerFault;
+
+/// The reader's trouble, for the identification screens.
+pub fn reader_fault(kind: ReaderFault) -> &'static str {
+    match kind {
+        ReaderFault::CardUnreadable => "未能读取身份证，请将证件放稳后重试。",
+        ReaderFault::PortMissing | ReaderFault::NoAnswer | ReaderFault::Garbled | ReaderFault::Device(_) => {
+            READER_BROKEN
+        }
+    }
+}
+
+/// The reader is missing, silent or garbled: identification cannot work.
+pub const READER_BROKEN: &str = "读卡器故障，请联系工作人员。";
+
+/// The scanner's trouble, for the progress page.
+pub fn scanner_fault(kind: ScannerFault) -> &'static str {
+    match kind {
+        ScannerFault::PortMissing => "扫码器故障，请联系工作人员。",
+        ScannerFault::LineTooLong | ScannerFault::NotText => NOT_A_SLIP,
+    }
+}
+
+/// A scanned code that is not one of our slips.
+pub const NOT_A_SLIP: &str = "无法识别该二维码，请扫描回执上的二维码。";
+
+/// A slip scanned here that this terminal has no record of.
+pub const SLIP_NOT_FOUND: &str = "没有找到这张回执的记录。如是在其他终端或窗口办理的，请到服务窗口查询。";
+
+/// Why a slip did not print. `application_saved` adds that the application is kept (pickup slips);
+/// checklists leave it out.
+pub fn print_failed(error: &PrintError, application_saved: bool) -> String {
+    let cause = match error {
+        PrintError::NotReady { reason: NotReady::PaperOut, .. } => "打印机缺纸，请联系工作人员。",
+        PrintError::NotReady { reason: NotReady::CoverOpen, .. } => "打印机盖未关好，请联系工作人员。",
+        PrintError::Interrupted { .. } => "打印可能不完整，请联系工作人员补打。",
+        _ => "打印机暂时无法打印，请联系工作人员。",
+    };
+    format!("{cause}{}可用手机拍下屏幕上的二维码。", saved(application_saved))
+}
+
+/// The job was sent but the printer did not confirm it afterwards: the slip has most likely come
+/// out, so nothing invites a second copy.
+pub fn print_unconfirmed(application_saved: bool) -> String {
+    format!(
+        "回执应已打印，请查看出纸口。如没有出纸，请联系工作人员补打。{}也可用手机拍下屏幕上的二维码。",
+        saved(application_saved)
+    )
+}
+
+/// The slip came out.
+pub fn printed(near_end: bool) -> &'static str {
+    if near_end {
+        "已打印，请从出纸口取走。打印纸快用完了，已提醒工作人员。"
+    } else {
+        "已打印，请从出纸口取走。"
+    }
+}
+
+/// A pickup slip of a submitted application came out.
+pub fn slip_printed(near_end: bool) -> &'static str {
+    if near_end {
+        "回执已打印，请从出纸口取走。打印纸快用完了，已提醒工作人员。"
+    } else {
+        "回执已打印，请从出纸口取走。"
+    }
+}
+
+/// No printer at all on this terminal.
+pub fn no_printer(application_saved: bool) -> String {
+    format!("打印机暂时无法打印，请联系工作人员。{}可用手机拍下屏幕上的二维码。", saved(application_saved))
+}
+
+/// The stored slip of an application could not be found to print.
+pub const SLIP_UNAVAILABLE: &str = "回执暂时无法打印，请到服务窗口补打。";
+
+/// What to fix in a form field.
+pub fn field_problem(field: &FormField, problem: &FieldProblem) -> String {
+    let label = &field.label;
+    let unit = field.unit.as_deref().unwrap_or("");
+    match problem {
+        FieldProblem::Missing => format!("请填写{label}。"),
+        FieldProblem::NotAnOption => format!("请在“{label}”的选项中点选一项。"),
+        FieldProblem::NotYesNo => format!("请为“{label}”点选“是”或“否”。"),
+        FieldProblem::BadPhone => {
+            format!("{label}不正确：手机号是以1开头的11位数字，座机请带区号（如07312826xxxx）。")
+        }
+        FieldProblem::NotANumber => format!("{label}请只填数字。"),
+        FieldProblem::TooSmall { min } => format!("{label}不能少于{min}{unit}。"),
+        FieldProblem::TooLarge { max } => format!("{label}不能超过{max}{unit}，请核对。"),
+        FieldProblem::BadDate => format!("{label}请按8位数字填写年月日，例如20270315。"),
+        FieldProblem::TooLong { max } => format!("{label}最多{max}个字，请删减一些。"),
+    }
+}
+
+/// Why the card's holder may not apply for `item` here.
+pub fn ineligible(item: &str, why: &Ineligible) -> String {
+    match why {
+        Ineligible::TooYoung { min, age } => format!(
+            "“{item}”需年满{min}周岁才能申请。根据您的身份证，您今年{age}周岁，暂不符合条件。如有疑问，请到服务窗口咨询。"
+        ),
+        Ineligible::TooOld { max, age } => {
+            format!("“{item}”限{max}周岁及以下的居民申请，您今年{age}周岁。请到服务窗口咨询其他办法。")
+        }
+        Ineligible::CardType => format!("“{item}”在本机只能用居民身份证办理，请带上您的证件到服务窗口办理。"),
+    }
+}
+
+/// The card has expired.
+pub const CARD_EXPIRED: &str = "您的证件已过期，无法办理。请使用有效期内的证件，或到服务窗口咨询。";
+/// The card's ID number fails its check digit.
+pub const CARD_INVALID: &str = "证件信息校验未通过，请到服务窗口办理。";
+
+fn saved(application_saved: bool) -> &'static str {
+    if application_saved {
+        "您的申请已保存，"
+    } else {
+        ""
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reader_fault_tells_the_resident_something() {
+        use crate::devices::idcard::protocol::Sw3;
+        for kind in [
+            ReaderFault::PortMissing,
+            ReaderFault::NoAnswer,
+            ReaderFault::Garbled,
+            ReaderFault::Device(Sw3::SamSelfTestFailed),
+            ReaderFault::CardUnreadable,
+        ] {
+            assert!(reader_fault(kind).ends_with('。'), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn an_unconfirmed_print_does_not_ask_for_a_retry() {
+        let m = print_unconfirmed(true);
+        assert!(m.contains("出纸口") && m.contains("申请已保存"));
+        assert!(!m.contains("再试"));
+    }
+}
