@@ -3,10 +3,12 @@
 //! command line) is worded where it is produced.
 
 use crate::app::forms::{FieldProblem, Ineligible};
-use crate::catalog::FormField;
+use crate::catalog::{FormField, Guide, Handling};
+use crate::devices::idcard::CardType;
 use crate::devices::idcard::FaultKind as ReaderFault;
 use crate::devices::printer::{NotReady, PrintError};
 use crate::devices::scanner::FaultKind as ScannerFault;
+use crate::store::outbox::{OutboxState, Stored};
 
 /// The reader's trouble, for the identification screens.
 pub fn reader_fault(kind: ReaderFault) -> &'static str {
@@ -118,6 +120,169 @@ pub fn ineligible(item: &str, why: &Ineligible) -> String {
 pub const CARD_EXPIRED: &str = "您的证件已过期，无法办理。请使用有效期内的证件，或到服务窗口咨询。";
 /// The card's ID number fails its check digit.
 pub const CARD_INVALID: &str = "证件信息校验未通过，请到服务窗口办理。";
+
+/// The header when the hub refuses this terminal.
+pub const TERMINAL_REVOKED: &str = "本终端已停用，申请暂存本机，请联系工作人员";
+/// The header when the hub cannot be reached.
+pub const NETWORK_DOWN: &str = "网络未连接，申请会在恢复后自动上传";
+
+/// What the search screen says about a query and its hits.
+pub fn search(query: &str, hits: usize) -> String {
+    match (query.is_empty(), hits) {
+        (true, _) => "请用下方键盘输入拼音或首字母，例如“老年人优待证”输入 lnrydz 或 ldyd。".to_string(),
+        (false, 0) => format!("没有找到与“{query}”有关的事项。请换个拼音再试，或到服务窗口咨询。"),
+        (false, n) => format!("找到 {n} 项，点击事项查看办事指南。"),
+    }
+}
+
+/// The outbox cannot be written at all.
+pub const STORE_UNAVAILABLE: &str = "本机数据存储不可用，请到服务窗口办理。";
+/// Writing the application failed: nothing was kept.
+pub const SUBMIT_FAILED: &str = "提交没有成功，您的信息未保存。请再点一次提交，或到服务窗口办理。";
+/// An immediate item (即办件).
+pub const ON_THE_SPOT: &str = "当场办结";
+
+/// Every problem of a form, in one sentence at the top.
+pub fn form_problems(problems: &[&str]) -> String {
+    format!("请修改以下{}处：{}", problems.len(), problems.join(""))
+}
+
+/// "2026年12月4日前".
+pub fn promised_by(d: chrono::NaiveDate) -> String {
+    format!("{}年{}月{}日前", d.format("%Y"), d.format("%-m"), d.format("%-d"))
+}
+
+/// The kind of card, as the resident calls it.
+pub fn card_type(t: CardType) -> &'static str {
+    match t {
+        CardType::Resident => "居民身份证",
+        CardType::HkMoTw => "港澳台居民居住证",
+        CardType::Foreign => "外国人永久居留身份证",
+    }
+}
+
+/// Demo: no slip on this terminal yet to scan.
+pub const NO_SLIP_TO_SCAN: &str = "本机还没有回执可以模拟扫码。";
+/// Demo: no scanner.
+pub const NO_SCANNER: &str = "扫码器未连接。";
+
+/// What a progress query by card found.
+pub fn records_found(n: usize) -> String {
+    if n == 0 {
+        "本机没有您的办理记录。在窗口或其他终端办理的事项，请到服务窗口查询。".into()
+    } else {
+        format!("找到 {n} 条办理记录。")
+    }
+}
+
+/// "民政局 · 承诺件 10个工作日" / "民政局 · 即办件 当场办结".
+pub fn guide_summary(g: &Guide) -> String {
+    match g.handling {
+        Handling::Immediate => format!("{} · 即办件 当场办结", g.department),
+        Handling::Promised => format!("{} · 承诺件 {}个工作日", g.department, g.promised_days),
+    }
+}
+
+/// Every guide field as titled sections, in the order a resident needs them.
+pub fn guide_sections(g: &Guide) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let numbered = |items: &[String]| -> Vec<String> {
+        items.iter().enumerate().map(|(i, s)| format!("{}. {}", i + 1, s)).collect()
+    };
+    out.push(("受理条件".into(), numbered(&g.conditions)));
+    out.push((
+        "申请材料".into(),
+        g.materials
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let mut line = format!(
+                    "{}. {}：{} {}份{}",
+                    i + 1,
+                    m.name,
+                    m.form.label(),
+                    m.copies,
+                    if m.required { "（必需）" } else { "（如有）" }
+                );
+                if let Some(n) = &m.notes {
+                    line.push_str(&format!("。{n}"));
+                }
+                line
+            })
+            .collect(),
+    ));
+    out.push(("办理流程".into(), g.steps.iter().enumerate().map(|(i, s)| format!("第{}步：{}", i + 1, s)).collect()));
+    let limit = match (g.handling, g.statutory_days) {
+        (Handling::Immediate, _) => "即办件：材料齐全的，当场办结。".to_string(),
+        (Handling::Promised, Some(law)) => {
+            format!("承诺件：受理后 {} 个工作日内办结（法定时限 {} 个工作日）。", g.promised_days, law)
+        }
+        (Handling::Promised, None) => format!("承诺件：受理后 {} 个工作日内办结。", g.promised_days),
+    };
+    out.push(("办理时限".into(), vec![limit]));
+    out.push((
+        "到现场次数".into(),
+        vec![if g.visits == 0 { "不用到现场".to_string() } else { format!("最多跑 {} 次", g.visits) }],
+    ));
+    out.push(("收费标准".into(), vec![g.fee.clone().unwrap_or_else(|| "不收费".into())]));
+    out.push(("办理地点".into(), vec![g.place.clone()]));
+    out.push(("办理时间".into(), vec![g.hours.clone()]));
+    out.push(("咨询电话".into(), vec![g.phone.clone()]));
+    out.push(("监督投诉电话".into(), vec![g.complaint_phone.clone()]));
+    out.push((
+        "本机办理".into(),
+        vec![if g.terminal {
+            "支持在本机刷身份证办理".into()
+        } else {
+            "本机可查看指南，办理请到窗口".into()
+        }],
+    ));
+    out.push(("服务对象".into(), vec![format!("{}（{}）", g.service_object, g.item_type)]));
+    if let Some(basis) = &g.legal_basis {
+        out.push(("设定依据".into(), vec![basis.clone()]));
+    }
+    if !g.faq.is_empty() {
+        out.push((
+            "常见问题".into(),
+            g.faq.iter().flat_map(|f| [format!("问：{}", f.q), format!("答：{}", f.a)]).collect(),
+        ));
+    }
+    out
+}
+
+/// The state in plain words: (status, explanation).
+pub fn progress(app: &Stored) -> (String, String) {
+    match (app.state, app.hub_status.as_deref()) {
+        (OutboxState::Queued, _) => (
+            "已受理，等待上传".into(),
+            "您的申请已保存在本机，会自动上传给主管部门；网络不通时恢复后自动上传，不用重新办理。".into(),
+        ),
+        (_, Some("processing")) => ("办理中".into(), "主管部门正在审核办理，请耐心等待。".into()),
+        (_, Some("ready")) => ("已办结，可领取".into(), "请带身份证和回执，到回执上写的地点领取。".into()),
+        (_, Some("picked_up")) => ("已领取".into(), "本事项已办理完毕。".into()),
+        (_, Some("rejected")) => (
+            "未通过".into(),
+            format!(
+                "{}如有疑问，请拨打回执上的咨询电话。",
+                app.hub_note.as_deref().map(|n| format!("原因：{n}。")).unwrap_or_default()
+            ),
+        ),
+        _ => ("主管部门已收到".into(), "主管部门已收到您的申请，正在审核。".into()),
+    }
+}
+
+/// "11月22日 星期日 10:35".
+pub fn clock(now: &chrono::DateTime<chrono::Local>) -> String {
+    use chrono::Datelike;
+    const DAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+    format!(
+        "{}月{}日 星期{} {}",
+        now.month(),
+        now.day(),
+        DAYS[now.weekday().num_days_from_monday() as usize],
+        now.format("%H:%M")
+    )
+}
 
 fn saved(application_saved: bool) -> &'static str {
     if application_saved {

@@ -20,9 +20,10 @@ pub use devices::Devices;
 
 use crate::app::idle::{IdleEvent, IdleTimer};
 use crate::app::nav::{Nav, Page};
-use crate::catalog::{Catalog, Guide, Handling};
+use crate::catalog::{Catalog, Guide};
 use crate::config::Config;
 use crate::ime::{self, Edit, Keyboard, Layout, Lexicon};
+use crate::messages;
 use crate::Session as SessionGlobal;
 use crate::{AppState, AppWindow, DetailSection, GuideDetail, GuideRow, GuideState, Screen, Theme, ThemeRow};
 use crate::{KeyboardLayout, KeyboardState};
@@ -190,7 +191,7 @@ impl KioskUi {
         app.set_centre_name(config.centre_name.as_str().into());
         app.set_landscape(config.screen.orientation == crate::config::Orientation::Landscape);
         app.set_terminal_id(config.terminal_id.as_str().into());
-        app.set_clock(clock_text().into());
+        app.set_clock(messages::clock(&chrono::Local::now()).into());
         wire(&window, &state);
         render(&window, &state.borrow());
 
@@ -435,7 +436,7 @@ fn render_keyboard(window: &AppWindow, s: &State) {
 
 /// Once a second: the clock, and the idle countdown.
 fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
-    window.global::<AppState>().set_clock(clock_text().into());
+    window.global::<AppState>().set_clock(messages::clock(&chrono::Local::now()).into());
     report_health(window, &state.borrow());
     let clean = {
         let s = state.borrow();
@@ -467,8 +468,8 @@ fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
 fn report_health(window: &AppWindow, s: &State) {
     let configured = s.terminal.config.hub.url.as_deref().is_some_and(|u| !u.is_empty());
     let network = match s.terminal.sync.as_ref().map(|h| h.status()) {
-        Some(st) if st.revoked => "本终端已停用，申请暂存本机，请联系工作人员",
-        Some(st) if configured && !st.online => "网络未连接，申请会在恢复后自动上传",
+        Some(st) if st.revoked => messages::TERMINAL_REVOKED,
+        Some(st) if configured && !st.online => messages::NETWORK_DOWN,
         _ => "",
     };
     window.global::<AppState>().set_network_status(network.into());
@@ -558,11 +559,7 @@ fn render(window: &AppWindow, s: &State) {
         }
         Page::Search => {
             let hits = if query.is_empty() { Vec::new() } else { s.terminal.catalog.search(&query, RESULT_LIMIT) };
-            let message = match (query.is_empty(), hits.is_empty()) {
-                (true, _) => "请用下方键盘输入拼音或首字母，例如“老年人优待证”输入 lnrydz 或 ldyd。".to_string(),
-                (false, true) => format!("没有找到与“{query}”有关的事项。请换个拼音再试，或到服务窗口咨询。"),
-                (false, false) => format!("找到 {} 项，点击事项查看办事指南。", hits.len()),
-            };
+            let message = messages::search(&query, hits.len());
             guides.set_search_message(message.into());
             guides.set_results(rows(hits));
             Screen::Search
@@ -613,85 +610,10 @@ fn rows(guides: Vec<&Guide>) -> ModelRc<GuideRow> {
             .map(|g| GuideRow {
                 code: g.code.as_str().into(),
                 name: g.name.as_str().into(),
-                summary: summary(g).into(),
+                summary: messages::guide_summary(g).into(),
             })
             .collect(),
     )
-}
-
-/// "民政局 · 承诺件 10个工作日" / "民政局 · 即办件 当场办结".
-pub fn summary(g: &Guide) -> String {
-    match g.handling {
-        Handling::Immediate => format!("{} · 即办件 当场办结", g.department),
-        Handling::Promised => format!("{} · 承诺件 {}个工作日", g.department, g.promised_days),
-    }
-}
-
-/// Every guide field as titled sections, in the order a resident needs them.
-pub fn detail_sections(g: &Guide) -> Vec<(String, Vec<String>)> {
-    let mut out: Vec<(String, Vec<String>)> = Vec::new();
-    let numbered = |items: &[String]| -> Vec<String> {
-        items.iter().enumerate().map(|(i, s)| format!("{}. {}", i + 1, s)).collect()
-    };
-    out.push(("受理条件".into(), numbered(&g.conditions)));
-    out.push((
-        "申请材料".into(),
-        g.materials
-            .iter()
-            .enumerate()
-            .map(|(i, m)| {
-                let mut line = format!(
-                    "{}. {}：{} {}份{}",
-                    i + 1,
-                    m.name,
-                    m.form.label(),
-                    m.copies,
-                    if m.required { "（必需）" } else { "（如有）" }
-                );
-                if let Some(n) = &m.notes {
-                    line.push_str(&format!("。{n}"));
-                }
-                line
-            })
-            .collect(),
-    ));
-    out.push(("办理流程".into(), g.steps.iter().enumerate().map(|(i, s)| format!("第{}步：{}", i + 1, s)).collect()));
-    let limit = match (g.handling, g.statutory_days) {
-        (Handling::Immediate, _) => "即办件：材料齐全的，当场办结。".to_string(),
-        (Handling::Promised, Some(law)) => {
-            format!("承诺件：受理后 {} 个工作日内办结（法定时限 {} 个工作日）。", g.promised_days, law)
-        }
-        (Handling::Promised, None) => format!("承诺件：受理后 {} 个工作日内办结。", g.promised_days),
-    };
-    out.push(("办理时限".into(), vec![limit]));
-    out.push((
-        "到现场次数".into(),
-        vec![if g.visits == 0 { "不用到现场".to_string() } else { format!("最多跑 {} 次", g.visits) }],
-    ));
-    out.push(("收费标准".into(), vec![g.fee.clone().unwrap_or_else(|| "不收费".into())]));
-    out.push(("办理地点".into(), vec![g.place.clone()]));
-    out.push(("办理时间".into(), vec![g.hours.clone()]));
-    out.push(("咨询电话".into(), vec![g.phone.clone()]));
-    out.push(("监督投诉电话".into(), vec![g.complaint_phone.clone()]));
-    out.push((
-        "本机办理".into(),
-        vec![if g.terminal {
-            "支持在本机刷身份证办理".into()
-        } else {
-            "本机可查看指南，办理请到窗口".into()
-        }],
-    ));
-    out.push(("服务对象".into(), vec![format!("{}（{}）", g.service_object, g.item_type)]));
-    if let Some(basis) = &g.legal_basis {
-        out.push(("设定依据".into(), vec![basis.clone()]));
-    }
-    if !g.faq.is_empty() {
-        out.push((
-            "常见问题".into(),
-            g.faq.iter().flat_map(|f| [format!("问：{}", f.q), format!("答：{}", f.a)]).collect(),
-        ));
-    }
-    out
 }
 
 fn detail(g: &Guide) -> GuideDetail {
@@ -700,7 +622,7 @@ fn detail(g: &Guide) -> GuideDetail {
         name: g.name.as_str().into(),
         department: g.department.as_str().into(),
         sections: model(
-            detail_sections(g)
+            messages::guide_sections(g)
                 .into_iter()
                 .map(|(title, lines)| DetailSection {
                     title: title.into(),
@@ -709,20 +631,6 @@ fn detail(g: &Guide) -> GuideDetail {
                 .collect(),
         ),
     }
-}
-
-/// "11月22日 星期日 10:35".
-fn clock_text() -> String {
-    use chrono::{Datelike, Local};
-    let now = Local::now();
-    const DAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
-    format!(
-        "{}月{}日 星期{} {}",
-        now.month(),
-        now.day(),
-        DAYS[now.weekday().num_days_from_monday() as usize],
-        now.format("%H:%M")
-    )
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::app::flow::{Effect, Event, Flow, PrintStatus, Step, Submitted, RATING
 use crate::app::nav::Page;
 use crate::app::receipt::pickup_slip;
 use crate::catalog::FieldKind;
-use crate::devices::idcard::{Card, CardType};
+use crate::devices::idcard::Card;
 use crate::messages;
 use crate::slip::{add_working_days, Slip};
 use crate::store::outbox::{Applicant, Kind, NewApplication, Rating};
@@ -198,7 +198,7 @@ fn submit(s: &mut State) {
     };
     let (config, guide) = (&s.terminal.config, &flow.guide);
     let result = match s.terminal.store.as_mut() {
-        None => Err("本机数据存储不可用，请到服务窗口办理。".to_string()),
+        None => Err(messages::STORE_UNAVAILABLE.to_string()),
         Some(store) => store
             .submit(&config.terminal_id, &new, now, |a| pickup_slip(config, guide, a, now, promised))
             .map(|(a, job)| {
@@ -216,7 +216,7 @@ fn submit(s: &mut State) {
             })
             .map_err(|e| {
                 log::error!("outbox write failed: {e}");
-                "提交没有成功，您的信息未保存。请再点一次提交，或到服务窗口办理。".to_string()
+                messages::SUBMIT_FAILED.to_string()
             }),
     };
     event(s, Event::Submitted(result));
@@ -298,11 +298,7 @@ pub(super) fn render(window: &AppWindow, s: &State) {
         identity.push(info("姓名", card.masked_name()));
         identity.push(info("证件号码", card.masked_id_number()));
         identity.push(info("年龄", format!("{}周岁", card.age_on(today))));
-        let kind = match card.card_type {
-            CardType::Resident => "居民身份证",
-            CardType::HkMoTw => "港澳台居民居住证",
-            CardType::Foreign => "外国人永久居留身份证",
-        };
+        let kind = messages::card_type(card.card_type);
         identity.push(info("证件类型", kind));
         if flow.fast {
             let age = card.age_on(today);
@@ -327,7 +323,7 @@ pub(super) fn render(window: &AppWindow, s: &State) {
             Step::Form if !flow.errors.is_empty() => {
                 let problems: Vec<&str> =
                     flow.guide.form.iter().filter_map(|f| flow.errors.get(&f.key).map(String::as_str)).collect();
-                format!("请修改以下{}处：{}", problems.len(), problems.join(""))
+                messages::form_problems(&problems)
             }
             _ => flow.submit_error.clone().unwrap_or_default(),
         }
@@ -376,8 +372,8 @@ pub(super) fn render(window: &AppWindow, s: &State) {
         a.set_acceptance_no(sub.acceptance_no.as_str().into());
         a.set_pickup_code(sub.pickup_code.as_str().into());
         let promised = match sub.promised_date {
-            Some(d) if d > today => format!("{}年{}月{}日前", d.format("%Y"), d.format("%-m"), d.format("%-d")),
-            _ => "当场办结".to_string(),
+            Some(d) if d > today => messages::promised_by(d),
+            _ => messages::ON_THE_SPOT.to_string(),
         };
         a.set_promised(promised.into());
     }

@@ -12,7 +12,7 @@ use crate::devices::idcard::Card;
 use crate::devices::scanner::ScannerEvent;
 use crate::messages;
 use crate::slip::Slip;
-use crate::store::outbox::{OutboxState, Stored};
+use crate::store::outbox::Stored;
 use crate::{AppWindow, ProgressRow, ProgressState};
 
 /// What the progress page shows.
@@ -36,8 +36,8 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
                     log::warn!("simulated scanner: {e}");
                 }
             }
-            (None, _) => s.session.progress.message = "本机还没有回执可以模拟扫码。".into(),
-            (_, None) => s.session.progress.message = "扫码器未连接。".into(),
+            (None, _) => s.session.progress.message = messages::NO_SLIP_TO_SCAN.into(),
+            (_, None) => s.session.progress.message = messages::NO_SCANNER.into(),
         }
     });
     p.on_scan_sample(move || scan(()));
@@ -100,11 +100,7 @@ pub(super) fn on_scan(s: &mut State, scanned: &str) {
 /// A card while the progress page is open: that resident's applications on this terminal.
 pub(super) fn on_card(s: &mut State, card: &Card) {
     let found = s.terminal.store.as_ref().and_then(|st| st.applications_of(&card.id_number).ok()).unwrap_or_default();
-    s.session.progress.message = if found.is_empty() {
-        "本机没有您的办理记录。在窗口或其他终端办理的事项，请到服务窗口查询。".into()
-    } else {
-        format!("找到 {} 条办理记录。", found.len())
-    };
+    s.session.progress.message = messages::records_found(found.len());
     s.session.progress.rows = found;
 }
 
@@ -119,27 +115,6 @@ pub(super) fn reprint(s: &mut State, acceptance_no: &str) {
     }
 }
 
-/// The state in plain words: (status, explanation).
-pub fn explain(app: &Stored) -> (String, String) {
-    match (app.state, app.hub_status.as_deref()) {
-        (OutboxState::Queued, _) => (
-            "已受理，等待上传".into(),
-            "您的申请已保存在本机，会自动上传给主管部门；网络不通时恢复后自动上传，不用重新办理。".into(),
-        ),
-        (_, Some("processing")) => ("办理中".into(), "主管部门正在审核办理，请耐心等待。".into()),
-        (_, Some("ready")) => ("已办结，可领取".into(), "请带身份证和回执，到回执上写的地点领取。".into()),
-        (_, Some("picked_up")) => ("已领取".into(), "本事项已办理完毕。".into()),
-        (_, Some("rejected")) => (
-            "未通过".into(),
-            format!(
-                "{}如有疑问，请拨打回执上的咨询电话。",
-                app.hub_note.as_deref().map(|n| format!("原因：{n}。")).unwrap_or_default()
-            ),
-        ),
-        _ => ("主管部门已收到".into(), "主管部门已收到您的申请，正在审核。".into()),
-    }
-}
-
 pub(super) fn render(window: &AppWindow, s: &State) {
     let p = window.global::<ProgressState>();
     p.set_demo(s.terminal.devices.demo);
@@ -150,7 +125,7 @@ pub(super) fn render(window: &AppWindow, s: &State) {
             .rows
             .iter()
             .map(|a| {
-                let (status, explanation) = explain(a);
+                let (status, explanation) = messages::progress(a);
                 ProgressRow {
                     acceptance_no: a.acceptance_no.as_str().into(),
                     item_name: a.item_name.as_str().into(),
