@@ -4,13 +4,13 @@
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
+use crate::common::cards;
 use chrono::NaiveDate;
 use kiosk::devices::idcard::cli::{self, ReadCardArgs};
 use kiosk::devices::idcard::protocol::{Command, Sw3};
 use kiosk::devices::idcard::reader::{read_card_once_on, Reader, STEP_TIMEOUT};
 use kiosk::devices::idcard::{
-    sample_cards_on, Card, CardPoller, CardType, Fault, FaultKind, Health, PollerOptions, ReadError, ReaderEvent,
-    SimReader,
+    Card, CardPoller, CardType, Fault, FaultKind, Health, PollerOptions, ReadError, ReaderEvent, SimReader,
 };
 
 const BAUD: u32 = 115_200;
@@ -20,17 +20,9 @@ fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-fn sample(stem: &str) -> Card {
-    sample_cards_on(today())
-        .into_iter()
-        .find(|(s, _, _)| *s == stem)
-        .map(|(_, _, card)| card)
-        .unwrap_or_else(|| panic!("no sample card {stem}"))
-}
-
 fn sim_with(stem: &str) -> SimReader {
     let sim = SimReader::start().expect("PTY pair");
-    sim.place(&sample(stem)).expect("sample card encodes");
+    sim.place(&cards::by_stem(stem)).expect("sample card encodes");
     sim
 }
 
@@ -45,7 +37,7 @@ fn args(port: &str) -> ReadCardArgs {
 #[test]
 fn reads_every_card_type() {
     for stem in ["elderly", "younger", "hk_mo_tw", "foreign", "expired"] {
-        let expected = sample(stem);
+        let expected = cards::by_stem(stem);
         let sim = sim_with(stem);
         let card = read_once(&sim).unwrap_or_else(|e| panic!("{stem}: {e}"));
         assert_eq!(card, expected, "{stem}");
@@ -65,7 +57,7 @@ fn read_card_prints_contract_json_and_exits_0() {
     let sim = sim_with("hk_mo_tw");
     assert_eq!(cli::run_read_card(&args(&sim.path())), 0);
     sim.lift();
-    sim.place(&sample("hk_mo_tw")).unwrap();
+    sim.place(&cards::hk_mo_tw()).unwrap();
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = cli::read_card_outcome(read_once(&sim), true, &mut out, &mut err);
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
@@ -132,7 +124,7 @@ fn read_failure_reports_the_status_code() {
 fn dribbled_bytes_still_make_a_card() {
     let sim = sim_with("foreign");
     sim.set_fault(Fault::Dribble);
-    assert_eq!(read_once(&sim).unwrap(), sample("foreign"));
+    assert_eq!(read_once(&sim).unwrap(), cards::foreign());
 }
 
 #[test]
@@ -140,7 +132,7 @@ fn a_slowly_dribbling_reader_is_waited_for_past_the_step_timeout() {
     let sim = sim_with("younger");
     sim.set_fault(Fault::SlowDribble);
     let started = Instant::now();
-    assert_eq!(read_once(&sim).unwrap(), sample("younger"));
+    assert_eq!(read_once(&sim).unwrap(), cards::younger());
     assert!(started.elapsed() > Duration::from_millis(600), "three slow answers");
 }
 
@@ -148,7 +140,7 @@ fn a_slowly_dribbling_reader_is_waited_for_past_the_step_timeout() {
 fn noise_before_frames_is_skipped() {
     let sim = sim_with("elderly");
     sim.set_fault(Fault::NoiseBeforeFrames);
-    assert_eq!(read_once(&sim).unwrap(), sample("elderly"));
+    assert_eq!(read_once(&sim).unwrap(), cards::elderly());
 }
 
 #[test]
@@ -169,7 +161,7 @@ fn sam_commands_answer_ok() {
     }
     // The port can be opened again after the first owner closed it.
     drop(reader);
-    sim.place(&sample("elderly")).unwrap();
+    sim.place(&cards::elderly()).unwrap();
     assert!(read_once(&sim).is_ok());
 }
 
@@ -212,9 +204,9 @@ fn assert_no_read_within(rx: &Receiver<ReaderEvent>, window: Duration) {
 fn poller_reads_a_placed_card_once_per_placement() {
     let sim = SimReader::start().unwrap();
     let (poller, rx) = CardPoller::spawn_channel(options(&sim.path()));
-    sim.place(&sample("elderly")).unwrap();
+    sim.place(&cards::elderly()).unwrap();
     let ReaderEvent::CardRead(card) = wait_for(&rx, Duration::from_secs(3), is_card_read) else { unreachable!() };
-    assert_eq!(card, sample("elderly"));
+    assert_eq!(card, cards::elderly());
     assert_eq!(poller.health(), Health::Ok);
     // The reader stops finding a card once it was read: the loop reports it gone, and reads nothing
     // more while it lies there.
@@ -222,9 +214,9 @@ fn poller_reads_a_placed_card_once_per_placement() {
     assert_no_read_within(&rx, Duration::from_millis(400));
     assert_eq!(sim.reads_served(), 1);
     // Placed again: read again.
-    sim.place(&sample("younger")).unwrap();
+    sim.place(&cards::younger()).unwrap();
     let ReaderEvent::CardRead(card) = wait_for(&rx, Duration::from_secs(3), is_card_read) else { unreachable!() };
-    assert_eq!(card.name, sample("younger").name);
+    assert_eq!(card.name, cards::younger().name);
     poller.stop();
 }
 
@@ -232,14 +224,14 @@ fn poller_reads_a_placed_card_once_per_placement() {
 fn poller_waits_for_a_lift_even_if_the_reader_keeps_finding_the_card() {
     let sim = SimReader::start().unwrap();
     sim.set_sticky(true);
-    sim.place(&sample("hk_mo_tw")).unwrap();
+    sim.place(&cards::hk_mo_tw()).unwrap();
     let (poller, rx) = CardPoller::spawn_channel(options(&sim.path()));
     wait_for(&rx, Duration::from_secs(3), is_card_read);
     assert_no_read_within(&rx, Duration::from_millis(400));
     assert_eq!(sim.reads_served(), 1, "the driver itself must not read the same placement twice");
     sim.lift();
     wait_for(&rx, Duration::from_secs(2), |e| *e == ReaderEvent::CardRemoved);
-    sim.place(&sample("hk_mo_tw")).unwrap();
+    sim.place(&cards::hk_mo_tw()).unwrap();
     wait_for(&rx, Duration::from_secs(3), is_card_read);
     assert_eq!(sim.reads_served(), 2);
     drop(poller);
@@ -249,7 +241,7 @@ fn poller_waits_for_a_lift_even_if_the_reader_keeps_finding_the_card() {
 fn poller_reports_a_card_it_cannot_read_once_and_keeps_trying() {
     let sim = SimReader::start().unwrap();
     sim.set_fault(Fault::ReadFailed);
-    sim.place(&sample("younger")).unwrap();
+    sim.place(&cards::younger()).unwrap();
     let (_poller, rx) = CardPoller::spawn_channel(options(&sim.path()));
     let event = wait_for(&rx, Duration::from_secs(3), |e| matches!(e, ReaderEvent::ReaderFault(_)));
     assert_eq!(event, ReaderEvent::ReaderFault(FaultKind::CardUnreadable));
@@ -270,7 +262,7 @@ fn poller_recovers_when_a_silent_reader_answers_again() {
     sim.clear_fault();
     wait_for(&rx, Duration::from_secs(3), |e| *e == ReaderEvent::ReaderRecovered);
     assert_eq!(poller.health(), Health::Ok);
-    sim.place(&sample("elderly")).unwrap();
+    sim.place(&cards::elderly()).unwrap();
     wait_for(&rx, Duration::from_secs(3), is_card_read);
 }
 
@@ -281,7 +273,7 @@ fn poller_survives_unplug_and_replug_behind_a_stable_link() {
     let mut sim = SimReader::start_linked(&link).unwrap();
     assert_eq!(std::fs::read_link(&link).unwrap().to_str(), sim.tty_path().as_deref());
     let (poller, rx) = CardPoller::spawn_channel(options(link.to_str().unwrap()));
-    sim.place(&sample("elderly")).unwrap();
+    sim.place(&cards::elderly()).unwrap();
     wait_for(&rx, Duration::from_secs(3), is_card_read);
 
     sim.unplug();
@@ -296,7 +288,7 @@ fn poller_survives_unplug_and_replug_behind_a_stable_link() {
     assert_eq!(poller.health(), Health::Ok);
     // The card still lying on the re-plugged reader counts as a new placement.
     let ReaderEvent::CardRead(card) = wait_for(&rx, Duration::from_secs(3), is_card_read) else { unreachable!() };
-    assert_eq!(card, sample("elderly"));
+    assert_eq!(card, cards::elderly());
     poller.stop();
 }
 
@@ -340,7 +332,7 @@ fn poller_stops_within_a_second_even_mid_read() {
 #[ignore]
 fn overhead_figures() {
     let sim = sim_with("elderly");
-    let card = sample("elderly");
+    let card = cards::elderly();
     let mut reader = Reader::open(&sim.path(), BAUD).unwrap();
     let mut samples = Vec::new();
     for _ in 0..200 {

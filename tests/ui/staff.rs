@@ -164,7 +164,7 @@ fn a_test_read_shows_only_the_masked_name_and_card_type() {
     log_in(&ui);
     tap(&ui, "设备诊断");
     tap(&ui, "读卡测试");
-    let (_, _, card) = kiosk::devices::idcard::sample_cards().into_iter().find(|(k, _, _)| *k == "elderly").unwrap();
+    let card = cards::elderly();
     ui.devices().reader.as_ref().unwrap().simulator().unwrap().place(&card).unwrap();
     assert!(wait_until(&ui, Duration::from_secs(10), |ui| label_containing(ui, "读卡成功").is_some()));
     let line = label_containing(&ui, "读卡成功").unwrap();
