@@ -1,6 +1,10 @@
-//! Shared helpers for the headless UI tests: a kiosk on Slint's testing backend, found and driven by
-//! accessible labels the way a screen reader (and the outside AT-SPI checks) do.
+//! Shared helpers for the kiosk's test binaries: a kiosk on Slint's testing backend, found and driven by
+//! accessible labels the way a screen reader (and the outside AT-SPI checks) do; the sample cards by
+//! name ([`cards`]); log capture ([`logs`]).
 #![allow(dead_code)]
+
+pub mod cards;
+pub mod logs;
 
 use std::path::Path;
 use std::time::Duration;

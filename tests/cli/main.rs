@@ -1,0 +1,9 @@
+//! The `kiosk` command line as technicians and scripts use it (each test runs the real binary), the
+//! crash test that kills a submitting process, and the bundled catalogue's data invariants.
+
+mod catalog_data;
+mod grid;
+mod guides;
+mod outbox;
+mod outbox_crash;
+mod provision;

@@ -1,0 +1,249 @@
+//! 找网格员 and 代办 over simulated devices: a card finds the grid worker; a card without a matching
+//! address (or no card) chooses from lists; the contact QR is a vCard a phone saves; a 代办 request is
+//! queued in the outbox as `proxy_request` and its slip names the grid worker.
+
+use std::time::Duration;
+
+use crate::common::*;
+use kiosk::store::outbox::{Kind, OutboxState};
+use kiosk::ui::KioskUi;
+use kiosk::{AppState, GridState, Screen};
+use slint::{ComponentHandle, Model};
+
+const LIMIT: Duration = Duration::from_secs(10);
+
+fn step(ui: &KioskUi) -> String {
+    ui.window().global::<GridState>().get_step().to_string()
+}
+
+fn find_by_card(ui: &KioskUi, card_label: &str) {
+    tap(ui, "找网格员");
+    assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Grid);
+    tap(ui, &format!("模拟刷卡：{card_label}"));
+}
+
+/// The QR codes in a screen image.
+fn decode(image: &slint::Image) -> Vec<String> {
+    let buf = image.to_rgb8().expect("the QR is an RGB image");
+    let (w, h) = (buf.width() as usize, buf.height() as usize);
+    let px = buf.as_slice();
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| px[y * w + x].r);
+    img.detect_grids().into_iter().filter_map(|g| g.decode().ok().map(|(_, text)| text)).collect()
+}
+
+#[test]
+fn the_elderly_residents_card_shows_her_grid_worker() {
+    let ui = kiosk_with_devices(&demo_config());
+    find_by_card(&ui, "老年居民");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == "result"), "the card's address found a grid");
+    assert!(shows(&ui, "网格员 刘演芳"), "the worker's name is shown");
+    assert!(shows(&ui, "电话 13807310102"), "the phone is shown (large)");
+    assert!(label_containing(&ui, "华垅社区 第2网格").is_some());
+    assert!(page_down_until(&ui, "华垅社区第2网格居民群"), "the WeChat group is shown");
+    assert!(label_containing(&ui, "张演英").is_none(), "nothing of the card is on screen");
+}
+
+#[test]
+fn the_contact_qr_is_a_vcard_with_the_workers_name_and_phone() {
+    let ui = kiosk_with_devices(&demo_config());
+    find_by_card(&ui, "港澳台居民");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == "result"));
+    let workers = ui.window().global::<GridState>().get_workers();
+    assert_eq!(workers.row_count(), 2, "grid 3 has two workers, each with a QR");
+    assert!(shows(&ui, "二维码：用手机扫一扫，保存网格员周演军的联系方式"));
+    for (name, phone) in [("周演军", "13807310103"), ("谭演红", "13807310113")] {
+        let w = workers.iter().find(|w| w.name == name).expect("worker listed");
+        let texts = decode(&w.qr);
+        assert_eq!(texts.len(), 1, "one QR per worker");
+        let card = &texts[0];
+        assert!(card.starts_with("BEGIN:VCARD\r\nVERSION:3.0\r\n"), "{card}");
+        assert!(card.contains(&format!("\r\nFN:{name}\r\n")), "{card}");
+        assert!(card.contains(&format!("\r\nTEL;TYPE=CELL:{phone}\r\n")), "{card}");
+        assert!(card.ends_with("END:VCARD"), "{card}");
+    }
+}
+
+#[test]
+fn a_card_without_a_matching_address_leads_to_the_lists() {
+    let ui = kiosk_with_devices(&demo_config());
+    // A foreign permanent resident card has no address.
+    find_by_card(&ui, "外籍永久居留");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == "choose"), "no match offers the lists");
+    let message = ui.window().global::<GridState>().get_message();
+    assert!(message.contains("没有自动找到") && message.contains("请按地址选择"), "{message}");
+    assert!(shows(&ui, &message), "the reason is in the accessibility tree");
+    tap(&ui, "清水塘街道 华垅社区");
+    tap(&ui, "华垅新村（华垅小区）");
+    assert!(shows(&ui, "请选择门牌号或楼栋"));
+    tap(&ui, "华垅新村（华垅小区） 9-16栋");
+    assert_eq!(step(&ui), "result");
+    assert!(shows(&ui, "网格员 彭演玲"));
+    // 返回 goes back to the start, not past it.
+    tap(&ui, "返回");
+    assert_eq!(step(&ui), "find");
+    assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Grid);
+}
+
+#[test]
+fn without_a_card_the_lists_find_the_worker() {
+    let ui = kiosk_with_devices(&demo_config());
+    tap(&ui, "找网格员");
+    tap(&ui, "不刷卡，按地址选择");
+    assert!(shows(&ui, "请选择您所在的社区"));
+    tap(&ui, "响石岭街道 新建村社区");
+    tap(&ui, "演示路");
+    tap(&ui, "演示路2-40号（双号）");
+    assert_eq!(step(&ui), "result");
+    assert!(shows(&ui, "网格员 黄演洁"));
+    // A place with one grid goes straight to it.
+    tap(&ui, "重新查找");
+    tap(&ui, "不刷卡，按地址选择");
+    tap(&ui, "清水塘街道 华垅社区");
+    tap(&ui, "华垅花园");
+    assert_eq!(step(&ui), "result");
+    assert!(shows(&ui, "网格员 彭演玲"));
+}
+
+#[test]
+fn a_proxy_request_is_queued_and_its_slip_names_the_grid_worker() {
+    let ui = kiosk_with_devices(&demo_config());
+    find_by_card(&ui, "老年居民");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == "result"));
+    tap(&ui, "请网格员帮我办");
+    assert_eq!(step(&ui), "matter", "the card already identified her");
+    assert!(page_down_until(&ui, "其他事项"));
+    tap(&ui, "其他事项");
+    assert_eq!(step(&ui), "form");
+
+    tap(&ui, "提交代办请求");
+    let message = ui.window().global::<GridState>().get_message();
+    assert!(message.contains("请修改以下2处") && message.contains("11位手机号码"), "{message}");
+
+    text_field(&ui, "回电电话").invoke_accessible_default_action();
+    for d in "13807331234".chars() {
+        tap(&ui, &d.to_string());
+    }
+    tap(&ui, "完成");
+    tap(&ui, "联系时间：下午");
+    tap(&ui, "提交代办请求");
+    assert_eq!(step(&ui), "done", "{}", ui.window().global::<GridState>().get_message());
+    let acceptance_no = ui.window().global::<GridState>().get_acceptance_no().to_string();
+    assert!(shows(&ui, &acceptance_no), "the request number is on screen");
+    assert!(wait_until(&ui, LIMIT, |ui| shows(ui, "已打印，请从出纸口取走。")), "the slip was printed");
+
+    let store = ui.store();
+    let out = store.as_ref().unwrap().outgoing(10).unwrap();
+    assert_eq!(out.len(), 1);
+    let r = &out[0];
+    assert_eq!(r.stored.kind, Kind::ProxyRequest);
+    assert_eq!(r.stored.state, OutboxState::Queued);
+    assert_eq!(r.stored.item_code, "OTHER");
+    assert!(r.stored.slip_printed);
+    assert_eq!(r.form.get("phone").map(String::as_str), Some("13807331234"));
+    assert_eq!(r.form.get("time").map(String::as_str), Some("下午"));
+    assert_eq!(r.form.get("grid_street").map(String::as_str), Some("清水塘街道"));
+    assert_eq!(r.form.get("grid_community").map(String::as_str), Some("华垅社区"));
+    assert_eq!(r.form.get("grid_number").map(String::as_str), Some("第2网格"));
+    let jobs = ui.devices().printer.as_ref().unwrap().simulator().unwrap().jobs();
+    assert_eq!(jobs.len(), 1);
+    let text = jobs[0].text_lines.join("\n");
+    assert!(text.contains("13807310102"), "the slip has the worker's phone: {text}");
+    assert!(text.contains(&acceptance_no), "and the request number: {text}");
+    assert!(!text.contains("张演英"), "the resident's name is masked: {text}");
+    drop(store);
+
+    tap(&ui, "完成");
+    assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Home);
+}
+
+/// From the result screen: 请网格员帮我办 → 其他事项 → callback phone → time → submit.
+fn ask_for_help_with_another_matter(ui: &KioskUi, phone: &str, time: &str) {
+    tap(ui, "请网格员帮我办");
+    assert!(page_down_until(ui, "其他事项"));
+    tap(ui, "其他事项");
+    text_field(ui, "回电电话").invoke_accessible_default_action();
+    for d in phone.chars() {
+        tap(ui, &d.to_string());
+    }
+    tap(ui, "完成");
+    tap(ui, &format!("联系时间：{time}"));
+    tap(ui, "提交代办请求");
+    assert_eq!(step(ui), "done", "{}", ui.window().global::<GridState>().get_message());
+}
+
+#[test]
+fn a_proxy_request_reaches_the_hub_exactly_once() {
+    use crate::sync_support::{config, HubSettings, TestHub, TERMINAL};
+    let hub = TestHub::start();
+    let token = hub.add_terminal(TERMINAL);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.sqlite3");
+    let ui = kiosk_with_devices(&demo_config());
+    ui.attach_store(kiosk::store::Store::open(&db).unwrap());
+    find_by_card(&ui, "老年居民");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == "result"));
+    ask_for_help_with_another_matter(&ui, "13807331234", "上午");
+    let acceptance_no = ui.window().global::<GridState>().get_acceptance_no().to_string();
+    assert!(wait_until(&ui, LIMIT, |ui| shows(ui, "已打印，请从出纸口取走。")));
+
+    let cfg = config(HubSettings { url: Some(hub.url()), token: &token, ..Default::default() });
+    let sync = kiosk::sync::SyncWorker::start(&cfg, &db, kiosk::sync::HealthReport::shared());
+    crate::sync_support::wait_until("the request is at the hub", LIMIT, || hub.count_by_key().len() == 1);
+    crate::sync_support::wait_until("the outbox is empty", LIMIT, || sync.status().outbox_depth == 0);
+    sync.kick();
+    crate::sync_support::wait_until("another round went by", LIMIT, || sync.status().last_success.is_some());
+    let counts = hub.count_by_key();
+    assert!(counts.len() == 1 && counts.values().all(|&n| n == 1), "exactly once: {counts:?}");
+    sync.stop();
+
+    // What staff see with `kiosk-hub applications list --kind proxy_request --json`.
+    let listed = kiosk_hub::cli::applications_list(&hub.store, true, Some("proxy_request"), None).unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&listed).unwrap();
+    assert_eq!(rows.len(), 1, "{listed}");
+    assert_eq!(rows[0]["acceptance_no"], acceptance_no.as_str());
+    assert_eq!(rows[0]["kind"], "proxy_request");
+    let text = kiosk_hub::cli::applications_list(&hub.store, false, Some("proxy_request"), None).unwrap();
+    assert!(text.contains(&acceptance_no) && text.contains("proxy_request"), "{text}");
+    let others = kiosk_hub::cli::applications_list(&hub.store, true, Some("application"), None).unwrap();
+    assert_eq!(serde_json::from_str::<Vec<serde_json::Value>>(&others).unwrap().len(), 0);
+    let stored = ui.store().as_ref().unwrap().application_by_acceptance_no(&acceptance_no).unwrap().unwrap();
+    assert_eq!(stored.state, OutboxState::Synced);
+    // Routed to the grid: the hub has the request's grid, not null.
+    let db = rusqlite::Connection::open(hub.dir.path().join("hub.sqlite3")).unwrap();
+    let grid: Option<String> =
+        db.query_row("SELECT grid FROM applications WHERE acceptance_no = ?1", [&acceptance_no], |r| r.get(0)).unwrap();
+    let grid: serde_json::Value = serde_json::from_str(&grid.expect("the hub has the grid")).unwrap();
+    assert_eq!(grid["street"], "清水塘街道", "{grid}");
+    assert!(grid["number"].as_str().is_some_and(|n| n.contains("网格")), "{grid}");
+}
+
+#[test]
+fn a_guide_offers_asking_the_grid_worker_to_handle_it() {
+    let ui = kiosk_with_devices(&demo_config());
+    tap(&ui, "办事指南");
+    tap(&ui, "老年人");
+    tap(&ui, "老年人优待证办理（年审）");
+    tap(&ui, "请网格员帮我办");
+    assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Grid);
+    assert_eq!(step(&ui), "identify");
+    assert!(label_containing(&ui, "老年人优待证办理（年审）").is_some(), "the matter is the guide's");
+    tap(&ui, "模拟刷卡：青年居民");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == "form"), "identified, grid found: the form");
+    assert!(label_containing(&ui, "新建村社区 第2网格").is_some());
+    text_field(&ui, "回电电话").invoke_accessible_default_action();
+    for d in "13807339876".chars() {
+        tap(&ui, &d.to_string());
+    }
+    tap(&ui, "完成");
+    tap(&ui, "联系时间：晚上");
+    tap(&ui, "提交代办请求");
+    assert_eq!(step(&ui), "done");
+    assert!(wait_until(&ui, LIMIT, |ui| shows(ui, "已打印，请从出纸口取走。")));
+    let out = ui.store().as_ref().unwrap().outgoing(10).unwrap();
+    assert_eq!(out[0].stored.item_code, "LL0001");
+    assert_eq!(out[0].stored.kind, Kind::ProxyRequest);
+    assert_eq!(out[0].form.get("grid_number").map(String::as_str), Some("第2网格"));
+    // 返回 from the end goes back to the guide; nothing of the request stays on the grid page.
+    tap(&ui, "返回");
+    assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Detail);
+}

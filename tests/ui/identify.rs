@@ -1,0 +1,66 @@
+//! A resident identifies by placing their ID card: the masked identity shows, or what to do.
+
+use std::time::Duration;
+
+use crate::common::*;
+use kiosk::devices::idcard::DeviceKind;
+use kiosk::{AppState, ApplyState, ApplyStep, IdentifyState, Screen};
+use slint::ComponentHandle;
+
+const LIMIT: Duration = Duration::from_secs(10);
+
+fn step(ui: &kiosk::ui::KioskUi) -> ApplyStep {
+    ui.window().global::<ApplyState>().get_step()
+}
+
+#[test]
+fn an_elderly_residents_card_shows_the_masked_identity() {
+    let ui = kiosk_with_devices(&demo_config());
+    tap(&ui, "老年优待证");
+    assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Identify);
+    assert!(shows(&ui, "请将身份证放在感应区"));
+    tap(&ui, "模拟刷卡：老年居民");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == ApplyStep::Review), "the card was read");
+    assert!(shows(&ui, "张*英"), "masked name");
+    assert!(shows(&ui, "4302**********102X"), "masked ID number");
+    assert!(shows(&ui, "居民身份证"));
+    assert_eq!(label_containing(&ui, "张演英"), None, "the full name is never on screen");
+    assert_eq!(label_containing(&ui, "43020419530816102X"), None, "nor the full number");
+    tap(&ui, "首页");
+    tap(&ui, "老年优待证");
+    assert!(shows(&ui, "请将身份证放在感应区"), "a new session starts without the last card");
+}
+
+#[test]
+fn an_expired_card_says_so_and_another_card_can_follow() {
+    let ui = kiosk_with_devices(&demo_config());
+    tap(&ui, "老年优待证");
+    tap(&ui, "模拟刷卡：过期证件");
+    assert!(wait_until(&ui, LIMIT, |ui| label_containing(ui, "证件已过期").is_some()), "expired card explained");
+    assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Identify, "still waiting for a card");
+    tap(&ui, "模拟刷卡：港澳台居民");
+    assert!(
+        wait_until(&ui, LIMIT, |ui| step(ui) == ApplyStep::NotEligible),
+        "the permit holder (35) is told why: {:?}",
+        ui.window().global::<IdentifyState>().get_problem()
+    );
+    assert!(label_containing(&ui, "年满60周岁").is_some());
+    tap(&ui, "返回首页");
+    assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Home);
+}
+
+#[test]
+fn a_missing_reader_is_reported_and_back_still_works() {
+    let mut config = demo_config();
+    config.id_reader.kind = DeviceKind::Serial;
+    config.id_reader.port = Some("/dev/kiosk-test-no-such-reader".into());
+    let ui = kiosk_with_devices(&config);
+    tap(&ui, "老年优待证");
+    assert!(
+        wait_until(&ui, LIMIT, |ui| label_containing(ui, "读卡器故障，请联系工作人员").is_some()),
+        "a missing reader is reported to the resident"
+    );
+    assert!(!shows(&ui, "模拟刷卡：老年居民"), "no demo panel with a real reader");
+    tap(&ui, "返回");
+    assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Home);
+}

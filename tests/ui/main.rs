@@ -1,0 +1,20 @@
+//! Headless UI tests: the kiosk on Slint's testing backend, driven by accessible labels. One process
+//! for all of them; each `#[test]` runs on its own thread with its own testing backend
+//! (`init_no_event_loop`) and its own kiosk, devices and database.
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../sync_support/mod.rs"]
+mod sync_support;
+
+mod applications;
+mod core_defects;
+mod grid;
+mod guides;
+mod identify;
+mod idle;
+mod keyboard;
+mod print_checklist;
+mod staff;
+mod sync;
+mod theme;

@@ -1,0 +1,258 @@
+//! Staff mode on the terminal: the hidden gesture, the PIN lockout (persisted), diagnostics with the
+//! simulated devices, out of service, and re-provisioning from a bundle on a "USB stick".
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::common::*;
+use kiosk::config::Config;
+use kiosk::devices::printer::SimMode;
+use kiosk::store::Store;
+use kiosk::ui::{Devices, KioskUi};
+
+const DEMO_PIN: &str = "246810";
+
+/// A kiosk whose database is `db` (so that a second kiosk on the same file is a restart).
+fn kiosk_on(config: &Config, devices: Devices, db: &Path) -> KioskUi {
+    let ui = kiosk_with(config, devices);
+    ui.attach_store(Store::open(db).unwrap());
+    ui
+}
+
+fn open_pin_pad(ui: &KioskUi) {
+    for _ in 0..5 {
+        tap(ui, "终端号 SF-QST-01");
+    }
+    assert!(shows(ui, "请输入维护密码"), "five taps open the PIN pad");
+}
+
+/// Runs `f` on a fresh thread, as a restarted kiosk process would (each thread has its own backend).
+fn restarted(f: impl FnOnce() + Send + 'static) {
+    std::thread::spawn(f).join().expect("the restarted kiosk's checks passed");
+}
+
+/// From a staff sub-screen back to the menu, then out of staff mode.
+fn leave_staff(ui: &KioskUi) {
+    if !shows(ui, "退出维护") {
+        tap(ui, "返回");
+    }
+    tap(ui, "退出维护");
+}
+
+fn enter_pin(ui: &KioskUi, pin: &str) {
+    for d in pin.chars() {
+        tap(ui, &d.to_string());
+    }
+    tap(ui, "确定");
+}
+
+fn log_in(ui: &KioskUi) {
+    open_pin_pad(ui);
+    enter_pin(ui, DEMO_PIN);
+    assert!(shows(ui, "设备诊断"), "the right PIN opens the menu");
+}
+
+/// A config file in a temporary folder (data and bundle folders inside it), as a terminal has.
+fn config_file() -> (tempfile::TempDir, PathBuf, Config) {
+    let dir = tempfile::tempdir().unwrap();
+    let bundles = dir.path().join("usb");
+    std::fs::create_dir_all(&bundles).unwrap();
+    let text = include_str!("../../kiosk-config/demo.toml")
+        .replace("data_dir = \"../data\"", "data_dir = \"data\"")
+        .replace("bundle_dir = \"../data/bundles\"", &format!("bundle_dir = {:?}", bundles.display().to_string()));
+    let path = dir.path().join("kiosk.toml");
+    std::fs::write(&path, text).unwrap();
+    let config = Config::load(&path).unwrap();
+    (dir, path, config)
+}
+
+#[test]
+fn taps_spread_over_more_than_three_seconds_do_not_open_staff_mode() {
+    let ui = kiosk();
+    for _ in 0..3 {
+        tap(&ui, "终端号 SF-QST-01");
+    }
+    wait_secs(4);
+    for _ in 0..2 {
+        tap(&ui, "终端号 SF-QST-01");
+    }
+    assert!(!shows(&ui, "请输入维护密码"));
+    for _ in 0..3 {
+        tap(&ui, "终端号 SF-QST-01");
+    }
+    assert!(shows(&ui, "请输入维护密码"));
+    assert!(shows(&ui, "删除") && shows(&ui, "0") && shows(&ui, "9"));
+}
+
+#[test]
+fn five_wrong_pins_lock_staff_mode_even_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.sqlite3");
+    let ui = kiosk_on(&demo_config(), Devices::none(), &db);
+    open_pin_pad(&ui);
+    enter_pin(&ui, "111111");
+    assert!(label_containing(&ui, "还可以再试 4 次").is_some());
+    assert!(shows(&ui, "已输入 0 位"), "the pad is cleared after each attempt, and shows no digit");
+    for _ in 0..4 {
+        enter_pin(&ui, "111111");
+    }
+    let message = label_containing(&ui, "已锁定").expect("a lock message");
+    assert!(message.contains("5 分钟后再试"), "{message}");
+    enter_pin(&ui, DEMO_PIN);
+    assert!(!shows(&ui, "设备诊断"), "even the right PIN is refused while locked");
+    drop(ui);
+
+    // A restart: a new kiosk on the same database file.
+    let file = db.clone();
+    restarted(move || {
+        let ui = kiosk_on(&demo_config(), Devices::none(), &file);
+        open_pin_pad(&ui);
+        assert!(label_containing(&ui, "分钟后再试").is_some(), "the lock survives a restart");
+        enter_pin(&ui, DEMO_PIN);
+        assert!(!shows(&ui, "设备诊断"));
+    });
+    let store = Store::open(&db).unwrap();
+    let audit = store.audit_entries(10).unwrap();
+    assert!(audit.iter().any(|(_, who, what)| who == "staff" && what.contains("locked")), "{audit:?}");
+    assert!(audit.iter().all(|(_, _, what)| !what.contains("111111") && !what.contains(DEMO_PIN)));
+}
+
+#[test]
+fn the_right_pin_opens_the_menu_and_exit_or_idle_ends_it() {
+    let ui = kiosk();
+    log_in(&ui);
+    tap(&ui, "退出维护");
+    assert!(shows(&ui, "老年优待证"), "back on the home screen");
+    log_in(&ui);
+    wait_secs(121);
+    assert!(!shows(&ui, "设备诊断"), "staff mode ends after 2 minutes idle");
+    assert!(shows(&ui, "老年优待证"));
+}
+
+#[test]
+fn diagnostics_show_a_printer_out_of_paper() {
+    let ui = kiosk_with_devices(&demo_config());
+    ui.devices().printer.as_ref().unwrap().simulator().unwrap().set_mode(SimMode::PaperOut);
+    log_in(&ui);
+    tap(&ui, "设备诊断");
+    let line = label_containing(&ui, "打印机：").expect("a printer line");
+    assert!(line.contains("缺纸") && line.contains("状态字节"), "{line}");
+    assert!(label_containing(&ui, "读卡器：").unwrap().contains("正常"));
+    assert!(label_containing(&ui, "待上传申请：0 件").is_some());
+    assert!(label_containing(&ui, "软件版本：").is_some());
+    ui.devices().printer.as_ref().unwrap().simulator().unwrap().set_mode(SimMode::Normal);
+    tap(&ui, "刷新");
+    assert!(label_containing(&ui, "打印机：").unwrap().contains("纸张正常"));
+}
+
+#[test]
+fn a_test_page_reaches_the_simulated_printer() {
+    let ui = kiosk_with_devices(&demo_config());
+    log_in(&ui);
+    tap(&ui, "设备诊断");
+    tap(&ui, "打印测试页");
+    let printed = wait_until(&ui, Duration::from_secs(20), |ui| {
+        ui.devices().printer.as_ref().unwrap().simulator().unwrap().jobs().len() == 1
+    });
+    assert!(printed, "the test page reached the simulated printer");
+    assert!(wait_until(&ui, Duration::from_secs(5), |ui| label_containing(ui, "测试页：已打印").is_some()));
+}
+
+#[test]
+fn a_test_read_shows_only_the_masked_name_and_card_type() {
+    let ui = kiosk_with_devices(&demo_config());
+    log_in(&ui);
+    tap(&ui, "设备诊断");
+    tap(&ui, "读卡测试");
+    let card = cards::elderly();
+    ui.devices().reader.as_ref().unwrap().simulator().unwrap().place(&card).unwrap();
+    assert!(wait_until(&ui, Duration::from_secs(10), |ui| label_containing(ui, "读卡成功").is_some()));
+    let line = label_containing(&ui, "读卡成功").unwrap();
+    assert!(line.contains(&card.masked_name()) && line.contains("居民身份证"), "{line}");
+    assert!(label_containing(&ui, &card.name).is_none() && label_containing(&ui, &card.id_number).is_none());
+}
+
+#[test]
+fn out_of_service_hides_the_home_tiles_and_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.sqlite3");
+    let ui = kiosk_on(&demo_config(), Devices::none(), &db);
+    log_in(&ui);
+    tap(&ui, "暂停服务设置");
+    tap(&ui, "2号窗口");
+    tap(&ui, "暂停服务");
+    leave_staff(&ui);
+    assert!(shows(&ui, "暂停服务，请前往2号窗口办理"));
+    assert!(!shows(&ui, "老年优待证"), "residents see only the message");
+    drop(ui);
+    restarted(move || {
+        let ui = kiosk_on(&demo_config(), Devices::none(), &db);
+        assert!(shows(&ui, "暂停服务，请前往2号窗口办理"), "the state survives a restart");
+        log_in(&ui);
+        tap(&ui, "暂停服务设置");
+        tap(&ui, "恢复服务");
+        leave_staff(&ui);
+        assert!(shows(&ui, "老年优待证"));
+    });
+}
+
+#[test]
+fn re_provisioning_from_a_bundle_changes_the_centre_name_and_can_be_rolled_back() {
+    let (dir, path, config) = config_file();
+    let db = config.database_path();
+    let ui = kiosk_on(&config, Devices::none(), &db);
+    ui.set_config_path(&path);
+    std::fs::write(
+        dir.path().join("usb/move.toml"),
+        "terminal_id = \"SF-HTL-03\"\ncentre_name = \"荷塘区月塘街道便民服务中心\"\n[printer]\npaper = 58\n",
+    )
+    .unwrap();
+    log_in(&ui);
+    tap(&ui, "重新配置终端");
+    tap(&ui, "应用配置包 move.toml");
+    assert!(label_containing(&ui, "配置已更新").is_some(), "{:?}", label_containing(&ui, "配置"));
+    leave_staff(&ui);
+    assert!(shows(&ui, "荷塘区月塘街道便民服务中心"), "the header shows the new centre at once");
+    assert!(shows(&ui, "终端号 SF-HTL-03"));
+    assert_eq!(Config::load(&path).unwrap().printer.paper, 58);
+    assert!(path.with_file_name("kiosk.toml.bak").is_file());
+    let audit = Store::open(&db).unwrap().audit_entries(10).unwrap();
+    assert!(audit.iter().any(|(_, _, w)| w.contains("provisioned") && w.contains("SF-HTL-03")), "{audit:?}");
+    assert!(audit.iter().all(|(_, _, w)| !w.contains("$argon2")), "no hash in the audit log");
+
+    // One-step rollback on screen.
+    for _ in 0..5 {
+        tap(&ui, "终端号 SF-HTL-03");
+    }
+    enter_pin(&ui, DEMO_PIN);
+    tap(&ui, "重新配置终端");
+    tap(&ui, "撤销上次配置");
+    leave_staff(&ui);
+    assert!(shows(&ui, "石峰区清水塘街道便民服务中心"));
+    assert_eq!(Config::load(&path).unwrap().terminal_id, "SF-QST-01");
+}
+
+#[test]
+fn a_bundle_with_a_bad_port_and_a_malformed_url_is_refused_and_nothing_changes() {
+    let (dir, path, config) = config_file();
+    let before = std::fs::read_to_string(&path).unwrap();
+    let ui = kiosk_on(&config, Devices::none(), &config.database_path());
+    ui.set_config_path(&path);
+    std::fs::write(
+        dir.path().join("usb/bad.toml"),
+        "centre_name = \"错误中心\"\n[printer]\nkind = \"serial\"\nport = \"COM3\"\n[hub]\nurl = \"htp:/hub example\"\n",
+    )
+    .unwrap();
+    log_in(&ui);
+    tap(&ui, "重新配置终端");
+    tap(&ui, "应用配置包 bad.toml");
+    assert!(label_containing(&ui, "未做任何更改").is_some());
+    let port = label_containing(&ui, "printer.port").expect("the port problem is named");
+    assert!(port.contains("bad.toml") && port.contains("/dev/ttyUSB0"), "{port}");
+    assert!(label_containing(&ui, "hub.url").is_some(), "the URL problem is named");
+    leave_staff(&ui);
+    assert!(shows(&ui, "石峰区清水塘街道便民服务中心"));
+    assert!(!shows(&ui, "错误中心"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    assert!(!path.with_file_name("kiosk.toml.bak").exists());
+}
