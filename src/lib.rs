@@ -8,7 +8,6 @@ pub mod devices;
 pub mod fonts;
 pub mod grid;
 pub mod ime;
-pub mod outbox_cli;
 pub mod privacy;
 pub mod screenshot;
 pub mod slip;

@@ -1,12 +1,26 @@
-//! The `kiosk` command line. Subcommands, flags, exit codes and JSON keys are interfaces used by
-//! technicians and checked from outside: change them only together with the issue that names them.
+//! The `kiosk` command line: the clap tree and the dispatch to one module per command group.
+//! Subcommands, flags, exit codes and JSON keys are interfaces used by technicians and checked from
+//! outside: change them only together with the issue that names them.
+//!
+//! Drivers and stores return values; the modules here print them and choose the exit code.
 
-use std::path::PathBuf;
+pub mod config;
+pub mod device;
+pub mod grid;
+pub mod guides;
+pub mod outbox;
+pub mod run;
+pub mod screenshot;
+pub mod sim;
+pub mod staff;
+
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::devices::idcard::cli as idcard;
-use crate::devices::printer::cli as printer;
+use crate::catalog::{self, Catalog};
+use crate::config::Config;
+use crate::store::Store;
 
 #[derive(Debug, Parser)]
 #[command(name = "kiosk", version, about = "社区自助服务终端 — community self-service kiosk")]
@@ -29,7 +43,7 @@ pub enum Command {
     #[command(subcommand)]
     Config(ConfigCmd),
     /// Render a screen headlessly into a PNG.
-    Screenshot(ScreenshotArgs),
+    Screenshot(screenshot::ScreenshotArgs),
     /// Talk to a device directly (for technicians).
     #[command(subcommand)]
     Device(DeviceCmd),
@@ -52,7 +66,7 @@ pub enum Command {
     Staff(StaffCmd),
     /// The grid directory (找网格员): find an address's grid worker, list the grids.
     #[command(subcommand)]
-    Grid(crate::grid::cli::GridCmd),
+    Grid(GridCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,39 +124,117 @@ pub enum ConfigCmd {
     Check { path: PathBuf },
 }
 
-#[derive(Debug, clap::Args)]
-pub struct ScreenshotArgs {
-    /// home | guides | search:<query> | theme:<code> | guide:<code> | identify | checklist:<code>
-    #[arg(long)]
-    pub screen: crate::screenshot::Target,
-    /// The PNG file to write.
-    #[arg(long)]
-    pub out: PathBuf,
-    /// WIDTHxHEIGHT; defaults to the configured orientation (1080x1920 portrait).
-    #[arg(long, value_parser = crate::screenshot::parse_size)]
-    pub size: Option<(u32, u32)>,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum DeviceCmd {
     /// One find/select/read on an ID-card reader; prints the card.
-    ReadCard(idcard::ReadCardArgs),
+    ReadCard(device::ReadCardArgs),
     /// Ask a receipt printer for its status (DLE EOT).
-    PrinterStatus(printer::PrinterStatusArgs),
+    PrinterStatus(device::PrinterStatusArgs),
     /// Print a sample pickup slip; prints its token, pickup code and QR text as JSON.
-    PrintSlip(printer::PrintSlipArgs),
+    PrintSlip(device::PrintSlipArgs),
     /// Print a service item's materials checklist.
-    PrintChecklist(printer::PrintChecklistArgs),
+    PrintChecklist(device::PrintChecklistArgs),
     /// Wait for one scan on a barcode/QR scanner; prints its text.
-    Scan(crate::devices::scanner::cli::ScanOnceArgs),
+    Scan(device::ScanOnceArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SimCmd {
     /// A virtual GA 467 ID-card reader; prints its device path on the first line.
-    IdReader(idcard::SimIdReaderArgs),
+    IdReader(sim::SimIdReaderArgs),
     /// A virtual ESC/POS receipt printer; prints its device path on the first line.
-    Printer(printer::SimPrinterArgs),
+    Printer(sim::SimPrinterArgs),
     /// A virtual barcode/QR scanner; prints its device path on the first line, then scans each stdin line.
-    Scanner(crate::devices::scanner::cli::SimScannerArgs),
+    Scanner(sim::SimScannerArgs),
+}
+
+/// `kiosk grid find|list`: the JSON keys and exit codes are an interface (issue 9).
+#[derive(Debug, Subcommand)]
+pub enum GridCmd {
+    /// Find the grid and grid workers of an address; exit 0 when matched, 2 when not.
+    Find {
+        /// The address as written on an ID card, e.g. 湖南省株洲市石峰区清水塘街道华垅社区演示路8号3栋201室.
+        #[arg(long)]
+        address: String,
+        /// Print {"matched", "grid", "workers", "reason"} as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every grid with the addresses it covers.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs a parsed command line; returns the process exit code. An `Err` is a failure the command
+/// could not word itself (the caller prints it and exits 1).
+pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
+    let config_path = cli.config.as_deref();
+    let stdout = &mut std::io::stdout();
+    match cli.command.unwrap_or(Command::Run) {
+        Command::Run => run::run(config_path),
+        Command::Guides(GuidesCmd::Search { query, json, limit }) => {
+            guides::search(&Config::resolve(config_path)?, &query, json, limit, stdout)
+        }
+        Command::Config(ConfigCmd::Check { path }) => Ok(config::check(&path, stdout, &mut std::io::stderr())),
+        Command::Screenshot(args) => screenshot::run(&Config::resolve(config_path)?, &args),
+        Command::Provision { bundle } => Ok(staff::provision(config_path, &bundle)),
+        Command::Staff(StaffCmd::HashPin) => staff::hash_pin(&mut std::io::stdin().lock(), stdout),
+        Command::Device(DeviceCmd::ReadCard(args)) => Ok(device::run_read_card(&args)),
+        Command::Device(DeviceCmd::PrinterStatus(args)) => Ok(device::run_printer_status(&args)),
+        Command::Device(DeviceCmd::PrintSlip(args)) => Ok(device::run_print_slip(&args)),
+        Command::Device(DeviceCmd::PrintChecklist(args)) => {
+            let catalog = open_catalog(&Config::resolve(config_path)?)?;
+            let Some(guide) = catalog.get(&args.item) else {
+                eprintln!("no service item with code `{}` in the catalogue (try `kiosk guides search`)", args.item);
+                return Ok(2);
+            };
+            let slip = crate::slip::ChecklistSlip::from_guide(guide);
+            Ok(device::run_print_checklist(&args, &slip))
+        }
+        Command::Device(DeviceCmd::Scan(args)) => Ok(device::run_scan_once(&args)),
+        Command::Outbox(cmd) => {
+            let config = Config::resolve(config_path)?;
+            let (mut store, catalog) = open_store(&config)?;
+            match cmd {
+                OutboxCmd::List { json } => outbox::list(&store, json, stdout),
+                OutboxCmd::Show { acceptance_no, json } => outbox::show(&store, &acceptance_no, json, stdout),
+                OutboxCmd::Reprint { acceptance_no, port } => {
+                    outbox::reprint(&mut store, &config, &acceptance_no, port.as_deref())
+                }
+                OutboxCmd::Stress { count } => outbox::stress(&mut store, &config, &catalog, count),
+            }
+        }
+        Command::Grid(cmd) => {
+            let config = Config::resolve(config_path)?;
+            let mut store = Store::open(&config.database_path())?;
+            grid::run(&mut store, &cmd, stdout)
+        }
+        Command::Sim(SimCmd::IdReader(args)) => sim::run_id_reader(&args).map(|()| 0),
+        Command::Sim(SimCmd::Printer(args)) => Ok(sim::run_printer(&args)),
+        Command::Sim(SimCmd::Scanner(args)) => Ok(sim::run_scanner(&args)),
+    }
+}
+
+/// Opens the terminal's database, installing the bundled catalogue when it is newer.
+fn open_catalog(config: &Config) -> anyhow::Result<Catalog> {
+    Ok(open_store(config)?.1)
+}
+
+fn open_store(config: &Config) -> anyhow::Result<(Store, Catalog)> {
+    let (store, file) = Store::open_with_catalog(&config.database_path(), &catalog::bundled())?;
+    Ok((store, Catalog::new(file)))
+}
+
+/// The config file in use: `--config`, else `kiosk-config/demo.toml` when present (none for the
+/// built-in demo config).
+fn config_file(config_path: Option<&Path>) -> Option<PathBuf> {
+    match config_path {
+        Some(p) => Some(p.to_path_buf()),
+        None => {
+            let default = Path::new(crate::config::DEFAULT_CONFIG_PATH);
+            default.exists().then(|| default.to_path_buf())
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! `kiosk outbox list|show|reprint`: what technicians see of the outbox. Nothing personal beyond the
+//! `kiosk outbox list|show|reprint` (and the hidden `stress`): what technicians see of the outbox. Nothing personal beyond the
 //! masked name is ever printed.
 
 use std::io::Write;
