@@ -9,7 +9,6 @@ pub mod fonts;
 pub mod grid;
 pub mod ime;
 pub mod messages;
-pub mod outbox_cli;
 pub mod privacy;
 pub mod screenshot;
 pub mod slip;

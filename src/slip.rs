@@ -98,25 +98,74 @@ pub fn display_width(s: &str) -> usize {
 }
 
 /// Splits `text` into pieces of at most `width` columns, never splitting a character. Existing
-/// newlines start a new piece. A `width` of 0 is treated as 1.
+/// newlines start a new piece. A `width` under 2 is treated as 2.
+///
+/// A run of Latin letters, digits and ASCII punctuation (a time like `9:00-12:00`, a code like
+/// `SF-QST-01-20261130-0001`, a phone number like `0731-88886666`) is kept whole: when it does not
+/// fit on the current line the line breaks before it. Only a run longer than a whole line is split,
+/// after its last punctuation mark that fits when there is one.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(2);
     let mut out = Vec::new();
     for para in text.split('\n') {
         let mut line = String::new();
         let mut used = 0;
-        for c in para.chars() {
-            let w = c.width().unwrap_or(0);
+        for token in tokens(para) {
+            let w = display_width(token);
             if used + w > width && !line.is_empty() {
                 out.push(std::mem::take(&mut line));
                 used = 0;
             }
-            line.push(c);
-            used += w;
+            if w <= width {
+                line.push_str(token);
+                used += w;
+                continue;
+            }
+            // A run longer than a line: whole lines of it, then the rest starts the next line.
+            let mut rest = token;
+            while display_width(rest) > width {
+                let (head, tail) = split_run(rest, width);
+                out.push(head.to_string());
+                rest = tail;
+            }
+            line.push_str(rest);
+            used = display_width(rest);
         }
         out.push(line);
     }
     out
+}
+
+/// Whether `c` belongs to a run kept whole when wrapping: ASCII letters, digits and punctuation.
+fn run_char(c: char) -> bool {
+    c.is_ascii_graphic()
+}
+
+/// `text` as wrapping units: each maximal run of [`run_char`]s, and every other character alone.
+fn tokens(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let len = if run_char(first) {
+            rest.find(|c: char| !run_char(c)).unwrap_or(rest.len())
+        } else {
+            first.len_utf8()
+        };
+        let (token, tail) = rest.split_at(len);
+        rest = tail;
+        Some(token)
+    })
+}
+
+/// Splits an ASCII run wider than `width` into a head that fits (ending after its last punctuation
+/// mark when there is one) and the rest.
+fn split_run(run: &str, width: usize) -> (&str, &str) {
+    let fits = &run[..width.min(run.len())];
+    let at = match fits.rfind(|c: char| c.is_ascii_punctuation()) {
+        Some(i) if i > 0 => i + 1,
+        _ => fits.len(),
+    };
+    run.split_at(at)
 }
 
 /// A slip of either kind.
@@ -445,6 +494,45 @@ mod tests {
         // A CJK character never straddles the edge: width 5 holds two (4 columns), not two and a half.
         assert_eq!(wrap("一二三四五", 5), vec!["一二", "三四", "五"]);
         assert_eq!(wrap("ab一", 3), vec!["ab", "一"]);
+    }
+
+    #[test]
+    fn wrap_keeps_times_codes_and_phone_numbers_whole() {
+        // The value column of a 58 mm slip: 32 columns less the 10 of the key.
+        let value = Paper::Mm58.columns() - Line::KEY_COLUMNS;
+        assert_eq!(wrap("工作日9:00-12:00，14:00-17:30", value), vec!["工作日9:00-12:00，", "14:00-17:30"]);
+        assert_eq!(wrap("咨询请拨打0731-88886666转人工", value), vec!["咨询请拨打", "0731-88886666转人工"]);
+        // Longer than a whole line: split after a '-' that fits, not inside a number.
+        assert_eq!(wrap("SF-QST-01-20261130-0001", value), vec!["SF-QST-01-20261130-", "0001"]);
+        assert_eq!(wrap("编号SF-QST-01-20261130-0001号", value), vec!["编号", "SF-QST-01-20261130-", "0001号"]);
+        // Without punctuation a too-long run is cut at the edge.
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        // A run that fits stays on the current line.
+        assert_eq!(wrap("电话0731-1234", 20), vec!["电话0731-1234"]);
+    }
+
+    #[test]
+    fn slips_on_58_mm_paper_keep_every_short_run_on_one_line() {
+        let mut pickup = PickupSlip::sample("https://hub.example.cn");
+        pickup.hotline = "0731-88886666".into();
+        pickup.grid_worker = Some(GridWorker { name: "李*华".into(), phone: "0731-88886666".into() });
+        let slips = [Slip::from(pickup), Slip::from(ChecklistSlip::sample())];
+        for slip in slips {
+            let lines = slip.layout(Paper::Mm58);
+            let texts: Vec<String> = lines
+                .iter()
+                .filter_map(|l| match l {
+                    Line::Heading(t) | Line::Text { text: t, .. } | Line::KeyValue { value: t, .. } => Some(t.clone()),
+                    _ => None,
+                })
+                .collect();
+            for run in ["9:00-12:00", "14:00-17:30", "0731-88886666", "0731-12345678"] {
+                let whole = texts.iter().any(|t| t.contains(run));
+                let anywhere = texts.concat().contains(run);
+                assert!(whole || !anywhere, "{run} is split across lines: {texts:#?}");
+            }
+            assert!(texts.iter().any(|t| t.contains("14:00-17:30")), "{texts:#?}");
+        }
     }
 
     #[test]

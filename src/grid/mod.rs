@@ -1,7 +1,6 @@
 //! 找网格员: the grid directory (who is the grid worker of an address), address matching, and its
-//! storage in the terminal's database. The kiosk screens are in src/ui/grid.rs; the CLI in cli.rs.
+//! storage in the terminal's database. The kiosk screens are in src/ui/grid.rs; the CLI in src/cli/grid.rs.
 
-pub mod cli;
 pub mod contact;
 pub mod matching;
 pub mod model;

@@ -6,23 +6,7 @@ use std::collections::HashMap;
 use golia_pinyin::PinyinDict;
 use pinyin::ToPinyinMulti;
 
-use super::syllables;
-
-/// Fuzzy syllable pairs for regional accents; each one makes either form match both.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Fuzzy {
-    pub z_zh: bool,
-    pub c_ch: bool,
-    pub s_sh: bool,
-    pub n_l: bool,
-    pub en_eng: bool,
-    pub in_ing: bool,
-}
-
-impl Fuzzy {
-    /// Every pair on.
-    pub const ALL: Fuzzy = Fuzzy { z_zh: true, c_ch: true, s_sh: true, n_l: true, en_eng: true, in_ing: true };
-}
+use super::syllables::{self, Fuzzy};
 
 /// One thing the resident can choose.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,4 +16,5 @@ mod syllables;
 
 pub use composer::PinyinComposer;
 pub use keyboard::{Edit, Keyboard, Layout};
-pub use lexicon::{Candidate, Fuzzy, Lexicon};
+pub use lexicon::{Candidate, Lexicon};
+pub use syllables::Fuzzy;

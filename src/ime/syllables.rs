@@ -4,7 +4,21 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use super::lexicon::Fuzzy;
+/// Fuzzy syllable pairs for regional accents; each one makes either form match both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fuzzy {
+    pub z_zh: bool,
+    pub c_ch: bool,
+    pub s_sh: bool,
+    pub n_l: bool,
+    pub en_eng: bool,
+    pub in_ing: bool,
+}
+
+impl Fuzzy {
+    /// Every pair on.
+    pub const ALL: Fuzzy = Fuzzy { z_zh: true, c_ch: true, s_sh: true, n_l: true, en_eng: true, in_ing: true };
+}
 
 /// The longest syllable in letters (`zhuang`).
 pub const MAX_SYLLABLE: usize = 6;

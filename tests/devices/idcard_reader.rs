@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::cards;
 use chrono::NaiveDate;
-use kiosk::devices::idcard::cli::{self, ReadCardArgs};
+use kiosk::cli::device::{self as cli, ReadCardArgs};
 use kiosk::devices::idcard::protocol::{Command, Sw3};
 use kiosk::devices::idcard::reader::{read_card_once_on, Reader, STEP_TIMEOUT};
 use kiosk::devices::idcard::{

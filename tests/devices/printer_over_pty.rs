@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use kiosk::devices::printer::cli::{
+use kiosk::cli::device::{
     run_print_checklist, run_print_slip, run_printer_status, PrintChecklistArgs, PrintSlipArgs, PrinterStatusArgs,
 };
 use kiosk::devices::printer::{

@@ -6,7 +6,8 @@ use std::path::Path;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use kiosk::devices::scanner::cli::{self, ScanOnceArgs, SimScannerArgs};
+use kiosk::cli::device::{self as cli, ScanOnceArgs};
+use kiosk::cli::sim::{self as sim_cli, SimScannerArgs};
 use kiosk::devices::scanner::reader::{ScannerPort, LINE_GAP};
 use kiosk::devices::scanner::{
     scan_once, DeviceKind, FaultKind, Health, ScanError, ScanReader, ScannerConfig, ScannerEvent, ScannerService,
@@ -283,7 +284,7 @@ fn sim_scanner_prints_its_path_then_scans_each_input_line() {
     let input = &b"FIRST\n\nSECOND\r\n\xFF\xFE\n"[..];
     let mut out = FirstLine(Vec::new(), Some(path_tx));
     let mut err = Vec::new();
-    let code = cli::run_sim_with(&SimScannerArgs { dribble: false }, input, &mut out, &mut err);
+    let code = sim_cli::run_scanner_with(&SimScannerArgs { dribble: false }, input, &mut out, &mut err);
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
     assert_eq!(out.0.iter().filter(|b| **b == b'\n').count(), 1, "only the path on stdout");
     let got = listener.join().unwrap();

@@ -4,14 +4,13 @@
 //! - [`card`]: the 256-byte text block ⇄ [`Card`], GB 11643 check digits, nation table.
 //! - [`reader`]: serial transport, [`read_card_once`], the [`CardPoller`] background loop.
 //! - [`sim`]: a virtual reader on a PTY ([`SimReader`]) for demo mode and tests.
-//! - [`cli`]: `kiosk device read-card` and `kiosk sim id-reader`.
+//! - The command line (`kiosk device read-card`, `kiosk sim id-reader`) is in `src/cli/`.
 //!
 //! For the app: [`IdReaderService::start`] picks the real reader or an internal simulator from the
 //! config and delivers [`ReaderEvent`]s; in demo mode [`IdReaderService::simulator`] and
 //! [`sample_cards`] drive the "模拟刷卡" panel.
 
 pub mod card;
-pub mod cli;
 pub mod protocol;
 pub mod reader;
 pub mod sim;

@@ -1,9 +1,9 @@
 //! Receipt printer (ESC/POS over serial).
 //!
 //! `render` (slip → bytes) and `status` (DLE EOT) are pure; `serial` is the thin transport;
-//! `sim` is a virtual printer on a pseudo-terminal speaking the same protocol.
+//! `sim` is a virtual printer on a pseudo-terminal speaking the same protocol. The command line
+//! (`kiosk device printer-status|print-slip|print-checklist`, `kiosk sim printer`) is in `src/cli/`.
 
-pub mod cli;
 pub mod render;
 pub mod serial;
 pub mod service;
@@ -47,7 +47,7 @@ impl Default for PrinterConfig {
 }
 
 /// How a QR code is sent to the printer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QrMode {
     /// `GS ( k` model 2: the printer draws the symbol.

@@ -19,7 +19,7 @@ use super::status::{status_answers, PaperState};
 use crate::slip::Paper;
 
 /// How the simulated printer behaves; changeable at run time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SimMode {
     /// Ready; prints.
     Normal,

@@ -4,12 +4,11 @@
 //! - [`protocol`]: the incremental line decoder (sans-IO).
 //! - [`reader`]: serial transport, [`scan_once`], the [`ScanReader`] background loop.
 //! - [`sim`]: a virtual scanner on a PTY ([`SimScanner`]) for demo mode and tests.
-//! - [`cli`]: `kiosk device scan` and `kiosk sim scanner`.
+//! - The command line (`kiosk device scan`, `kiosk sim scanner`) is in `src/cli/`.
 //!
 //! For the app: [`ScannerService::start`] picks the real scanner or an internal simulator from the
 //! config and delivers [`ScannerEvent`]s. Scanned texts may be slip tokens: log lengths, never content.
 
-pub mod cli;
 pub mod protocol;
 pub mod reader;
 pub mod sim;

@@ -3,29 +3,11 @@
 
 use std::io::Write;
 
-use clap::Subcommand;
 use serde_json::json;
 
-use super::model::{Directory, Located};
+use super::GridCmd;
+use crate::grid::{Directory, Located};
 use crate::store::Store;
-
-#[derive(Debug, Subcommand)]
-pub enum GridCmd {
-    /// Find the grid and grid workers of an address; exit 0 when matched, 2 when not.
-    Find {
-        /// The address as written on an ID card, e.g. 湖南省株洲市石峰区清水塘街道华垅社区演示路8号3栋201室.
-        #[arg(long)]
-        address: String,
-        /// Print {"matched", "grid", "workers", "reason"} as JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// List every grid with the addresses it covers.
-    List {
-        #[arg(long)]
-        json: bool,
-    },
-}
 
 fn grid_json(g: &Located<'_>) -> serde_json::Value {
     json!({ "street": g.street.name, "community": g.community.name, "number": g.label() })
@@ -37,7 +19,7 @@ fn workers_json(g: &Located<'_>) -> serde_json::Value {
 
 /// Runs a grid subcommand against the terminal's database; returns the exit code.
 pub fn run(store: &mut Store, cmd: &GridCmd, out: &mut dyn Write) -> anyhow::Result<i32> {
-    let dir = super::store::open(store)?;
+    let dir = crate::grid::store::open(store)?;
     match cmd {
         GridCmd::Find { address, json } => find(&dir, address, *json, out),
         GridCmd::List { json } => list(&dir, *json, out).map(|()| 0),
@@ -45,7 +27,7 @@ pub fn run(store: &mut Store, cmd: &GridCmd, out: &mut dyn Write) -> anyhow::Res
 }
 
 pub fn find(dir: &Directory, address: &str, as_json: bool, out: &mut dyn Write) -> anyhow::Result<i32> {
-    let found = super::find(dir, address).map(|at| dir.get(at).expect("matching returns grids of the directory"));
+    let found = crate::grid::find(dir, address).map(|at| dir.get(at).expect("matching returns grids of the directory"));
     match (&found, as_json) {
         (Ok(g), true) => {
             writeln!(out, "{}", json!({ "matched": true, "grid": grid_json(g), "workers": workers_json(g) }))?;

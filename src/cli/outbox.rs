@@ -1,4 +1,4 @@
-//! `kiosk outbox list|show|reprint`: what technicians see of the outbox. Nothing personal beyond the
+//! `kiosk outbox list|show|reprint` (and the hidden `stress`): what technicians see of the outbox. Nothing personal beyond the
 //! masked name is ever printed.
 
 use std::io::Write;
@@ -114,6 +114,12 @@ pub fn reprint(store: &mut Store, config: &Config, acceptance_no: &str, port: Op
                 if report.near_end { ", paper near end" } else { "" }
             );
             Ok(0)
+        }
+        Err(e @ PrintError::Unconfirmed { .. }) => {
+            // Sent, not confirmed: most likely printed; not a failure inviting another copy.
+            store.record_print_unconfirmed(job.id, &e.to_string())?;
+            eprintln!("reprint {acceptance_no}: {e}; check the printer's output before printing again");
+            Ok(3)
         }
         Err(e) => {
             store.record_print(job.id, Err(&e.to_string()))?;

@@ -1,0 +1,31 @@
+//! `kiosk screenshot`: renders one screen headlessly into a PNG (the renderer is `crate::screenshot`).
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use crate::config::Config;
+
+/// `kiosk screenshot --screen TARGET --out FILE [--size WxH]`
+#[derive(Debug, clap::Args)]
+pub struct ScreenshotArgs {
+    /// home | guides | search:<query> | theme:<code> | guide:<code> | identify | checklist:<code>
+    #[arg(long)]
+    pub screen: crate::screenshot::Target,
+    /// The PNG file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// WIDTHxHEIGHT; defaults to the configured orientation (1080x1920 portrait).
+    #[arg(long, value_parser = crate::screenshot::parse_size)]
+    pub size: Option<(u32, u32)>,
+}
+
+/// Writes the PNG and prints its path; exit 0 (failures are errors: exit 1 with the reason).
+pub fn run(config: &Config, args: &ScreenshotArgs) -> anyhow::Result<i32> {
+    crate::fonts::ensure_fontconfig(&config.data_dir).context("preparing fonts")?;
+    let catalog = super::open_catalog(config)?;
+    let size = args.size.unwrap_or(config.screen.orientation.size());
+    crate::screenshot::render(config, catalog, &args.screen, size, &args.out)?;
+    println!("{}", args.out.display());
+    Ok(0)
+}

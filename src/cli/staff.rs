@@ -1,0 +1,62 @@
+//! `kiosk staff hash-pin` and `kiosk provision --bundle`: what an installer's script runs.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+use crate::staff::provision::{self, ProvisionError};
+use crate::store::Store;
+
+/// Reads a PIN from `input` and prints its argon2id hash: exit 0, or 2 when it is not 4 to 12 digits.
+pub fn hash_pin(input: &mut dyn BufRead, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let mut pin = String::new();
+    input.read_line(&mut pin)?;
+    let pin = pin.trim();
+    if !crate::staff::pin::pin_form_ok(pin) {
+        eprintln!("a PIN is 4 to 12 digits");
+        return Ok(2);
+    }
+    writeln!(out, "{}", crate::staff::pin::hash_pin(pin).map_err(anyhow::Error::msg)?)?;
+    Ok(0)
+}
+
+/// `kiosk provision --bundle PATH`: 0 done, 2 invalid bundle, 1 other errors.
+pub fn provision(config_path: Option<&Path>, bundle: &Path) -> i32 {
+    let Some(path) = super::config_file(config_path) else {
+        eprintln!("no config file to provision: pass --config PATH");
+        return 1;
+    };
+    match provision::provision(&path, bundle) {
+        Ok((validated, config)) => {
+            let mut what = format!("provisioned from {} (command line)", bundle.display());
+            for c in &validated.changes {
+                what.push_str("; ");
+                what.push_str(c);
+            }
+            if let Err(e) = Store::open(&config.database_path()).and_then(|mut s| s.audit(crate::staff::AUDIT_WHO, &what))
+            {
+                eprintln!("config switched, but the audit log could not be written: {e}");
+                return 1;
+            }
+            println!("{}: provisioned as {} ({})", path.display(), config.terminal_id, config.centre_name);
+            for c in &validated.changes {
+                println!("  {c}");
+            }
+            for n in &validated.notes {
+                println!("  note: {n}");
+            }
+            println!("previous config kept as {}", provision::backup_path(&path).display());
+            0
+        }
+        Err(ProvisionError::Invalid(errors)) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            eprintln!("{} problem(s); nothing changed", errors.len());
+            2
+        }
+        Err(ProvisionError::Io(e)) => {
+            eprintln!("错误 error: {e}");
+            1
+        }
+    }
+}
