@@ -20,6 +20,10 @@ pub enum StoreError {
     Catalog(#[from] serde_json::Error),
     #[error("cannot create the data directory {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
+    /// The application breaks the hub's contract (the hub would refuse it for good), so it was not
+    /// queued. Names the field and what it must be; never its value.
+    #[error("not queued, the hub would refuse it: {0}")]
+    Invalid(#[from] kiosk_contract::Invalid),
 }
 
 const MIGRATIONS: &[&str] = &[
