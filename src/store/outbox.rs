@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Local, NaiveDate};
 use kiosk_contract::{ApplicationRequest, Grid, Status};
+use rusqlite::types::Type;
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -49,6 +50,15 @@ impl From<&crate::devices::idcard::Card> for Applicant {
             address: card.address.clone(),
         }
     }
+}
+
+/// An outbox row whose `kind` this build does not know (written by a newer version, or damaged). It is
+/// refused rather than read as some other kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("application row {id} has the unknown kind `{kind}` (this build knows application and proxy_request)")]
+pub struct UnknownKind {
+    pub id: i64,
+    pub kind: String,
 }
 
 /// What a resident submits.
@@ -179,12 +189,16 @@ const COLUMNS: &str = "a.id, a.idempotency_key, a.acceptance_no, a.terminal_id, 
      a.purged_at IS NOT NULL";
 
 fn stored(r: &Row<'_>) -> rusqlite::Result<Stored> {
-    let kind = Kind::parse(&r.get::<_, String>(4)?).unwrap_or(Kind::Application);
+    let id: i64 = r.get(0)?;
+    let kind: String = r.get(4)?;
+    let Some(kind) = Kind::parse(&kind) else {
+        return Err(rusqlite::Error::FromSqlConversionFailure(4, Type::Text, Box::new(UnknownKind { id, kind })));
+    };
     let created: String = r.get(9)?;
     let promised: Option<String> = r.get(10)?;
     let state: String = r.get(13)?;
     Ok(Stored {
-        id: r.get(0)?,
+        id,
         idempotency_key: r.get(1)?,
         acceptance_no: r.get(2)?,
         terminal_id: r.get(3)?,
@@ -668,5 +682,41 @@ mod tests {
             submit(&mut store, &app).unwrap_or_else(|e| panic!("{stem}: {e}"));
         }
         assert_eq!(store.outbox_depth().unwrap(), crate::devices::idcard::sample_cards().len());
+    }
+
+    #[test]
+    fn a_row_of_an_unknown_kind_is_refused_naming_the_row_and_the_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.sqlite3");
+        let mut store = Store::open(&path).unwrap();
+        let first = submit(&mut store, &renewal()).unwrap();
+        let second = submit(&mut store, &renewal()).unwrap();
+        drop(store);
+        // As a newer build (since rolled back) or a damaged file would have left it.
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute("UPDATE application SET kind = 'complaint' WHERE id = ?1", [second.id]).unwrap();
+        drop(raw);
+
+        let store = Store::open(&path).unwrap();
+        let expect_unknown = |r: Result<_, StoreError>| match r {
+            Err(StoreError::UnknownKind(u)) => {
+                assert_eq!(u, UnknownKind { id: second.id, kind: "complaint".into() });
+                let message = StoreError::UnknownKind(u).to_string();
+                assert!(
+                    message.contains(&format!("row {}", second.id)) && message.contains("`complaint`"),
+                    "{message}"
+                );
+            }
+            Err(e) => panic!("expected UnknownKind, got {e}"),
+            Ok(_) => panic!("a row of an unknown kind was read as something"),
+        };
+        expect_unknown(store.applications().map(drop));
+        expect_unknown(store.outgoing(10).map(drop));
+        expect_unknown(store.sendable(10).map(drop));
+        expect_unknown(store.application_by_acceptance_no(&second.acceptance_no).map(drop));
+        expect_unknown(store.application_by_token(&second.token).map(drop));
+        // The other rows still read as they are.
+        let ok = store.application_by_acceptance_no(&first.acceptance_no).unwrap().unwrap();
+        assert_eq!(ok.kind, Kind::Application);
     }
 }
