@@ -1,50 +1,6 @@
-//! Masking of personal data for screens and slips (PIPL). Never log what these functions take.
+//! Masking of personal data for screens, slips and logs' stand-ins (PIPL): the contract's one rule
+//! (`kiosk-contract`), which the hub's staff lists use too. Never log what these functions take.
+//!
+//! `张三英` → `张*英`, `张英` → `张*`, `欧阳娜娜` → `欧**娜`; `430202195801011027` → `4302**********1027`.
 
-/// `张三英` → `张*英`, `张三` → `张*`, `欧阳娜娜` → `欧**娜`; Latin names keep their first letter.
-pub fn mask_name(name: &str) -> String {
-    let chars: Vec<char> = name.trim().chars().collect();
-    match chars.len() {
-        0 => String::new(),
-        1 => "*".to_string(),
-        2 => format!("{}*", chars[0]),
-        n => {
-            let mut s = String::new();
-            s.push(chars[0]);
-            s.extend(std::iter::repeat_n('*', n - 2));
-            s.push(chars[n - 1]);
-            s
-        }
-    }
-}
-
-/// `430202195801011027` → `4302**********1027`: the first four and the last four characters kept.
-pub fn mask_id_number(id: &str) -> String {
-    let chars: Vec<char> = id.trim().chars().collect();
-    if chars.len() <= 8 {
-        return "*".repeat(chars.len());
-    }
-    let n = chars.len();
-    let mut s: String = chars[..4].iter().collect();
-    s.extend(std::iter::repeat_n('*', n - 8));
-    s.extend(&chars[n - 4..]);
-    s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_keep_first_and_last_character() {
-        assert_eq!(mask_name("张三英"), "张*英");
-        assert_eq!(mask_name("张英"), "张*");
-        assert_eq!(mask_name("欧阳娜娜"), "欧**娜");
-        assert_eq!(mask_name(""), "");
-    }
-
-    #[test]
-    fn id_numbers_keep_four_at_each_end() {
-        assert_eq!(mask_id_number("430202195801011027"), "4302**********1027");
-        assert_eq!(mask_id_number("123"), "***");
-    }
-}
+pub use kiosk_contract::{mask_id_number, mask_name};

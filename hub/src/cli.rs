@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
+use kiosk_contract::{validate, CatalogHead};
 
-use crate::model::{Kind, Status, MAX_VERSION};
+use crate::model::{Kind, Status};
 use crate::store::{Store, StoreError};
-use crate::validate;
 
 #[derive(Debug, Parser)]
 #[command(name = "kiosk-hub", version, about = "District hub server for community self-service kiosks")]
@@ -163,31 +163,24 @@ pub fn terminals_revoke(store: &Store, id: &str) -> Result<String, CliError> {
 }
 
 /// Loose check of a catalogue: a JSON object with `version` (a positive integer) and `items` (objects
-/// each with non-empty string `code` and `name`, codes unique). Returns the version and item count.
+/// each with non-empty string `code` and `name`, codes unique), as the contract's [`CatalogHead`] says.
+/// Returns the version and item count.
 pub fn check_catalog(text: &str) -> Result<(i64, usize), String> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-    let object = value.as_object().ok_or("expected a JSON object at the top level")?;
-    let version = object
-        .get("version")
-        .and_then(serde_json::Value::as_i64)
-        .filter(|v| (1..=MAX_VERSION).contains(v))
-        .ok_or(format!("`version`: expected an integer from 1 to {MAX_VERSION}"))?;
-    let items = object.get("items").and_then(serde_json::Value::as_array).ok_or("`items`: expected an array")?;
-    let mut codes = std::collections::HashSet::new();
-    for (i, item) in items.iter().enumerate() {
-        let field = |key: &str| {
-            item.get(key)
-                .and_then(serde_json::Value::as_str)
-                .filter(|s| !s.trim().is_empty())
-                .ok_or(format!("`items[{i}].{key}`: expected a non-empty string"))
-        };
-        let code = field("code")?;
-        field("name")?;
-        if !codes.insert(code) {
-            return Err(format!("`items[{i}].code`: `{code}` appears twice"));
-        }
+    if !value.is_object() {
+        return Err("expected a JSON object at the top level".into());
     }
-    Ok((version, items.len()))
+    let head: CatalogHead = serde_path_to_error::deserialize(&value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            inner.to_string()
+        } else {
+            format!("`{path}`: {inner}")
+        }
+    })?;
+    head.validate().map_err(|e| format!("`{}`: expected {}", e.field, e.expected))?;
+    Ok((head.version, head.items.len()))
 }
 
 pub fn catalog_publish(store: &Store, file: &Path) -> Result<String, CliError> {

@@ -2,7 +2,8 @@
 //!
 //! - [`config`]: `hub.toml`, checked key by key.
 //! - [`store`]: all persistence (SQLite today) behind one type; nothing else sees SQL.
-//! - [`model`]: the wire types of the HTTP contract (`openapi.yaml`) and their validation.
+//! - [`model`]: the wire types of the HTTP contract (`openapi.yaml`) and their validation, shared with
+//!   the kiosk through the `kiosk-contract` crate.
 //! - [`api`]: the axum router: auth, JSON extraction, handlers, error bodies.
 //! - [`cli`]: the staff commands (`terminals`, `catalog`, `applications`) as plain functions.
 
@@ -11,7 +12,6 @@ pub mod cli;
 pub mod config;
 pub mod model;
 pub mod store;
-pub mod validate;
 
 /// The contract, served at `/openapi.yaml`.
 pub const OPENAPI_YAML: &str = include_str!("../openapi.yaml");

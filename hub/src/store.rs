@@ -9,6 +9,7 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
+use kiosk_contract::mask_name;
 use rand::Rng;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -75,7 +76,7 @@ pub struct TerminalRecord {
     pub last_heartbeat: Option<HeartbeatRecord>,
 }
 
-/// A staff-facing row: no ID number, the applicant's name masked.
+/// A staff-facing row: no ID number, the applicant's name masked as the kiosk masks it (`王*兰`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApplicationSummary {
     pub id: i64,
@@ -160,15 +161,6 @@ pub fn now() -> String {
 /// Lower-case hex SHA-256.
 pub fn sha256_hex(data: &[u8]) -> String {
     Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Masks a name for staff lists: the first character stays, the rest become `*` (`张三丰` → `张**`).
-pub fn mask_name(name: &str) -> String {
-    let mut chars = name.chars();
-    match (chars.next(), name.chars().count()) {
-        (Some(first), n) if n > 1 => std::iter::once(first).chain(std::iter::repeat_n('*', n - 1)).collect(),
-        _ => "*".to_string(),
-    }
 }
 
 fn corrupt(what: &str) -> impl Fn(serde_json::Error) -> StoreError + '_ {
@@ -425,7 +417,7 @@ impl Store {
             .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?
             .map(|row| {
                 let (status, at, note) = row?;
-                Ok(TimelineEntry { status: parse_status(&status)?, at, note })
+                Ok(TimelineEntry { status: parse_status(&status)?.into(), at, note })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Some(ApplicationProgress {
@@ -433,8 +425,8 @@ impl Store {
             acceptance_no,
             item_code,
             item_name,
-            kind: parse_kind(&kind)?,
-            status: parse_status(&status)?,
+            kind: parse_kind(&kind)?.into(),
+            status: parse_status(&status)?.into(),
             promised_date,
             timeline,
         }))
@@ -549,31 +541,16 @@ fn receipt(tx: &Transaction<'_>, id: i64) -> Result<ApplicationReceipt, StoreErr
             [id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?;
-    Ok(ApplicationReceipt { id, acceptance_no, token, status: parse_status(&status)?, promised_date, received_at })
+    Ok(ApplicationReceipt {
+        id,
+        acceptance_no,
+        token,
+        status: parse_status(&status)?.into(),
+        promised_date,
+        received_at,
+    })
 }
 
 fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(corrupt("request"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn masks_names() {
-        assert_eq!(mask_name("张三丰"), "张**");
-        assert_eq!(mask_name("李四"), "李*");
-        assert_eq!(mask_name("王"), "*");
-        assert_eq!(mask_name(""), "*");
-    }
-
-    #[test]
-    fn transitions() {
-        use Status::*;
-        assert!(Accepted.can_become(Processing) && Processing.can_become(Ready) && Ready.can_become(PickedUp));
-        assert!(Accepted.can_become(Rejected) && Processing.can_become(Rejected));
-        assert!(!Ready.can_become(Rejected) && !Accepted.can_become(Ready) && !PickedUp.can_become(Accepted));
-        assert!(!Rejected.can_become(Processing) && !Accepted.can_become(Accepted));
-    }
 }

@@ -152,7 +152,7 @@ pub fn stress(
         kind: Kind::Application,
         item_code: guide.code.clone(),
         item_name: guide.name.clone(),
-        applicant: Applicant::from_card(&card),
+        applicant: Applicant::from(&card),
         form: Default::default(),
         promised_date: None,
         note: None,

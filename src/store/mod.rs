@@ -15,11 +15,31 @@ pub enum StoreError {
     #[error("database {path}: {source}")]
     Open { path: String, source: rusqlite::Error },
     #[error("database: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
     #[error("catalogue stored in the database is unreadable: {0}")]
     Catalog(#[from] serde_json::Error),
     #[error("cannot create the data directory {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
+    /// The application breaks the hub's contract (the hub would refuse it for good), so it was not
+    /// queued. Names the field and what it must be; never its value.
+    #[error("not queued, the hub would refuse it: {0}")]
+    Invalid(#[from] kiosk_contract::Invalid),
+    /// An outbox row this build cannot read as what it is.
+    #[error("database: {0}")]
+    UnknownKind(outbox::UnknownKind),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// SQL errors, except an [`outbox::UnknownKind`] raised while reading a row, which keeps its type.
+    fn from(e: rusqlite::Error) -> StoreError {
+        match e {
+            rusqlite::Error::FromSqlConversionFailure(i, t, source) => match source.downcast::<outbox::UnknownKind>() {
+                Ok(unknown) => StoreError::UnknownKind(*unknown),
+                Err(source) => StoreError::Sql(rusqlite::Error::FromSqlConversionFailure(i, t, source)),
+            },
+            e => StoreError::Sql(e),
+        }
+    }
 }
 
 const MIGRATIONS: &[&str] = &[

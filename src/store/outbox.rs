@@ -1,10 +1,15 @@
 //! The durable outbox: an application is written, with its slip's print job, in one transaction with
 //! `synchronous=FULL` before the screen says 已提交. Sync to the hub reads it in order; personal fields
 //! are purged a configurable number of days after the hub has them.
+//!
+//! What is queued is checked against the hub's contract first (`kiosk-contract`), with the very request
+//! the sync worker will send: nothing the hub would refuse for good enters the outbox.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Local, NaiveDate};
+use kiosk_contract::{ApplicationRequest, Grid, Status};
+use rusqlite::types::Type;
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -13,53 +18,26 @@ use super::{Store, StoreError};
 use crate::privacy::{mask_id_number, mask_name};
 use crate::slip::PickupSlip;
 
-/// `application` (an ID-verified service application) or `proxy_request` (代办 by the grid worker).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Application,
-    ProxyRequest,
-}
+/// `application` (an ID-verified service application) or `proxy_request` (代办 by the grid worker):
+/// the contract's type, stored as its wire name.
+pub use kiosk_contract::Kind;
 
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Application => "application",
-            Kind::ProxyRequest => "proxy_request",
-        }
-    }
-    fn parse(s: &str) -> Kind {
-        if s == "proxy_request" {
-            Kind::ProxyRequest
-        } else {
-            Kind::Application
-        }
-    }
-}
+/// The identity fields the department needs, from the ID card (the contract's type). Personal: never
+/// logged; its `Debug` masks the name and ID number and leaves the rest out.
+pub use kiosk_contract::Applicant;
 
-/// The identity fields the department needs, from the ID card. Personal: never logged.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Applicant {
-    pub name: String,
-    pub id_number: String,
-    /// `resident` | `hk_mo_tw` | `foreign`.
-    pub card_type: String,
-    pub gender: String,
-    pub birth_date: String,
-    pub address: String,
-}
-
-impl Applicant {
+impl From<&crate::devices::idcard::Card> for Applicant {
     /// The identity fields the department needs, as the ID card gives them.
-    pub fn from_card(card: &crate::devices::idcard::Card) -> Applicant {
+    fn from(card: &crate::devices::idcard::Card) -> Applicant {
         use crate::devices::idcard::{CardType, Gender};
+        use kiosk_contract::CardType as Wire;
         Applicant {
             name: card.name.clone(),
             id_number: card.id_number.clone(),
             card_type: match card.card_type {
-                CardType::Resident => "resident",
-                CardType::HkMoTw => "hk_mo_tw",
-                CardType::Foreign => "foreign",
+                CardType::Resident => Wire::Resident,
+                CardType::HkMoTw => Wire::HkMoTw,
+                CardType::Foreign => Wire::Foreign,
             }
             .into(),
             gender: match card.gender {
@@ -74,13 +52,13 @@ impl Applicant {
     }
 }
 
-impl std::fmt::Debug for Applicant {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Applicant")
-            .field("name", &mask_name(&self.name))
-            .field("id_number", &mask_id_number(&self.id_number))
-            .finish_non_exhaustive()
-    }
+/// An outbox row whose `kind` this build does not know (written by a newer version, or damaged). It is
+/// refused rather than read as some other kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("application row {id} has the unknown kind `{kind}` (this build knows application and proxy_request)")]
+pub struct UnknownKind {
+    pub id: i64,
+    pub kind: String,
 }
 
 /// What a resident submits.
@@ -157,6 +135,40 @@ pub struct Outgoing {
     pub note: Option<String>,
 }
 
+impl Outgoing {
+    /// The `POST /api/v1/applications` body. The same row always gives the same body, so a retry is a
+    /// replay at the hub. [`Store::submit`] checks this very body before queueing.
+    pub fn request(&self) -> ApplicationRequest {
+        let s = &self.stored;
+        ApplicationRequest {
+            idempotency_key: s.idempotency_key.clone(),
+            terminal_id: s.terminal_id.clone(),
+            acceptance_no: s.acceptance_no.clone(),
+            kind: s.kind,
+            item_code: s.item_code.clone(),
+            item_name: s.item_name.clone(),
+            applicant: self.applicant.clone(),
+            form: self.form.clone(),
+            submitted_at: s.created_at.to_rfc3339(),
+            promised_date: s.promised_date.map(|d| d.to_string()),
+            pickup_code: s.pickup_code.clone(),
+            token: s.token.clone(),
+            grid: self.grid(),
+            note: self.note.clone(),
+        }
+    }
+
+    /// A 代办 request carries its grid in the form (`grid_street`, `grid_community`, `grid_number`);
+    /// `None` for applications and for an incomplete grid.
+    fn grid(&self) -> Option<Grid> {
+        if self.stored.kind != Kind::ProxyRequest {
+            return None;
+        }
+        let field = |k: &str| self.form.get(k).filter(|v| !v.is_empty()).cloned();
+        Some(Grid { street: field("grid_street")?, community: field("grid_community")?, number: field("grid_number")? })
+    }
+}
+
 /// A 好差评 rating.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rating {
@@ -177,15 +189,20 @@ const COLUMNS: &str = "a.id, a.idempotency_key, a.acceptance_no, a.terminal_id, 
      a.purged_at IS NOT NULL";
 
 fn stored(r: &Row<'_>) -> rusqlite::Result<Stored> {
+    let id: i64 = r.get(0)?;
+    let kind: String = r.get(4)?;
+    let Some(kind) = Kind::parse(&kind) else {
+        return Err(rusqlite::Error::FromSqlConversionFailure(4, Type::Text, Box::new(UnknownKind { id, kind })));
+    };
     let created: String = r.get(9)?;
     let promised: Option<String> = r.get(10)?;
     let state: String = r.get(13)?;
     Ok(Stored {
-        id: r.get(0)?,
+        id,
         idempotency_key: r.get(1)?,
         acceptance_no: r.get(2)?,
         terminal_id: r.get(3)?,
-        kind: Kind::parse(&r.get::<_, String>(4)?),
+        kind,
         item_code: r.get(5)?,
         item_name: r.get(6)?,
         masked_name: r.get(7)?,
@@ -206,6 +223,9 @@ impl Store {
     /// Writes an application and its slip's print job in one durable transaction and returns it.
     /// `slip` builds the slip from the stored record (acceptance number, pickup code and token are
     /// assigned here). Only after this returns may the screen say 已提交.
+    ///
+    /// The request the sync worker will send for it is checked against the contract first: an
+    /// application the hub would refuse for good is not queued ([`StoreError::Invalid`] names the field).
     pub fn submit(
         &mut self,
         terminal_id: &str,
@@ -252,6 +272,9 @@ impl Store {
         )?;
         let id = tx.last_insert_rowid();
         let record = tx.query_row(&format!("SELECT {COLUMNS} FROM application a WHERE a.id = ?1"), [id], stored)?;
+        // Checked as it will be sent; returning here drops the transaction, so nothing is queued.
+        let Personal { applicant, form, note } = personal;
+        Outgoing { stored: record.clone(), applicant, form, note }.request().validate()?;
         let slip = slip(&record);
         tx.execute(
             "INSERT INTO print_job (application_id, slip, state) VALUES (?1, ?2, 'pending')",
@@ -455,7 +478,7 @@ pub struct StatusCheck {
 }
 
 /// Statuses after which the hub's record no longer changes.
-pub const FINAL_HUB_STATUSES: [&str; 2] = ["picked_up", "rejected"];
+pub const FINAL_HUB_STATUSES: [&str; 2] = [Status::PickedUp.as_str(), Status::Rejected.as_str()];
 
 /// Sync bookkeeping for `crate::sync` (migration 4).
 impl Store {
@@ -582,5 +605,128 @@ impl Store {
             params![token, Local::now().to_rfc3339()],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn renewal() -> NewApplication {
+        NewApplication {
+            kind: Kind::Application,
+            item_code: "LL0001".into(),
+            item_name: "老年人优待证办理（年审）".into(),
+            applicant: Applicant {
+                name: "王秀兰".into(),
+                id_number: "430102195303151020".into(),
+                card_type: "resident".into(),
+                gender: "女".into(),
+                birth_date: "1953-03-15".into(),
+                address: "湖南省长沙市芙蓉区七星社区幸福路8号2栋301室".into(),
+            },
+            form: [("phone".to_string(), "13800000000".to_string())].into(),
+            promised_date: NaiveDate::from_ymd_opt(2026, 11, 29),
+            note: None,
+        }
+    }
+
+    fn submit(store: &mut Store, app: &NewApplication) -> Result<Stored, StoreError> {
+        store.submit("SF-QST-01", app, Local::now(), |_| PickupSlip::sample("https://zwfw.example.gov.cn")).map(|r| r.0)
+    }
+
+    fn field_refused(store: &mut Store, app: &NewApplication) -> String {
+        match submit(store, app) {
+            Err(StoreError::Invalid(e)) => {
+                assert!(e.to_string().starts_with(&e.field), "the message names the field: {e}");
+                e.field
+            }
+            other => panic!("expected a refusal naming the field, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_application_the_hub_would_refuse_is_never_queued() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
+
+        let mut long_note = renewal();
+        long_note.note = Some("请".repeat(501));
+        assert_eq!(field_refused(&mut store, &long_note), "note");
+        let mut long_value = renewal();
+        long_value.form.insert("remark".into(), "x".repeat(2001));
+        assert_eq!(field_refused(&mut store, &long_value), "form.remark");
+        let mut bad_birth = renewal();
+        bad_birth.applicant.birth_date = "1953-02-30".into();
+        assert_eq!(field_refused(&mut store, &bad_birth), "applicant.birth_date");
+        let mut no_address = renewal();
+        no_address.applicant.address = String::new();
+        assert_eq!(field_refused(&mut store, &no_address), "applicant.address");
+        let mut no_code = renewal();
+        no_code.item_code = String::new();
+        assert_eq!(field_refused(&mut store, &no_code), "item_code");
+
+        assert!(store.applications().unwrap().is_empty(), "nothing entered the outbox");
+        assert_eq!(store.outbox_depth().unwrap(), 0);
+        let jobs: i64 = store.connection().query_row("SELECT COUNT(*) FROM print_job", [], |r| r.get(0)).unwrap();
+        assert_eq!(jobs, 0, "no print job either");
+
+        // At the limits exactly, and after refusals, a good one is queued as the first of the day.
+        let mut full = renewal();
+        full.note = Some("请".repeat(500));
+        full.form.insert("remark".into(), "x".repeat(2000));
+        let stored = submit(&mut store, &full).unwrap();
+        assert!(stored.acceptance_no.ends_with("-0001"), "{}", stored.acceptance_no);
+        let sent = store.outgoing(10).unwrap();
+        assert_eq!(sent.len(), 1);
+        sent[0].request().validate().unwrap();
+    }
+
+    #[test]
+    fn every_sample_card_gives_an_applicant_the_contract_accepts() {
+        // The foreign permanent residence card carries no address.
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
+        for (stem, _, card) in crate::devices::idcard::sample_cards() {
+            let app = NewApplication { applicant: Applicant::from(&card), ..renewal() };
+            submit(&mut store, &app).unwrap_or_else(|e| panic!("{stem}: {e}"));
+        }
+        assert_eq!(store.outbox_depth().unwrap(), crate::devices::idcard::sample_cards().len());
+    }
+
+    #[test]
+    fn a_row_of_an_unknown_kind_is_refused_naming_the_row_and_the_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.sqlite3");
+        let mut store = Store::open(&path).unwrap();
+        let first = submit(&mut store, &renewal()).unwrap();
+        let second = submit(&mut store, &renewal()).unwrap();
+        drop(store);
+        // As a newer build (since rolled back) or a damaged file would have left it.
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute("UPDATE application SET kind = 'complaint' WHERE id = ?1", [second.id]).unwrap();
+        drop(raw);
+
+        let store = Store::open(&path).unwrap();
+        let expect_unknown = |r: Result<_, StoreError>| match r {
+            Err(StoreError::UnknownKind(u)) => {
+                assert_eq!(u, UnknownKind { id: second.id, kind: "complaint".into() });
+                let message = StoreError::UnknownKind(u).to_string();
+                assert!(
+                    message.contains(&format!("row {}", second.id)) && message.contains("`complaint`"),
+                    "{message}"
+                );
+            }
+            Err(e) => panic!("expected UnknownKind, got {e}"),
+            Ok(_) => panic!("a row of an unknown kind was read as something"),
+        };
+        expect_unknown(store.applications().map(drop));
+        expect_unknown(store.outgoing(10).map(drop));
+        expect_unknown(store.sendable(10).map(drop));
+        expect_unknown(store.application_by_acceptance_no(&second.acceptance_no).map(drop));
+        expect_unknown(store.application_by_token(&second.token).map(drop));
+        // The other rows still read as they are.
+        let ok = store.application_by_acceptance_no(&first.acceptance_no).unwrap().unwrap();
+        assert_eq!(ok.kind, Kind::Application);
     }
 }

@@ -6,9 +6,7 @@ use std::time::Duration;
 use reqwest::header::{AUTHORIZATION, ETAG, IF_NONE_MATCH};
 use reqwest::{RequestBuilder, Response, StatusCode};
 
-use super::wire::{
-    truncate, ApplicationBody, ApplicationProgress, ApplicationReceipt, ErrorBody, HeartbeatBody, RatingBody,
-};
+use super::wire::{rating_request, truncate, ApplicationProgress, ApplicationReceipt, ErrorBody, Heartbeat};
 use crate::store::outbox::{Outgoing, OutgoingRating};
 
 /// Why a call did not succeed.
@@ -72,13 +70,11 @@ impl HubClient {
     /// does not read as a receipt still means the hub has the application (status `accepted`).
     pub async fn push_application(&self, o: &Outgoing) -> Result<String, Failure> {
         let response = send(
-            self.post("/api/v1/applications")
-                .header("Idempotency-Key", &o.stored.idempotency_key)
-                .json(&ApplicationBody::from_outgoing(o)),
+            self.post("/api/v1/applications").header("Idempotency-Key", &o.stored.idempotency_key).json(&o.request()),
         )
         .await?;
         match json::<ApplicationReceipt>(response).await {
-            Ok(receipt) => Ok(receipt.status),
+            Ok(receipt) => Ok(receipt.status.as_str().to_string()),
             Err(Failure::Transient(e)) if !e.starts_with("broken answer") => {
                 log::warn!("sync: {} stored by the hub, but its receipt is unreadable: {e}", o.stored.acceptance_no);
                 Ok("accepted".to_string())
@@ -116,7 +112,7 @@ impl HubClient {
 
     /// `POST /api/v1/ratings`. A rating the hub already has (409 `already_rated`) counts as sent.
     pub async fn push_rating(&self, r: &OutgoingRating) -> Result<(), Failure> {
-        match send(self.post("/api/v1/ratings").json(&RatingBody::from_outgoing(r))).await {
+        match send(self.post("/api/v1/ratings").json(&rating_request(r))).await {
             Ok(_) => Ok(()),
             Err(Failure::Refused { status: 409, code, .. }) if code == "already_rated" => Ok(()),
             Err(e) => Err(e),
@@ -124,7 +120,7 @@ impl HubClient {
     }
 
     /// `POST /api/v1/terminals/{id}/heartbeat` (204).
-    pub async fn heartbeat(&self, terminal_id: &str, body: &HeartbeatBody) -> Result<(), Failure> {
+    pub async fn heartbeat(&self, terminal_id: &str, body: &Heartbeat) -> Result<(), Failure> {
         send(self.post(&format!("/api/v1/terminals/{terminal_id}/heartbeat")).json(body)).await.map(drop)
     }
 }

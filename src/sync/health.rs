@@ -1,23 +1,16 @@
 //! Device health for heartbeats. The sync worker owns no device: the UI side (which does) writes what it
-//! learns into a shared [`HealthReport`], and each heartbeat sends a copy.
+//! learns into a shared [`HealthReport`], and each heartbeat sends a copy in the contract's own words
+//! ([`kiosk_contract::ReaderHealth`], [`kiosk_contract::PrinterHealth`]): no device type goes on the wire.
 
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
+use kiosk_contract::Paper;
 
 use crate::devices::idcard::Health;
 use crate::devices::printer::{PaperState, PrinterStatus};
 
-/// The ID-card reader as the hub's heartbeat names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReaderHealth {
-    Ok,
-    NoAnswer,
-    PortMissing,
-    /// The built-in simulator (demo terminals).
-    Simulated,
-}
+/// The ID-card reader as the hub's heartbeat names it (the contract's type).
+pub use kiosk_contract::ReaderHealth;
 
 impl From<Health> for ReaderHealth {
     fn from(h: Health) -> Self {
@@ -29,8 +22,8 @@ impl From<Health> for ReaderHealth {
     }
 }
 
-/// The receipt printer as the hub's heartbeat names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The receipt printer as the devices last reported it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PrinterHealth {
     pub online: bool,
     pub paper: PaperState,
@@ -44,6 +37,16 @@ impl PrinterHealth {
     /// A printer that did not answer its status request.
     pub const OFFLINE: PrinterHealth =
         PrinterHealth { online: false, paper: PaperState::Ok, cover_open: false, error: false };
+
+    /// In the heartbeat's words.
+    pub fn to_wire(self) -> kiosk_contract::PrinterHealth {
+        let paper = match self.paper {
+            PaperState::Ok => Paper::Ok,
+            PaperState::NearEnd => Paper::NearEnd,
+            PaperState::Out => Paper::Out,
+        };
+        kiosk_contract::PrinterHealth { online: self.online, paper, cover_open: self.cover_open, error: self.error }
+    }
 }
 
 impl From<PrinterStatus> for PrinterHealth {
@@ -79,5 +82,24 @@ impl HealthReport {
     /// A copy of the shared report; a poisoned lock still gives the last value written.
     pub fn snapshot(shared: &SharedHealth) -> HealthReport {
         shared.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_states_map_to_the_same_words_as_before() {
+        for (state, word) in [(PaperState::Ok, "ok"), (PaperState::NearEnd, "near_end"), (PaperState::Out, "out")] {
+            let wire = PrinterHealth { paper: state, ..PrinterHealth::OK }.to_wire();
+            assert_eq!(serde_json::to_value(wire).unwrap()["paper"], word);
+            assert_eq!(state.as_str(), word, "the device's own name and the wire's agree");
+        }
+        for (h, word) in [(Health::Ok, "ok"), (Health::NoAnswer, "no_answer"), (Health::PortMissing, "port_missing")] {
+            assert_eq!(serde_json::to_value(ReaderHealth::from(h)).unwrap(), word);
+        }
+        let offline = serde_json::to_value(PrinterHealth::OFFLINE.to_wire()).unwrap();
+        assert_eq!(offline, serde_json::json!({"online": false, "paper": "ok", "cover_open": false, "error": false}));
     }
 }

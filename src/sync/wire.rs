@@ -1,172 +1,49 @@
-//! The hub's HTTP contract (`hub/openapi.yaml`) as the kiosk speaks it: request bodies built from the
-//! outbox, and the parts of responses the kiosk reads. Pure: no I/O here.
+//! The hub's HTTP contract (`hub/openapi.yaml`) as the kiosk speaks it. The types are the contract's
+//! (`kiosk-contract`, shared with the hub); here they are filled from the outbox and the devices'
+//! health. Pure: no I/O here.
 
-use std::collections::BTreeMap;
+use kiosk_contract::limits::{LAST_ERROR, MAX_OUTBOX_DEPTH, MAX_VERSION};
+pub use kiosk_contract::{ApplicationProgress, ApplicationReceipt, ErrorBody, Heartbeat, RatingRequest};
 
-use serde::{Deserialize, Serialize};
-
-use super::health::{HealthReport, PrinterHealth, ReaderHealth};
-use crate::store::outbox::{Applicant, Outgoing, OutgoingRating};
-
-/// `POST /api/v1/applications` body. Every field is sent, nullable ones as `null`.
-#[derive(Debug, Serialize)]
-pub struct ApplicationBody<'a> {
-    pub idempotency_key: &'a str,
-    pub terminal_id: &'a str,
-    pub acceptance_no: &'a str,
-    pub kind: &'static str,
-    pub item_code: &'a str,
-    pub item_name: &'a str,
-    pub applicant: &'a Applicant,
-    pub form: &'a BTreeMap<String, String>,
-    pub submitted_at: String,
-    pub promised_date: Option<String>,
-    pub pickup_code: &'a str,
-    pub token: &'a str,
-    /// The grid a 代办 request (`proxy_request`) is routed to; `null` for applications.
-    pub grid: Option<Grid>,
-    pub note: Option<&'a str>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Grid {
-    pub street: String,
-    pub community: String,
-    pub number: String,
-}
-
-/// A 代办 request carries its grid in the form (`grid_street`, `grid_community`, `grid_number`).
-fn grid_of(o: &Outgoing) -> Option<Grid> {
-    if o.stored.kind != crate::store::outbox::Kind::ProxyRequest {
-        return None;
-    }
-    let field = |k: &str| o.form.get(k).filter(|v| !v.is_empty()).cloned();
-    Some(Grid { street: field("grid_street")?, community: field("grid_community")?, number: field("grid_number")? })
-}
-
-impl<'a> ApplicationBody<'a> {
-    /// The same outbox row always gives the same body, so a retry is a replay at the hub.
-    pub fn from_outgoing(o: &'a Outgoing) -> Self {
-        let s = &o.stored;
-        ApplicationBody {
-            idempotency_key: &s.idempotency_key,
-            terminal_id: &s.terminal_id,
-            acceptance_no: &s.acceptance_no,
-            kind: s.kind.as_str(),
-            item_code: &s.item_code,
-            item_name: &s.item_name,
-            applicant: &o.applicant,
-            form: &o.form,
-            submitted_at: s.created_at.to_rfc3339(),
-            promised_date: s.promised_date.map(|d| d.to_string()),
-            pickup_code: &s.pickup_code,
-            token: &s.token,
-            grid: grid_of(o),
-            note: o.note.as_deref(),
-        }
-    }
-}
-
-/// The hub's acceptance record (200 replay / 201 created); only what the kiosk keeps.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ApplicationReceipt {
-    pub status: String,
-}
-
-/// `GET /api/v1/applications/{token}`; only what the kiosk keeps.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ApplicationProgress {
-    pub status: String,
-    pub timeline: Vec<TimelineEntry>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct TimelineEntry {
-    pub status: String,
-    pub note: Option<String>,
-}
-
-impl ApplicationProgress {
-    /// The staff note of the entry that set the current status (the reason, when rejected).
-    pub fn current_note(&self) -> Option<&str> {
-        self.timeline.iter().rev().find(|e| e.status == self.status).and_then(|e| e.note.as_deref())
-    }
-}
+use super::health::HealthReport;
+use crate::store::outbox::OutgoingRating;
 
 /// `POST /api/v1/ratings` body.
-#[derive(Debug, Serialize)]
-pub struct RatingBody<'a> {
-    pub token: &'a str,
-    pub terminal_id: &'a str,
-    pub score: u8,
-    pub reasons: &'a [String],
-    pub rated_at: &'a str,
-}
-
-impl<'a> RatingBody<'a> {
-    pub fn from_outgoing(r: &'a OutgoingRating) -> Self {
-        RatingBody {
-            token: &r.token,
-            terminal_id: &r.terminal_id,
-            score: r.rating.score,
-            reasons: &r.rating.reasons,
-            rated_at: &r.rated_at,
-        }
+pub fn rating_request(r: &OutgoingRating) -> RatingRequest {
+    RatingRequest {
+        token: r.token.clone(),
+        terminal_id: r.terminal_id.clone(),
+        score: r.rating.score.into(),
+        reasons: r.rating.reasons.clone(),
+        rated_at: r.rated_at.clone(),
     }
 }
 
-/// `POST /api/v1/terminals/{id}/heartbeat` body.
-#[derive(Debug, Serialize)]
-pub struct HeartbeatBody {
-    pub app_version: &'static str,
-    pub catalog_version: Option<u64>,
-    pub outbox_depth: u64,
-    pub reader: ReaderHealth,
-    pub printer: PrinterHealth,
-    pub last_error: Option<String>,
-}
-
-/// The contract's bounds.
-const MAX_VERSION: u64 = 2_147_483_647;
-const MAX_DEPTH: u64 = 1_000_000_000;
-const MAX_ERROR_CHARS: usize = 2000;
-
-impl HeartbeatBody {
-    /// A heartbeat from the devices' report and the sync state. The device problem, when there is one,
-    /// comes before the sync problem.
-    pub fn new(
-        health: &HealthReport,
-        catalog_version: Option<u64>,
-        outbox_depth: usize,
-        sync_error: Option<&str>,
-    ) -> Self {
-        let last_error = match (health.device_error.as_deref(), sync_error) {
-            (Some(d), Some(s)) => Some(format!("{d}; {s}")),
-            (Some(e), None) | (None, Some(e)) => Some(e.to_string()),
-            (None, None) => None,
-        }
-        .map(|e| truncate(&e, MAX_ERROR_CHARS));
-        HeartbeatBody {
-            app_version: env!("CARGO_PKG_VERSION"),
-            catalog_version: catalog_version.filter(|v| (1..=MAX_VERSION).contains(v)),
-            outbox_depth: (outbox_depth as u64).min(MAX_DEPTH),
-            reader: health.reader,
-            printer: health.printer,
-            last_error,
-        }
+/// A heartbeat from the devices' report and the sync state, within the contract's bounds. The device
+/// problem, when there is one, comes before the sync problem.
+pub fn heartbeat(
+    health: &HealthReport,
+    catalog_version: Option<u64>,
+    outbox_depth: usize,
+    sync_error: Option<&str>,
+) -> Heartbeat {
+    let last_error = match (health.device_error.as_deref(), sync_error) {
+        (Some(d), Some(s)) => Some(format!("{d}; {s}")),
+        (Some(e), None) | (None, Some(e)) => Some(e.to_string()),
+        (None, None) => None,
+    }
+    .map(|e| truncate(&e, LAST_ERROR.max - 1));
+    Heartbeat {
+        app_version: env!("CARGO_PKG_VERSION").to_string(),
+        catalog_version: catalog_version.and_then(|v| i64::try_from(v).ok()).filter(|v| (1..=MAX_VERSION).contains(v)),
+        outbox_depth: i64::try_from(outbox_depth).unwrap_or(i64::MAX).min(MAX_OUTBOX_DEPTH),
+        reader: health.reader,
+        printer: health.printer.to_wire(),
+        last_error,
     }
 }
 
-/// Every error body the hub sends: a stable code and a message.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct ErrorBody {
-    #[serde(default)]
-    pub code: String,
-    #[serde(default)]
-    pub message: String,
-}
-
-/// At most `max` characters (not bytes).
+/// At most `max` characters (not bytes), and `…` when cut.
 pub fn truncate(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &s[..i]),
@@ -174,16 +51,12 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-/// The `ETag` the hub gives catalogue `version`.
-pub fn catalog_etag(version: u64) -> String {
-    format!("\"v{version}\"")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::devices::printer::PaperState;
-    use crate::store::outbox::{Kind, OutboxState, Rating, Stored};
+    use crate::store::outbox::{Applicant, Kind, OutboxState, Outgoing, Rating, Stored};
+    use crate::sync::health::{PrinterHealth, ReaderHealth};
     use chrono::{Local, NaiveDate, TimeZone};
 
     fn outgoing() -> Outgoing {
@@ -196,7 +69,7 @@ mod tests {
                 kind: Kind::Application,
                 item_code: "LL0001".into(),
                 item_name: "老年人优待证办理（年审）".into(),
-                masked_name: "王**".into(),
+                masked_name: "王*兰".into(),
                 masked_id: "4301**********1020".into(),
                 created_at: Local.with_ymd_and_hms(2026, 11, 22, 9, 41, 0).unwrap(),
                 promised_date: NaiveDate::from_ymd_opt(2026, 11, 29),
@@ -224,7 +97,9 @@ mod tests {
     #[test]
     fn an_application_body_has_every_field_of_the_contract() {
         let o = outgoing();
-        let v = serde_json::to_value(ApplicationBody::from_outgoing(&o)).unwrap();
+        let request = o.request();
+        request.validate().unwrap();
+        let v = serde_json::to_value(&request).unwrap();
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
         let mut expected = [
             "idempotency_key",
@@ -249,12 +124,25 @@ mod tests {
         assert_eq!(v["promised_date"], "2026-11-29");
         assert!(v["grid"].is_null() && v["note"].is_null());
         assert_eq!(v["applicant"]["birth_date"], "1953-03-15");
+        assert_eq!(v["applicant"]["card_type"], "resident");
         assert!(chrono::DateTime::parse_from_rfc3339(v["submitted_at"].as_str().unwrap()).is_ok());
         // A retry sends byte for byte the same body.
-        assert_eq!(
-            serde_json::to_string(&ApplicationBody::from_outgoing(&o)).unwrap(),
-            serde_json::to_string(&ApplicationBody::from_outgoing(&o)).unwrap()
-        );
+        assert_eq!(serde_json::to_string(&o.request()).unwrap(), serde_json::to_string(&o.request()).unwrap());
+    }
+
+    #[test]
+    fn a_proxy_request_carries_its_grid_from_the_form() {
+        let mut o = outgoing();
+        o.stored.kind = Kind::ProxyRequest;
+        o.stored.promised_date = None;
+        for (k, v) in [("grid_street", "七星街道"), ("grid_community", "七星社区"), ("grid_number", "3")] {
+            o.form.insert(k.into(), v.into());
+        }
+        let v = serde_json::to_value(o.request()).unwrap();
+        assert_eq!(v["kind"], "proxy_request");
+        assert_eq!(v["grid"], serde_json::json!({"street": "七星街道", "community": "七星社区", "number": "3"}));
+        o.form.insert("grid_number".into(), String::new());
+        assert!(o.request().grid.is_none(), "an incomplete grid is sent as null");
     }
 
     #[test]
@@ -264,14 +152,18 @@ mod tests {
             printer: PrinterHealth { paper: PaperState::NearEnd, ..PrinterHealth::OK },
             device_error: Some("printer /dev/ttyS1: paper near end".into()),
         };
-        let hb = HeartbeatBody::new(&health, Some(0), 3, Some(&"x".repeat(5000)));
+        let hb = heartbeat(&health, Some(0), 3, Some(&"x".repeat(5000)));
+        hb.validate().unwrap();
         let v = serde_json::to_value(&hb).unwrap();
         assert_eq!(v["reader"], "no_answer");
         assert_eq!(v["printer"]["paper"], "near_end");
         assert!(v["catalog_version"].is_null());
         assert_eq!(v["outbox_depth"], 3);
         let e = v["last_error"].as_str().unwrap();
-        assert!(e.starts_with("printer /dev/ttyS1") && e.chars().count() <= 2001);
+        assert!(e.starts_with("printer /dev/ttyS1") && e.chars().count() <= 2000);
+        let beyond = heartbeat(&HealthReport::default(), Some(u64::MAX), usize::MAX, None);
+        beyond.validate().unwrap();
+        assert_eq!(beyond.catalog_version, None);
     }
 
     #[test]
@@ -292,8 +184,27 @@ mod tests {
             rating: Rating { score: 5, reasons: vec!["操作简单".into()] },
             rated_at: "2026-11-22T09:43:10+08:00".into(),
         };
-        let v = serde_json::to_value(RatingBody::from_outgoing(&r)).unwrap();
+        let request = rating_request(&r);
+        request.validate().unwrap();
+        let v = serde_json::to_value(request).unwrap();
         assert_eq!(v["score"], 5);
         assert_eq!(v["reasons"][0], "操作简单");
+    }
+
+    #[test]
+    fn responses_from_a_newer_hub_still_read() {
+        let receipt: ApplicationReceipt = serde_json::from_str(
+            r#"{"id":1207,"acceptance_no":"A","token":"k3vq7mzp2xw5ra4ty6nb","status":"accepted",
+                "promised_date":null,"received_at":"2026-11-22T01:41:02.318Z","queue_position":3}"#,
+        )
+        .unwrap();
+        assert_eq!(receipt.status.as_str(), "accepted");
+        let p: ApplicationProgress = serde_json::from_str(
+            r#"{"token":"k3vq7mzp2xw5ra4ty6nb","acceptance_no":"A","item_code":"LL0001","item_name":"x",
+                "kind":"application","status":"archived","promised_date":null,"office":"芙蓉区",
+                "timeline":[{"status":"archived","at":"2026-11-22T01:41:02.318Z","note":"已归档","by":"x"}]}"#,
+        )
+        .unwrap();
+        assert_eq!((p.status.as_str(), p.current_note()), ("archived", Some("已归档")));
     }
 }

@@ -6,12 +6,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Local;
+use kiosk_contract::catalog_etag;
 use tokio::sync::{watch, Notify};
 
 use super::backoff::Backoff;
 use super::client::{CatalogReply, Failure, HubClient};
 use super::health::{HealthReport, SharedHealth};
-use super::wire::{catalog_etag, truncate, HeartbeatBody};
+use super::wire::{self, truncate};
 use super::Shared;
 use crate::catalog::CatalogFile;
 use crate::config::Config;
@@ -392,7 +393,7 @@ impl Worker {
                 Some(p) => {
                     let note = p.current_note();
                     if c.hub_status.as_deref() != Some(p.status.as_str()) || c.hub_note.as_deref() != note {
-                        self.store.set_hub_status(&c.token, &p.status, note).map_err(db)?;
+                        self.store.set_hub_status(&c.token, p.status.as_str(), note).map_err(db)?;
                         log::info!("sync: {} is now {}", c.acceptance_no, p.status);
                     }
                 }
@@ -412,7 +413,7 @@ impl Worker {
         }
         problems.extend(self.unreported.clone().filter(|u| !problems.iter().any(|p| p.contains(u.as_str()))));
         let sync_error = (!problems.is_empty()).then(|| truncate(&problems.join("; "), 1500));
-        let body = HeartbeatBody::new(
+        let body = wire::heartbeat(
             &health,
             self.store.catalog_version().map_err(db)?,
             self.store.outbox_depth().map_err(db)?,

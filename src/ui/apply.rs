@@ -191,7 +191,7 @@ fn submit(s: &mut State) {
         kind: Kind::Application,
         item_code: flow.guide.code.clone(),
         item_name: flow.guide.name.clone(),
-        applicant: Applicant::from_card(card),
+        applicant: Applicant::from(card),
         form: flow.form_values(),
         promised_date: Some(promised),
         note: None,

@@ -396,7 +396,7 @@ fn submit(s: &mut State) {
         kind: Kind::ProxyRequest,
         item_code: code.clone(),
         item_name: name.clone(),
-        applicant: Applicant::from_card(card),
+        applicant: Applicant::from(card),
         form,
         promised_date: Some(contact_by),
         note: (!note.is_empty()).then_some(note),

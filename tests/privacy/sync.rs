@@ -21,7 +21,7 @@ fn sync_logs_name_acceptance_numbers_and_never_personal_data_or_tokens() {
     kiosk.store.rate(good.id, TERMINAL, &Rating { score: 4, reasons: vec!["等候时间短".into()] }).unwrap();
     let mut bad = senior_card_renewal();
     bad.applicant.birth_date = "1953-02-30".into();
-    let refused = kiosk.submit_with(bad);
+    let refused = kiosk.queue_unchecked(bad);
     let sync = kiosk.sync(&config(HubSettings { url: Some(hub.url()), token: &token, ..Default::default() }));
     wait_until("the application and its rating are at the hub", WAIT, || {
         kiosk.store.unsynced_rating_count().unwrap() == 0 && kiosk.store.refused().unwrap().len() == 1

@@ -53,7 +53,7 @@ fn an_application_the_hub_refuses_is_recorded_and_the_rest_go_on() {
     let before = kiosk.submit().acceptance_no;
     let mut bad = senior_card_renewal();
     bad.applicant.birth_date = "1953-02-30".into();
-    let refused = kiosk.submit_with(bad).acceptance_no;
+    let refused = kiosk.queue_unchecked(bad).acceptance_no;
     let after = kiosk.submit().acceptance_no;
     let cfg = config(HubSettings { url: Some(hub.url()), token: &token, ..Default::default() });
     let sync = kiosk.sync(&cfg);

@@ -156,6 +156,29 @@ impl TestKiosk {
         stored
     }
 
+    /// Queues `app` without the contract check, as a build from before `Store::submit` checked did:
+    /// an application the hub refuses for good (e.g. after an update). A valid application is written
+    /// and its personal fields are then replaced by `app`'s in the database file.
+    pub fn queue_unchecked(&mut self, app: NewApplication) -> Stored {
+        let valid = senior_card_renewal();
+        let stored = self.submit_with(NewApplication {
+            applicant: valid.applicant,
+            form: valid.form,
+            note: valid.note,
+            ..app.clone()
+        });
+        let personal = serde_json::json!({"applicant": app.applicant, "form": app.form, "note": app.note});
+        let db = rusqlite::Connection::open(&self.db).unwrap();
+        let n = db
+            .execute(
+                "UPDATE application SET personal = ?1 WHERE id = ?2",
+                rusqlite::params![personal.to_string(), stored.id],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+        stored
+    }
+
     /// Starts a sync worker on this kiosk's database.
     pub fn sync(&self, config: &Config) -> SyncHandle {
         SyncWorker::start(config, &self.db, self.health.clone())

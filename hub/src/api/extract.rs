@@ -7,13 +7,13 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
+use kiosk_contract::Checked;
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
 use super::AppState;
 use crate::model::{ApplicationRequest, Heartbeat, RatingRequest};
 use crate::store::Auth;
-use crate::validate::Checked;
 
 /// The terminal whose bearer token came with the request (active, not revoked).
 pub struct Terminal(pub String);

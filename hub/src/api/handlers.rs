@@ -6,13 +6,13 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use kiosk_contract::{catalog_etag, parse_catalog_etag, validate};
 
 use super::error::ApiError;
 use super::extract::{JsonBody, Segment, Terminal};
 use super::AppState;
 use crate::model::{ApplicationRequest, Heartbeat, RatingRequest};
 use crate::store::Created;
-use crate::validate;
 
 type Shared = State<Arc<AppState>>;
 
@@ -28,11 +28,11 @@ pub async fn no_route() -> ApiError {
     ApiError::not_found("not_found", "no such route; see /openapi.yaml")
 }
 
-/// Whether an `If-None-Match` header names `etag` (or `*`); weak validators compare equal.
-fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+/// Whether an `If-None-Match` header names catalogue `version` (or `*`); weak validators compare equal.
+fn etag_matches(headers: &HeaderMap, version: u64) -> bool {
     headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|t| {
         let t = t.trim();
-        t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag
+        t == "*" || parse_catalog_etag(t) == Some(version)
     })
 }
 
@@ -40,11 +40,11 @@ pub async fn catalog(State(state): Shared, Terminal(_): Terminal, headers: Heade
     let Some((version, body)) = state.blocking(|s| s.latest_catalog()).await? else {
         return Err(ApiError::not_found("no_catalog", "no catalogue has been published yet"));
     };
-    let etag = format!("\"v{version}\"");
-    let etag_header = HeaderValue::from_str(&etag).map_err(|_| ApiError::internal())?;
+    let version = u64::try_from(version).map_err(|_| ApiError::internal())?;
+    let etag_header = HeaderValue::from_str(&catalog_etag(version)).map_err(|_| ApiError::internal())?;
     // Kiosks may keep the catalogue but must revalidate it with If-None-Match.
     let cache = (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if etag_matches(&headers, &etag) {
+    if etag_matches(&headers, version) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_header), cache]).into_response());
     }
     Ok((

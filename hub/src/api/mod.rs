@@ -11,7 +11,7 @@ mod handlers;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -67,6 +67,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/ratings", post(handlers::create_rating))
         .route("/api/v1/terminals/{id}/heartbeat", post(handlers::heartbeat))
         .fallback(handlers::no_route)
+        .layer(DefaultBodyLimit::max(kiosk_contract::limits::MAX_BODY_BYTES))
         .layer(middleware::from_fn(log_and_shape))
         .with_state(state)
 }

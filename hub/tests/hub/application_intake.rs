@@ -25,7 +25,7 @@ async fn an_application_is_created_once_and_a_repeat_returns_the_same_record() {
     let listed = hub.store.list_applications(None, None).unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].idempotency_key, body["idempotency_key"].as_str().unwrap());
-    assert_eq!(listed[0].applicant_name, "王**");
+    assert_eq!(listed[0].applicant_name, "王*兰", "masked as the kiosk masks it");
 }
 
 #[tokio::test]
@@ -143,4 +143,19 @@ async fn a_proxy_request_without_grid_or_promised_date_is_accepted() {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["kind"], "proxy_request");
     assert!(!json.contains("430102195303151020") && !json.contains("王秀兰"), "no ID numbers or full names: {json}");
+}
+
+#[tokio::test]
+async fn a_foreign_card_without_an_address_is_accepted_and_only_it() {
+    let hub = Hub::start().await;
+    let token = hub.terminal("SF-QST-01");
+    // A foreign permanent residence card (外国人永久居留身份证) has no address field.
+    let mut foreign = senior_card_renewal("SF-QST-01");
+    foreign["applicant"]["card_type"] = "foreign".into();
+    foreign["applicant"]["address"] = "".into();
+    assert_eq!(hub.submit(&token, &foreign).await.status(), 201);
+    let mut resident = senior_card_renewal("SF-QST-01");
+    resident["applicant"]["address"] = "".into();
+    assert_eq!(error_code(hub.submit(&token, &resident).await).await, (422, "invalid_body".into()));
+    assert_eq!(hub.store.list_applications(None, None).unwrap().len(), 1);
 }

@@ -1,14 +1,17 @@
 //! `openapi.yaml` is the contract the kiosk is written against: it must parse as OpenAPI 3.0, carry
-//! examples the server's own types accept, and describe exactly the routes the server answers.
+//! examples the contract's types (`kiosk-contract`, shared by the kiosk and the hub) accept, and describe
+//! exactly the routes the server answers.
 
 use std::collections::BTreeSet;
 
 use crate::common::Hub;
-use kiosk_hub::model::{
-    ApplicationProgress, ApplicationReceipt, ApplicationRequest, ErrorBody, Heartbeat, RatingReceipt, RatingRequest,
+use kiosk_contract::{
+    ApplicationProgress, ApplicationReceipt, ApplicationRequest, CatalogHead, ErrorBody, Heartbeat, Kind, Lenient,
+    RatingReceipt, RatingRequest, Status,
 };
 use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, Response, StatusCode};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 fn document() -> OpenAPI {
@@ -42,6 +45,19 @@ fn parse_as<T: DeserializeOwned>(what: &str, example: &Value) -> T {
     serde_json::from_value(example.clone()).unwrap_or_else(|e| panic!("{what}: example does not fit: {e}"))
 }
 
+/// Parses a response example as the contract type the kiosk reads it with, and checks that the type
+/// holds all of it: written back, it is the example again (response types accept unknown fields, so
+/// parsing alone would not notice a field the type lacks).
+fn parse_whole<T: DeserializeOwned + Serialize>(what: &str, example: &Value) -> T {
+    let value: T = parse_as(what, example);
+    assert_eq!(&serde_json::to_value(&value).unwrap(), example, "{what}: the contract type lacks a field");
+    value
+}
+
+/// A status or kind in a response example is one the contract knows.
+fn known<T: std::fmt::Debug>(what: &str, v: &Lenient<T>) {
+    assert!(matches!(v, Lenient::Known(_)), "{what}: unknown value {v:?}");
+}
 #[test]
 fn every_request_body_example_is_accepted_by_the_server_types() {
     let doc = document();
@@ -76,15 +92,24 @@ fn every_response_with_a_body_has_an_example_of_the_right_shape() {
                 let what = format!("{method} {path} {code} {media}");
                 let example = content.example.as_ref().unwrap_or_else(|| panic!("{what}: no example"));
                 if *code >= 400 {
-                    let e: ErrorBody = parse_as(&what, example);
+                    let e: ErrorBody = parse_whole(&what, example);
                     assert!(e.code.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{what}");
                     continue;
                 }
                 match (op.operation_id.as_deref().unwrap(), code) {
-                    ("createApplication", 200 | 201) => drop(parse_as::<ApplicationReceipt>(&what, example)),
-                    ("getApplicationProgress", 200) => drop(parse_as::<ApplicationProgress>(&what, example)),
-                    ("createRating", 201) => drop(parse_as::<RatingReceipt>(&what, example)),
+                    ("createApplication", 200 | 201) => {
+                        let r: ApplicationReceipt = parse_whole(&what, example);
+                        known(&what, &r.status);
+                    }
+                    ("getApplicationProgress", 200) => {
+                        let p: ApplicationProgress = parse_whole(&what, example);
+                        known(&what, &p.status);
+                        known::<Kind>(&what, &p.kind);
+                        p.timeline.iter().for_each(|e| known::<Status>(&what, &e.status));
+                    }
+                    ("createRating", 201) => drop(parse_whole::<RatingReceipt>(&what, example)),
                     ("getCatalog", 200) => {
+                        parse_as::<CatalogHead>(&what, example).validate().unwrap_or_else(|e| panic!("{what}: {e}"));
                         let text = example.to_string();
                         kiosk_hub::cli::check_catalog(&text).unwrap_or_else(|e| panic!("{what}: {e}"));
                     }
@@ -175,4 +200,61 @@ async fn every_documented_route_answers_its_documented_example() {
     .collect();
     assert_eq!(hit, documented, "routes exercised vs documented");
     assert_eq!(served, documented, "routes the router serves vs documented");
+}
+
+/// The document's enumerations and string bounds are the contract crate's: what the document promises
+/// and what both sides check cannot drift apart.
+#[test]
+fn the_documents_enumerations_and_bounds_are_the_contracts() {
+    use kiosk_contract::limits::{self as l, Chars};
+    use kiosk_contract::{CardType, Paper, ReaderHealth, WireName};
+    use openapiv3::{Schema, SchemaKind, StringType, Type};
+
+    let doc = document();
+    let schemas = &doc.components.as_ref().unwrap().schemas;
+    let string = |schema: &Schema, what: &str| -> StringType {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => s.clone(),
+            other => panic!("{what}: not a string schema: {other:?}"),
+        }
+    };
+    fn names<T: WireName>() -> Vec<String> {
+        T::ALL.iter().map(|v| v.as_str().to_string()).collect()
+    }
+    for (name, expected) in [
+        ("Kind", names::<Kind>()),
+        ("Status", names::<Status>()),
+        ("CardType", names::<CardType>()),
+        ("ReaderHealth", names::<ReaderHealth>()),
+        ("Paper", names::<Paper>()),
+    ] {
+        let s = string(schemas[name].as_item().unwrap_or_else(|| panic!("{name} is inline")), name);
+        let listed: Vec<String> = s.enumeration.into_iter().flatten().collect();
+        assert_eq!(listed, expected, "{name}");
+    }
+
+    let property = |schema: &str, field: &str| -> StringType {
+        let SchemaKind::Type(Type::Object(o)) = &schemas[schema].as_item().unwrap().schema_kind else {
+            panic!("{schema}: not an object");
+        };
+        let p = o.properties[field].as_item().unwrap_or_else(|| panic!("{schema}.{field} is a reference"));
+        string(p, &format!("{schema}.{field}"))
+    };
+    for (schema, field, bounds) in [
+        ("ApplicationRequest", "acceptance_no", l::ACCEPTANCE_NO),
+        ("ApplicationRequest", "item_code", l::ITEM_CODE),
+        ("ApplicationRequest", "item_name", l::ITEM_NAME),
+        ("ApplicationRequest", "pickup_code", l::PICKUP_CODE),
+        ("ApplicationRequest", "note", l::NOTE),
+        ("Applicant", "name", l::APPLICANT_NAME),
+        ("Applicant", "id_number", l::ID_NUMBER),
+        ("Applicant", "gender", l::GENDER),
+        ("Applicant", "address", l::ADDRESS),
+        ("Heartbeat", "app_version", l::APP_VERSION),
+        ("Heartbeat", "last_error", l::LAST_ERROR),
+    ] {
+        let s = property(schema, field);
+        let documented = Chars { min: s.min_length.unwrap_or(0), max: s.max_length.expect("a maxLength") };
+        assert_eq!(documented, bounds, "{schema}.{field}");
+    }
 }

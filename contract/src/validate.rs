@@ -1,6 +1,8 @@
-//! Field checks shared by the wire types and the CLI. Each mirrors a constraint written in
-//! `openapi.yaml` (lengths count Unicode scalar values, as JSON Schema does), so that what the document
-//! promises and what the server enforces cannot drift apart silently.
+//! Field checks behind every `validate()` of the contract. Each mirrors a constraint written in
+//! `hub/openapi.yaml` (lengths count Unicode scalar values, as JSON Schema does), so that what the
+//! document promises, what the hub enforces and what the kiosk checks before queueing cannot drift apart.
+
+use crate::limits::Chars;
 
 /// A rule violation: the JSON path of the field and what was expected there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +17,8 @@ impl std::fmt::Display for Invalid {
     }
 }
 
+impl std::error::Error for Invalid {}
+
 pub type Checked = Result<(), Invalid>;
 
 pub fn invalid(field: &str, expected: impl Into<String>) -> Invalid {
@@ -22,10 +26,10 @@ pub fn invalid(field: &str, expected: impl Into<String>) -> Invalid {
 }
 
 /// `minLength`/`maxLength` in code points.
-pub fn length(field: &str, value: &str, min: usize, max: usize) -> Checked {
+pub fn length(field: &str, value: &str, bounds: Chars) -> Checked {
     let n = value.chars().count();
-    if n < min || n > max {
-        return Err(invalid(field, format!("a string of {min} to {max} characters")));
+    if n < bounds.min || n > bounds.max {
+        return Err(invalid(field, format!("a string of {} to {} characters", bounds.min, bounds.max)));
     }
     Ok(())
 }
@@ -118,6 +122,14 @@ pub fn range(field: &str, value: i64, min: i64, max: i64) -> Checked {
     Ok(())
 }
 
+/// `maxItems` / `maxProperties`.
+pub fn at_most(field: &str, count: usize, max: usize, what: &str) -> Checked {
+    if count > max {
+        return Err(invalid(field, format!("at most {max} {what}")));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +147,10 @@ mod tests {
         assert!(
             is_slip_token("k3vq7mzp2xw5ra4ty6nb") && !is_slip_token("short") && !is_slip_token("k3vq7mzp2xw5ra4t/6nb")
         );
-        assert!(length("f", "张三", 1, 2).is_ok() && length("f", "张三丰", 1, 2).is_err());
+        let two = Chars { min: 1, max: 2 };
+        assert!(
+            length("f", "张三", two).is_ok() && length("f", "张三丰", two).is_err() && length("f", "", two).is_err()
+        );
+        assert_eq!(range("score", 6, 1, 5).unwrap_err().to_string(), "score: expected an integer from 1 to 5");
     }
 }
