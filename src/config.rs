@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::devices::idcard::IdReaderConfig;
+use crate::devices::idcard::{DeviceKind, IdReaderConfig};
 use crate::devices::printer::PrinterConfig;
 
 /// The whole configuration of one terminal.
@@ -126,29 +126,26 @@ impl HubConfig {
         self.url.as_deref().map(|u| u.trim().trim_end_matches('/')).filter(|u| !u.is_empty())
     }
 
-    fn problems(&self, out: &mut Vec<(String, String)>) {
+    fn problems(&self, out: &mut Vec<(String, Problem)>) {
         if let Some(url) = self.base_url() {
             if !(url.starts_with("http://") || url.starts_with("https://")) || url.contains(char::is_whitespace) {
-                out.push(("hub.url".into(), format!("expected an http:// or https:// address, found {url:?}")));
+                out.push(("hub.url".into(), Problem::HubUrl(url.to_string())));
             }
             if self.terminal_token.as_deref().unwrap_or("").trim().is_empty() {
-                out.push((
-                    "hub.terminal_token".into(),
-                    "required when hub.url is set (the token `kiosk-hub terminals add` printed)".into(),
-                ));
+                out.push(("hub.terminal_token".into(), Problem::TokenRequired));
             }
         }
         if self.heartbeat_secs == 0 {
-            out.push(("hub.heartbeat_secs".into(), "expected a whole number of seconds, at least 1".into()));
+            out.push(("hub.heartbeat_secs".into(), Problem::AtLeast { min: 1, unit: Unit::Seconds }));
         }
         if self.timeout_ms < 100 {
-            out.push(("hub.timeout_ms".into(), "expected a whole number of milliseconds, at least 100".into()));
+            out.push(("hub.timeout_ms".into(), Problem::AtLeast { min: 100, unit: Unit::Milliseconds }));
         }
         if self.backoff_base_ms == 0 {
-            out.push(("hub.backoff_base_ms".into(), "expected a whole number of milliseconds, at least 1".into()));
+            out.push(("hub.backoff_base_ms".into(), Problem::AtLeast { min: 1, unit: Unit::Milliseconds }));
         }
         if self.backoff_max_ms < self.backoff_base_ms {
-            out.push(("hub.backoff_max_ms".into(), "expected at least hub.backoff_base_ms".into()));
+            out.push(("hub.backoff_max_ms".into(), Problem::NotBelow("hub.backoff_base_ms")));
         }
     }
 }
@@ -276,26 +273,313 @@ impl KeyboardConfig {
     }
 }
 
-/// A configuration problem, worded for the technician who has to fix it.
-#[derive(Debug)]
+/// A configuration problem, worded for the technician who has to fix it (`Display`, English) and
+/// for the staff screen ([`ConfigError::zh`], Chinese). Both name the file and the key as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     pub file: PathBuf,
     /// Dotted key path (`printer.paper`), empty when the problem is the file itself.
     pub key: String,
-    pub problem: String,
+    pub problem: Problem,
+    /// The line of the file the problem is on, when known.
+    pub line: Option<usize>,
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.key.is_empty() {
-            write!(f, "{}: {}", self.file.display(), self.problem)
-        } else {
-            write!(f, "{}: key `{}`: {}", self.file.display(), self.key, self.problem)
+        write!(f, "{}: ", self.file.display())?;
+        if !self.key.is_empty() {
+            write!(f, "key `{}`: ", self.key)?;
+        }
+        write!(f, "{}", self.problem)?;
+        match self.line {
+            Some(line) => write!(f, " (line {line})"),
+            None => Ok(()),
         }
     }
 }
 
 impl std::error::Error for ConfigError {}
+
+impl ConfigError {
+    pub fn new(file: &Path, key: impl Into<String>, problem: Problem) -> Self {
+        ConfigError { file: file.to_path_buf(), key: key.into(), problem, line: None }
+    }
+
+    /// The problem as one Chinese sentence for the staff screen, keeping the file and the key as
+    /// written in it: `/media/usb/move.toml：[printer] port：应为设备路径，例如 "/dev/ttyUSB0"，实际为 "COM3"`.
+    pub fn zh(&self) -> String {
+        let mut s = format!("{}：", self.file.display());
+        if !self.key.is_empty() {
+            s.push_str(&toml_key(&self.key));
+            s.push('：');
+        }
+        s.push_str(&self.problem.zh());
+        if let Some(line) = self.line {
+            s.push_str(&format!("（第 {line} 行）"));
+        }
+        s
+    }
+}
+
+/// A dotted key as a technician finds it in the file: `printer.port` → `[printer] port`.
+pub fn toml_key(key: &str) -> String {
+    match key.split_once('.') {
+        Some((section, rest)) => format!("[{section}] {rest}"),
+        None => key.to_string(),
+    }
+}
+
+/// The unit of a number in the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Seconds,
+    Milliseconds,
+}
+
+/// Why an http(s) address is not usable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlFault {
+    /// It does not parse; the parser's reason.
+    Unparsable(String),
+    /// Another scheme than http or https.
+    Scheme(String),
+    NoHost,
+}
+
+/// What is wrong with one key (or the whole file). `Display` is the English wording of
+/// `kiosk config check` and `kiosk provision`; [`Problem::zh`] the Chinese one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The file cannot be read (the system's reason).
+    Unreadable(String),
+    /// A TOML syntax error or a key serde refused (unknown, missing, wrong type): its message.
+    Toml(String),
+    /// A bundle that is not TOML at all.
+    BundleNotToml(String),
+    /// The terminal's current config is not TOML (so a bundle cannot be merged into it).
+    CurrentNotToml(String),
+    /// The merged config cannot be written as TOML.
+    CannotMerge(String),
+    /// Text that must not be empty; an example of the expected form.
+    Empty {
+        example: Option<&'static str>,
+    },
+    TerminalIdForm,
+    /// A whole number of `unit`, at least `min`.
+    AtLeast {
+        min: u64,
+        unit: Unit,
+    },
+    /// `idle.warning_secs` under 20.
+    WarningTooShort,
+    /// `hub.url` in the config that is not an http(s) address.
+    HubUrl(String),
+    /// `hub.terminal_token` missing while `hub.url` is set.
+    TokenRequired,
+    /// Smaller than the named key.
+    NotBelow(&'static str),
+    /// `printer.paper` other than 58 or 80.
+    PaperWidth(u32),
+    /// A device port missing while `kind = "serial"`; an example path.
+    PortRequired {
+        example: &'static str,
+    },
+    /// A device port that is not a device path.
+    PortPath(String),
+    /// `staff.pin_hash` that is not an argon2 PHC string; whether it looked like a (broken) hash.
+    PinHash {
+        malformed: bool,
+    },
+    /// A bundle key a bundle may not set; the keys it may.
+    NotBundleKey {
+        allowed: String,
+    },
+    HubNotTable,
+    NotHubKey,
+    UrlRequired,
+    UrlNotText,
+    /// A bundle's `hub.url` that is not a usable address.
+    BadUrl {
+        url: String,
+        fault: UrlFault,
+    },
+    EnrolmentCode,
+    BundleStaffKey,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const URL_EXPECTED: &str = "expected an http(s) address such as \"https://hub.example.gov.cn\"";
+        match self {
+            Problem::Unreadable(e) => write!(f, "cannot read the file: {e}"),
+            Problem::Toml(m) => f.write_str(m),
+            Problem::BundleNotToml(m) => write!(f, "not valid TOML: {m}"),
+            Problem::CurrentNotToml(m) => write!(f, "the terminal's current config is not valid TOML: {m}"),
+            Problem::CannotMerge(m) => write!(f, "cannot write the merged config: {m}"),
+            Problem::Empty { example: Some(e) } => write!(f, "must not be empty (e.g. {e:?})"),
+            Problem::Empty { example: None } => f.write_str("must not be empty"),
+            Problem::TerminalIdForm => f.write_str("expected letters, digits and '-' only (e.g. \"SF-QST-01\")"),
+            Problem::AtLeast { min, unit } => {
+                let unit = match unit {
+                    Unit::Seconds => "seconds",
+                    Unit::Milliseconds => "milliseconds",
+                };
+                write!(f, "expected a whole number of {unit}, at least {min}")
+            }
+            Problem::WarningTooShort => f.write_str("expected at least 20 seconds, so a resident has time to answer"),
+            Problem::HubUrl(url) => write!(f, "expected an http:// or https:// address, found {url:?}"),
+            Problem::TokenRequired => {
+                f.write_str("required when hub.url is set (the token `kiosk-hub terminals add` printed)")
+            }
+            Problem::NotBelow(key) => write!(f, "expected at least {key}"),
+            Problem::PaperWidth(mm) => write!(f, "expected 58 or 80 (millimetres), found {mm}"),
+            Problem::PortRequired { example } => write!(f, "required when kind = \"serial\" (e.g. {example:?})"),
+            Problem::PortPath(p) => write!(f, "expected a device path such as \"/dev/ttyUSB0\", found {p:?}"),
+            Problem::PinHash { malformed } => write!(
+                f,
+                "expected an argon2id PHC string from `kiosk staff hash-pin` ($argon2id$v=19$…), found {}",
+                if *malformed { "a malformed hash" } else { "something that is not a hash" }
+            ),
+            Problem::NotBundleKey { allowed } => write!(f, "not a bundle key; expected one of {allowed}"),
+            Problem::HubNotTable => f.write_str("expected a table: [hub] with url and enrolment_code"),
+            Problem::NotHubKey => f.write_str("not a hub key; expected url or enrolment_code"),
+            Problem::UrlRequired => f.write_str("required, e.g. \"https://hub.example.gov.cn\""),
+            Problem::UrlNotText => f.write_str("expected text, e.g. \"https://hub.example.gov.cn\""),
+            Problem::BadUrl { url, fault: UrlFault::Unparsable(e) } => write!(f, "{URL_EXPECTED}, found {url:?} ({e})"),
+            Problem::BadUrl { fault: UrlFault::Scheme(s), .. } => write!(f, "{URL_EXPECTED}, found scheme {s:?}"),
+            Problem::BadUrl { url, fault: UrlFault::NoHost } => write!(f, "{URL_EXPECTED}, found no host in {url:?}"),
+            Problem::EnrolmentCode => f.write_str("expected 4 to 16 digits, as text"),
+            Problem::BundleStaffKey => f.write_str("a bundle sets only staff.pin_hash"),
+        }
+    }
+}
+
+impl Problem {
+    /// The problem in Chinese, for the staff screen (key names, values and examples as written).
+    pub fn zh(&self) -> String {
+        const URL_EXPECTED: &str = "应为 http 或 https 地址，例如 \"https://hub.example.gov.cn\"";
+        match self {
+            Problem::Unreadable(e) => format!("无法读取文件（{e}）"),
+            Problem::Toml(m) => toml_message_zh(m),
+            Problem::BundleNotToml(m) => format!("不是有效的 TOML 文件（{m}）"),
+            Problem::CurrentNotToml(m) => format!("本终端当前的配置文件不是有效的 TOML（{m}）"),
+            Problem::CannotMerge(m) => format!("无法生成合并后的配置（{m}）"),
+            Problem::Empty { example: Some(e) } => format!("不能为空（例如 {e:?}）"),
+            Problem::Empty { example: None } => "不能为空".into(),
+            Problem::TerminalIdForm => "只能包含字母、数字和“-”（例如 \"SF-QST-01\"）".into(),
+            Problem::AtLeast { min, unit: Unit::Seconds } => format!("应为整数秒数，至少 {min}"),
+            Problem::AtLeast { min, unit: Unit::Milliseconds } => format!("应为整数毫秒数，至少 {min}"),
+            Problem::WarningTooShort => "至少应为 20 秒，让居民有时间回应".into(),
+            Problem::HubUrl(url) => format!("应为 http:// 或 https:// 开头的地址，实际为 {url:?}"),
+            Problem::TokenRequired => "设置了 hub.url 时必须填写（`kiosk-hub terminals add` 输出的令牌）".into(),
+            Problem::NotBelow(key) => format!("不能小于 {key}"),
+            Problem::PaperWidth(mm) => format!("应为 58 或 80（毫米），实际为 {mm}"),
+            Problem::PortRequired { example } => format!("kind = \"serial\" 时必须填写（例如 {example:?}）"),
+            Problem::PortPath(p) => format!("应为设备路径，例如 \"/dev/ttyUSB0\"，实际为 {p:?}"),
+            Problem::PinHash { malformed } => format!(
+                "应为 `kiosk staff hash-pin` 生成的 argon2id 哈希（$argon2id$v=19$…），实际为{}",
+                if *malformed { "格式有误的哈希" } else { "不是哈希的内容" }
+            ),
+            Problem::NotBundleKey { allowed } => format!("配置包不能设置此项；可设置的有 {allowed}"),
+            Problem::HubNotTable => "应为表格 [hub]，含 url 和 enrolment_code".into(),
+            Problem::NotHubKey => "不是 [hub] 的配置项；只能是 url 或 enrolment_code".into(),
+            Problem::UrlRequired => "必须填写，例如 \"https://hub.example.gov.cn\"".into(),
+            Problem::UrlNotText => "应为文字（加引号），例如 \"https://hub.example.gov.cn\"".into(),
+            Problem::BadUrl { url, fault: UrlFault::Unparsable(e) } => format!("{URL_EXPECTED}，实际为 {url:?}（{e}）"),
+            Problem::BadUrl { fault: UrlFault::Scheme(s), .. } => format!("{URL_EXPECTED}，实际协议为 {s:?}"),
+            Problem::BadUrl { url, fault: UrlFault::NoHost } => format!("{URL_EXPECTED}，{url:?} 中没有主机名"),
+            Problem::EnrolmentCode => "应为 4 到 16 位数字，写成文字（加引号）".into(),
+            Problem::BundleStaffKey => "配置包只能设置 staff.pin_hash".into(),
+        }
+    }
+}
+
+/// serde's and toml's messages in Chinese: the common forms are translated, anything else is kept
+/// in brackets so that nothing is lost.
+fn toml_message_zh(m: &str) -> String {
+    let quoted = |prefix: &str| quoted_after(m, prefix);
+    if quoted("unknown field `").is_some() {
+        return match m.split_once(", expected ") {
+            Some((_, expected)) => format!("不是可用的配置项（可用的有：{}）", expected.trim_start_matches("one of ")),
+            None => "不是可用的配置项".into(),
+        };
+    }
+    if quoted("missing field `").is_some() {
+        return "缺少此项（必须填写）".into();
+    }
+    if let Some(variant) = quoted("unknown variant `") {
+        let expected = m.split_once(", expected ").map(|(_, e)| e.trim_start_matches("one of ")).unwrap_or("");
+        return format!("取值 \"{variant}\" 无效，应为 {}", expected.replace(" or ", " 或 "));
+    }
+    if let Some(rest) = m.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            return format!("类型不对：应为{}，实际为{}", kind_zh(expected), kind_zh(found));
+        }
+    }
+    format!("格式有误（{m}）")
+}
+
+/// "a whole number", "a string", `string "ninety"` … in Chinese.
+fn kind_zh(kind: &str) -> String {
+    let kind = kind.trim();
+    let (what, value) = match kind.split_once(' ') {
+        Some((w, v)) if ["string", "integer", "boolean", "float"].contains(&w) => (w, Some(v)),
+        _ => (kind, None),
+    };
+    let word = match what.trim_start_matches("a ").trim_start_matches("an ") {
+        "whole number" | "integer" | "u8" | "u16" | "i64" => "整数",
+        "string" => "文字",
+        "boolean" | "bool" => "true 或 false",
+        "float" => "小数",
+        "sequence" | "array" => "列表 [ … ]",
+        "map" | "table" => "表格",
+        _ => return kind.to_string(),
+    };
+    match value {
+        Some(v) => format!("{word} {v}"),
+        None => word.to_string(),
+    }
+}
+
+/// A configured serial device that does not exist now: not an error (it may be plugged in later),
+/// but worth a technician's look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigWarning {
+    pub file: PathBuf,
+    /// Dotted key path, e.g. `printer.port`.
+    pub key: String,
+    /// The configured device path.
+    pub path: String,
+}
+
+impl fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} = {:?}: no such device (it may be plugged in later)",
+            self.file.display(),
+            toml_key(&self.key),
+            self.path
+        )
+    }
+}
+
+impl ConfigWarning {
+    /// The warning in Chinese, for the staff screen.
+    pub fn zh(&self) -> String {
+        format!("{}：{} = {:?}：没有这个设备（可能稍后才接上）", self.file.display(), toml_key(&self.key), self.path)
+    }
+}
+
+/// What `kiosk config check` finds in a file.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// Problems that make the file unusable.
+    pub errors: Vec<ConfigError>,
+    /// Things to look at that do not stop the kiosk.
+    pub warnings: Vec<ConfigWarning>,
+}
 
 /// The default configuration, used when no `--config` is given.
 pub const DEFAULT_CONFIG_PATH: &str = "kiosk-config/demo.toml";
@@ -303,11 +587,8 @@ pub const DEFAULT_CONFIG_PATH: &str = "kiosk-config/demo.toml";
 impl Config {
     /// Reads and validates a config file. Relative `data_dir` is resolved against the file's folder.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            file: path.to_path_buf(),
-            key: String::new(),
-            problem: format!("cannot read the file: {e}"),
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::new(path, "", Problem::Unreadable(e.to_string())))?;
         let mut config = Self::parse(&text, path)?;
         if config.data_dir.is_relative() {
             let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -318,76 +599,73 @@ impl Config {
 
     /// Parses and validates config text; `file` is only used in messages.
     pub fn parse(text: &str, file: &Path) -> Result<Config, ConfigError> {
-        let err = |key: String, problem: String| ConfigError { file: file.to_path_buf(), key, problem };
-        let de = toml::Deserializer::parse(text).map_err(|e| err(String::new(), toml_message(&e, text)))?;
+        let de = toml::Deserializer::parse(text).map_err(|e| toml_error(file, String::new(), &e, text))?;
         let config: Config = serde_path_to_error::deserialize(de).map_err(|e| {
             let key = e.path().to_string();
             let key = if key == "." { String::new() } else { key };
-            err(key, toml_message(e.inner(), text))
+            toml_error(file, key, e.inner(), text)
         })?;
         let problems = config.problems();
         match problems.into_iter().next() {
-            Some((key, problem)) => Err(err(key, problem)),
+            Some((key, problem)) => Err(ConfigError::new(file, key, problem)),
             None => Ok(config),
         }
     }
 
     /// Checks the values that types alone cannot: returns (key, problem) for each.
-    pub fn problems(&self) -> Vec<(String, String)> {
+    pub fn problems(&self) -> Vec<(String, Problem)> {
         let mut out = Vec::new();
         if self.terminal_id.trim().is_empty() {
-            out.push(("terminal_id".into(), "must not be empty (e.g. \"SF-QST-01\")".into()));
+            out.push(("terminal_id".into(), Problem::Empty { example: Some("SF-QST-01") }));
         } else if !self.terminal_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            out.push(("terminal_id".into(), "expected letters, digits and '-' only (e.g. \"SF-QST-01\")".into()));
+            out.push(("terminal_id".into(), Problem::TerminalIdForm));
         }
         if self.centre_name.trim().is_empty() {
-            out.push(("centre_name".into(), "must not be empty".into()));
+            out.push(("centre_name".into(), Problem::Empty { example: None }));
         }
         if self.idle.timeout_secs < 10 {
-            out.push(("idle.timeout_secs".into(), "expected a whole number of seconds, at least 10".into()));
+            out.push(("idle.timeout_secs".into(), Problem::AtLeast { min: 10, unit: Unit::Seconds }));
         }
         if self.idle.warning_secs < 20 {
-            out.push((
-                "idle.warning_secs".into(),
-                "expected at least 20 seconds, so a resident has time to answer".into(),
-            ));
+            out.push(("idle.warning_secs".into(), Problem::WarningTooShort));
         }
         self.hub.problems(&mut out);
         if self.printer.paper != 58 && self.printer.paper != 80 {
-            out.push((
-                "printer.paper".into(),
-                format!("expected 58 or 80 (millimetres), found {}", self.printer.paper),
-            ));
+            out.push(("printer.paper".into(), Problem::PaperWidth(self.printer.paper)));
         }
-        use crate::devices::idcard::DeviceKind;
-        if self.id_reader.kind == DeviceKind::Serial && self.id_reader.port.as_deref().unwrap_or("").is_empty() {
-            out.push(("id_reader.port".into(), "required when kind = \"serial\" (e.g. \"/dev/ttyUSB0\")".into()));
-        }
-        if self.scanner.kind == DeviceKind::Serial && self.scanner.port.as_deref().unwrap_or("").is_empty() {
-            out.push(("scanner.port".into(), "required when kind = \"serial\" (e.g. \"/dev/ttyACM0\")".into()));
-        }
-        if self.printer.kind == DeviceKind::Serial && self.printer.port.as_deref().unwrap_or("").is_empty() {
-            out.push(("printer.port".into(), "required when kind = \"serial\" (e.g. \"/dev/ttyS1\")".into()));
-        }
-        for (key, port) in [
-            ("id_reader.port", &self.id_reader.port),
-            ("printer.port", &self.printer.port),
-            ("scanner.port", &self.scanner.port),
-        ] {
-            if let Some(p) = port.as_deref().filter(|p| !p.is_empty() && !port_path_ok(p)) {
-                out.push((key.into(), format!("expected a device path such as \"/dev/ttyUSB0\", found {p:?}")));
+        for (key, kind, port, example) in self.ports() {
+            match port.filter(|p| !p.is_empty()) {
+                None if kind == DeviceKind::Serial => out.push((key.into(), Problem::PortRequired { example })),
+                Some(p) if !port_path_ok(p) => out.push((key.into(), Problem::PortPath(p.to_string()))),
+                _ => {}
             }
         }
-        if let Some(h) = self.staff.pin_hash.as_deref().filter(|h| !crate::staff::pin::hash_is_valid(h)) {
-            let shown = if h.starts_with('$') { "a malformed hash" } else { "something that is not a hash" };
-            out.push((
-                "staff.pin_hash".into(),
-                format!(
-                    "expected an argon2id PHC string from `kiosk staff hash-pin` ($argon2id$v=19$…), found {shown}"
-                ),
-            ));
+        if let Some(h) = self.staff.pin_hash.as_deref().filter(|h| !pin_hash_form_ok(h)) {
+            out.push(("staff.pin_hash".into(), Problem::PinHash { malformed: h.starts_with('$') }));
         }
         out
+    }
+
+    /// The serial devices: (key of the port, kind, port, an example path).
+    fn ports(&self) -> [(&'static str, DeviceKind, Option<&str>, &'static str); 3] {
+        [
+            ("id_reader.port", self.id_reader.kind, self.id_reader.port.as_deref(), "/dev/ttyUSB0"),
+            ("printer.port", self.printer.kind, self.printer.port.as_deref(), "/dev/ttyS1"),
+            ("scanner.port", self.scanner.kind, self.scanner.port.as_deref(), "/dev/ttyACM0"),
+        ]
+    }
+
+    /// Serial devices (`kind = "serial"`) whose port does not exist now. Not errors: a USB reader
+    /// may be plugged in after the config is written. Simulated devices never warn. `file` names
+    /// the config (or bundle) in the warnings.
+    pub fn port_warnings(&self, file: &Path) -> Vec<ConfigWarning> {
+        self.ports()
+            .into_iter()
+            .filter_map(|(key, kind, port, _)| {
+                let p = port.filter(|p| kind == DeviceKind::Serial && port_path_ok(p) && !Path::new(p).exists())?;
+                Some(ConfigWarning { file: file.to_path_buf(), key: key.into(), path: p.to_string() })
+            })
+            .collect()
     }
 
     /// The path of the terminal's SQLite database.
@@ -401,27 +679,44 @@ pub fn port_path_ok(p: &str) -> bool {
     p.len() > "/dev/".len() && p.starts_with("/dev/") && !p.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
+/// Whether `hash` is an argon2 PHC string the staff PIN check can verify (`[staff] pin_hash`).
+pub fn pin_hash_form_ok(hash: &str) -> bool {
+    hash.starts_with("$argon2") && argon2::password_hash::phc::PasswordHash::new(hash).is_ok()
+}
+
 impl Config {
     /// Every problem of a config file, not only the first: unreadable file, TOML syntax, unknown
-    /// keys, wrong types, missing keys and values out of range. Empty when the file is valid.
-    pub fn check(path: &Path) -> Vec<ConfigError> {
+    /// keys, wrong types, missing keys and values out of range; and the warnings (serial devices
+    /// that are not there now). No errors when the file is valid.
+    pub fn check(path: &Path) -> CheckReport {
         match std::fs::read_to_string(path) {
-            Ok(text) => Self::check_text(&text, path).err().unwrap_or_default(),
-            Err(e) => vec![ConfigError {
-                file: path.to_path_buf(),
-                key: String::new(),
-                problem: format!("cannot read the file: {e}"),
-            }],
+            Ok(text) => {
+                let (config, errors) = Self::check_all(&text, path);
+                let warnings = config.map(|c| c.port_warnings(path)).unwrap_or_default();
+                CheckReport { errors, warnings }
+            }
+            Err(e) => CheckReport {
+                errors: vec![ConfigError::new(path, "", Problem::Unreadable(e.to_string()))],
+                warnings: Vec::new(),
+            },
         }
     }
 
     /// Parses config text, collecting every problem: each key that fails to deserialize is named and
     /// set aside so that the rest of the file is still checked.
     pub fn check_text(text: &str, file: &Path) -> Result<Config, Vec<ConfigError>> {
-        let err = |key: String, problem: String| ConfigError { file: file.to_path_buf(), key, problem };
+        match Self::check_all(text, file) {
+            (Some(config), errors) if errors.is_empty() => Ok(config),
+            (_, errors) => Err(errors),
+        }
+    }
+
+    /// The config as far as it could be read (keys that failed set aside, missing ones filled with
+    /// placeholders), and every problem found.
+    fn check_all(text: &str, file: &Path) -> (Option<Config>, Vec<ConfigError>) {
         let mut table: toml::Table = match text.parse() {
             Ok(t) => t,
-            Err(e) => return Err(vec![err(String::new(), toml_message(&e, text))]),
+            Err(e) => return (None, vec![toml_error(file, String::new(), &e, text)]),
         };
         let mut errors = Vec::new();
         // Keys that were missing and got a placeholder, so that their value is not judged too.
@@ -436,14 +731,14 @@ impl Config {
                             .problems()
                             .into_iter()
                             .filter(|(key, _)| !placeholders.contains(key))
-                            .map(|(key, problem)| err(key, problem)),
+                            .map(|(key, problem)| ConfigError::new(file, key, problem)),
                     );
-                    return if errors.is_empty() { Ok(config) } else { Err(errors) };
+                    return (Some(config), errors);
                 }
                 Err(e) => e,
             };
             let path: Vec<String> = e.path().iter().map(|s| s.to_string()).collect();
-            let message = toml_message(e.inner(), "");
+            let message = toml_message(e.inner());
             let dotted = path.join(".");
             let dotted = if dotted == "." { String::new() } else { dotted };
             let missing = quoted_after(&message, "missing field `");
@@ -465,13 +760,13 @@ impl Config {
             } else {
                 (dotted.clone(), remove_at(&mut table, &path))
             };
-            let line = line_of(text, &key).map(|l| format!(" (line {l})")).unwrap_or_default();
-            errors.push(err(key, format!("{message}{line}")));
+            let line = line_of(text, &key);
+            errors.push(ConfigError { line, ..ConfigError::new(file, key, Problem::Toml(message)) });
             if !removed {
                 break;
             }
         }
-        Err(errors)
+        (None, errors)
     }
 }
 
@@ -527,20 +822,19 @@ fn line_of(text: &str, key: &str) -> Option<usize> {
     None
 }
 
-/// toml's messages carry a span; turn it into "line N" and keep the first line of the message.
-fn toml_message(e: &toml::de::Error, text: &str) -> String {
+/// serde and toml name Rust types; a technician wants the TOML form. The first line of the message.
+fn toml_message(e: &toml::de::Error) -> String {
     let mut msg = e.message().trim().to_string();
-    // serde names Rust types; a technician wants the TOML form.
     for (rust, toml) in [("u64", "a whole number"), ("u32", "a whole number"), ("usize", "a whole number")] {
         msg = msg.replace(&format!("expected {rust}"), &format!("expected {toml}"));
     }
-    match e.span() {
-        Some(span) if !text.is_empty() => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            format!("{msg} (line {line})")
-        }
-        _ => msg,
-    }
+    msg
+}
+
+/// A toml error as a problem, with the line its span points at in `text`.
+fn toml_error(file: &Path, key: String, e: &toml::de::Error, text: &str) -> ConfigError {
+    let line = e.span().map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+    ConfigError { line, ..ConfigError::new(file, key, Problem::Toml(toml_message(e))) }
 }
 
 /// The demo config, built in for when the binary runs away from the repository.
@@ -594,7 +888,7 @@ mod tests {
     fn a_wrong_type_names_the_key_and_expected_form() {
         let e = parse(&format!("{MINIMAL}[idle]\ntimeout_secs = \"ninety\"\n")).unwrap_err();
         assert_eq!(e.key, "idle.timeout_secs");
-        assert!(e.problem.contains("expected a whole number"), "{}", e.problem);
+        assert!(e.problem.to_string().contains("expected a whole number"), "{}", e.problem);
     }
 
     #[test]
@@ -641,7 +935,11 @@ mod tests {
         }
         assert!(errors.iter().all(|e| e.to_string().starts_with("kiosk-config/test.toml")));
         let timeout = errors.iter().find(|e| e.key == "idle.timeout_secs").unwrap();
-        assert!(timeout.problem.contains("expected a whole number") && timeout.problem.contains("line 5"), "{timeout}");
+        assert!(
+            timeout.problem.to_string().contains("expected a whole number") && timeout.line == Some(5),
+            "{timeout}"
+        );
+        assert!(timeout.to_string().ends_with("(line 5)"), "{timeout}");
         assert!(Config::check_text(MINIMAL, Path::new("t.toml")).is_ok());
     }
 
@@ -661,6 +959,70 @@ mod tests {
         assert_eq!(e.key, "hub.url");
         let e = parse(&format!("{MINIMAL}[hub]\nbackoff_base_ms = 500\nbackoff_max_ms = 100\n")).unwrap_err();
         assert_eq!(e.key, "hub.backoff_max_ms");
+    }
+
+    #[test]
+    fn a_missing_serial_port_is_a_warning_and_simulated_devices_never_warn() {
+        let file = Path::new("kiosk-config/test.toml");
+        let text = format!(
+            "{MINIMAL}[printer]\nkind = \"serial\"\nport = \"/dev/ttyUSB9-kiosk-test\"\n\
+             [id_reader]\nkind = \"serial\"\nport = \"/dev/null\"\n\
+             [scanner]\nkind = \"simulated\"\nport = \"/dev/ttyACM9-kiosk-test\"\n"
+        );
+        let config = Config::check_text(&text, file).expect("a missing device is no error");
+        let warnings = config.port_warnings(file);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(
+            warnings[0].to_string(),
+            "kiosk-config/test.toml: [printer] port = \"/dev/ttyUSB9-kiosk-test\": no such device (it may be plugged in later)"
+        );
+        assert_eq!(
+            warnings[0].zh(),
+            "kiosk-config/test.toml：[printer] port = \"/dev/ttyUSB9-kiosk-test\"：没有这个设备（可能稍后才接上）"
+        );
+        let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/demo.toml");
+        assert_eq!(Config::check(&demo).warnings, vec![], "the demo's simulated devices");
+    }
+
+    #[test]
+    fn every_problem_has_a_chinese_wording_that_keeps_the_file_and_the_key() {
+        let text = "terminal_id = \"T 01\"\ndata_dir = \"data\"\nfoo = 1\n[idle]\ntimeout_secs = \"ninety\"\nwarning_secs = 5\n\
+                    [printer]\nkind = \"serial\"\nport = \"COM3\"\npaper = 57\n[scanner]\nkind = \"usb\"\n\
+                    [staff]\npin_hash = \"246810\"\n[hub]\nurl = \"hub\"\ntimeout_ms = 5\n";
+        let errors = Config::check_text(text, Path::new("kiosk.toml")).unwrap_err();
+        assert!(errors.len() >= 10, "{errors:#?}");
+        for e in &errors {
+            let zh = e.zh();
+            assert!(zh.starts_with("kiosk.toml："), "{zh}");
+            assert!(zh.contains(&toml_key(&e.key)), "{zh}");
+            let sentence = zh.trim_start_matches("kiosk.toml：");
+            assert!(sentence.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "not Chinese: {zh}");
+            for english in ["expected", "must not", "required", "found", "unknown", "missing", "invalid"] {
+                assert!(!sentence.contains(english), "English `{english}` left in: {zh}");
+            }
+        }
+        let zh = |key: &str| errors.iter().find(|e| e.key == key).map(ConfigError::zh).unwrap();
+        assert_eq!(
+            zh("printer.port"),
+            "kiosk.toml：[printer] port：应为设备路径，例如 \"/dev/ttyUSB0\"，实际为 \"COM3\""
+        );
+        assert_eq!(zh("printer.paper"), "kiosk.toml：[printer] paper：应为 58 或 80（毫米），实际为 57");
+        assert_eq!(
+            zh("idle.timeout_secs"),
+            "kiosk.toml：[idle] timeout_secs：类型不对：应为整数，实际为文字 \"ninety\"（第 5 行）"
+        );
+        let foo = zh("foo");
+        assert!(
+            foo.starts_with("kiosk.toml：foo：不是可用的配置项（可用的有：`terminal_id`")
+                && foo.ends_with("（第 3 行）"),
+            "{foo}"
+        );
+        assert!(zh("centre_name").ends_with("centre_name：缺少此项（必须填写）"), "{}", zh("centre_name"));
+        assert!(
+            zh("scanner.kind").contains("取值 \"usb\" 无效，应为 `serial` 或 `simulated`"),
+            "{}",
+            zh("scanner.kind")
+        );
     }
 
     #[test]

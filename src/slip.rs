@@ -146,11 +146,8 @@ fn tokens(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
     std::iter::from_fn(move || {
         let first = rest.chars().next()?;
-        let len = if run_char(first) {
-            rest.find(|c: char| !run_char(c)).unwrap_or(rest.len())
-        } else {
-            first.len_utf8()
-        };
+        let len =
+            if run_char(first) { rest.find(|c: char| !run_char(c)).unwrap_or(rest.len()) } else { first.len_utf8() };
         let (token, tail) = rest.split_at(len);
         rest = tail;
         Some(token)

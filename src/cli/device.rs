@@ -374,4 +374,3 @@ pub fn scan_outcome(result: Result<String, ScanError>, out: &mut dyn Write, err:
         }
     }
 }
-

@@ -28,6 +28,9 @@ pub fn run(config_path: Option<&Path>) -> anyhow::Result<i32> {
     // Offline-first: with no [hub] url the worker only keeps the outbox; the kiosk never waits for it.
     ui.attach_sync(crate::sync::SyncWorker::start(config, &config.database_path(), ui.health()));
     if let Some(path) = super::config_file(config_path) {
+        for w in config.port_warnings(&path) {
+            log::warn!("{w}");
+        }
         ui.set_config_path(path);
     }
     let (w, h) = config.screen.orientation.size();

@@ -155,7 +155,12 @@ pub fn run_scanner(args: &SimScannerArgs) -> i32 {
 /// Starts a simulated scanner, prints its device path alone on the first line of `out`, then scans each
 /// line of `input` (its LF or CR LF replaced by CR LF; blank lines skipped) until `input` ends. Waits up
 /// to [`SIM_DRAIN`] for the driver to read the last scans, then returns 0 (1 if it could not start).
-pub fn run_scanner_with(args: &SimScannerArgs, mut input: impl BufRead, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+pub fn run_scanner_with(
+    args: &SimScannerArgs,
+    mut input: impl BufRead,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let sim = match SimScanner::start() {
         Ok(sim) => sim,
         Err(e) => {

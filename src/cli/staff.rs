@@ -32,7 +32,8 @@ pub fn provision(config_path: Option<&Path>, bundle: &Path) -> i32 {
                 what.push_str("; ");
                 what.push_str(c);
             }
-            if let Err(e) = Store::open(&config.database_path()).and_then(|mut s| s.audit(crate::staff::AUDIT_WHO, &what))
+            if let Err(e) =
+                Store::open(&config.database_path()).and_then(|mut s| s.audit(crate::staff::AUDIT_WHO, &what))
             {
                 eprintln!("config switched, but the audit log could not be written: {e}");
                 return 1;
@@ -43,6 +44,9 @@ pub fn provision(config_path: Option<&Path>, bundle: &Path) -> i32 {
             }
             for n in &validated.notes {
                 println!("  note: {n}");
+            }
+            for w in &validated.warnings {
+                eprintln!("warning: {w}");
             }
             println!("previous config kept as {}", provision::backup_path(&path).display());
             0

@@ -21,7 +21,7 @@
 
 use std::path::Path;
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, ConfigWarning, Problem, UrlFault};
 
 /// Top-level keys a bundle may set; everything else (data folder, screen, …) stays the terminal's own.
 const SECTIONS: [&str; 9] =
@@ -38,6 +38,8 @@ pub struct Validated {
     pub changes: Vec<String>,
     /// Things staff should know (e.g. a hub section this build cannot store yet).
     pub notes: Vec<String>,
+    /// Serial devices of the new config that are not there now (they may be plugged in later).
+    pub warnings: Vec<ConfigWarning>,
     /// The hub address and enrolment code, for the hub enrolment (not part of the config).
     pub hub_url: Option<String>,
     pub enrolment_code: Option<String>,
@@ -45,27 +47,22 @@ pub struct Validated {
 
 /// Reads `bundle` and merges it into `current` (the text of the terminal's config file).
 pub fn validate_file(bundle: &Path, current: &str) -> Result<Validated, Vec<ConfigError>> {
-    let text = std::fs::read_to_string(bundle).map_err(|e| {
-        vec![ConfigError {
-            file: bundle.to_path_buf(),
-            key: String::new(),
-            problem: format!("cannot read the file: {e}"),
-        }]
-    })?;
+    let text = std::fs::read_to_string(bundle)
+        .map_err(|e| vec![ConfigError::new(bundle, "", Problem::Unreadable(e.to_string()))])?;
     validate(&text, bundle, current)
 }
 
 /// Validates bundle text against the current config text; `file` names the bundle in messages.
 pub fn validate(text: &str, file: &Path, current: &str) -> Result<Validated, Vec<ConfigError>> {
-    let err = |key: &str, problem: String| ConfigError { file: file.to_path_buf(), key: key.into(), problem };
-    let mut bundle: toml::Table =
-        text.parse().map_err(|e: toml::de::Error| vec![err("", format!("not valid TOML: {}", e.message().trim()))])?;
-    let base: toml::Table = current
+    let err = |key: &str, problem: Problem| ConfigError::new(file, key, problem);
+    let mut bundle: toml::Table = text
         .parse()
-        .map_err(|e: toml::de::Error| vec![err("", format!("the terminal's current config is not valid TOML: {e}"))])?;
+        .map_err(|e: toml::de::Error| vec![err("", Problem::BundleNotToml(e.message().trim().to_string()))])?;
+    let base: toml::Table =
+        current.parse().map_err(|e: toml::de::Error| vec![err("", Problem::CurrentNotToml(e.to_string()))])?;
     let mut errors = Vec::new();
     for key in bundle.keys().filter(|k| !SECTIONS.iter().any(|s| s == k)) {
-        errors.push(err(key, format!("not a bundle key; expected one of {}", SECTIONS.join(", "))));
+        errors.push(err(key, Problem::NotBundleKey { allowed: SECTIONS.join(", ") }));
     }
     bundle.retain(|k, _| SECTIONS.contains(&k));
 
@@ -73,16 +70,14 @@ pub fn validate(text: &str, file: &Path, current: &str) -> Result<Validated, Vec
     let (mut hub_url, mut enrolment_code) = (None, None);
     if let Some(hub) = bundle.get("hub") {
         match hub.as_table() {
-            None => errors.push(err("hub", "expected a table: [hub] with url and enrolment_code".into())),
+            None => errors.push(err("hub", Problem::HubNotTable)),
             Some(t) => {
                 for key in t.keys().filter(|k| !["url", "enrolment_code"].contains(&k.as_str())) {
-                    errors.push(err(&format!("hub.{key}"), "not a hub key; expected url or enrolment_code".into()));
+                    errors.push(err(&format!("hub.{key}"), Problem::NotHubKey));
                 }
                 match t.get("url").map(|v| v.as_str()) {
-                    None => errors.push(err("hub.url", "required, e.g. \"https://hub.example.gov.cn\"".into())),
-                    Some(None) => {
-                        errors.push(err("hub.url", "expected text, e.g. \"https://hub.example.gov.cn\"".into()))
-                    }
+                    None => errors.push(err("hub.url", Problem::UrlRequired)),
+                    Some(None) => errors.push(err("hub.url", Problem::UrlNotText)),
                     Some(Some(u)) => match url_problem(u) {
                         Some(p) => errors.push(err("hub.url", p)),
                         None => hub_url = Some(u.to_string()),
@@ -93,14 +88,14 @@ pub fn validate(text: &str, file: &Path, current: &str) -> Result<Validated, Vec
                     Some(Some(c)) if (4..=16).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_digit()) => {
                         enrolment_code = Some(c.to_string())
                     }
-                    Some(_) => errors.push(err("hub.enrolment_code", "expected 4 to 16 digits, as text".into())),
+                    Some(_) => errors.push(err("hub.enrolment_code", Problem::EnrolmentCode)),
                 }
             }
         }
     }
     if let Some(staff) = bundle.get("staff").and_then(|v| v.as_table()) {
         for key in staff.keys().filter(|k| k.as_str() != "pin_hash") {
-            errors.push(err(&format!("staff.{key}"), "a bundle sets only staff.pin_hash".into()));
+            errors.push(err(&format!("staff.{key}"), Problem::BundleStaffKey));
         }
     }
 
@@ -158,7 +153,7 @@ pub fn validate(text: &str, file: &Path, current: &str) -> Result<Validated, Vec
     let new_text = match toml::to_string(&merged) {
         Ok(t) => t,
         Err(e) => {
-            errors.push(err("", format!("cannot write the merged config: {e}")));
+            errors.push(err("", Problem::CannotMerge(e.to_string())));
             return Err(errors);
         }
     };
@@ -168,11 +163,7 @@ pub fn validate(text: &str, file: &Path, current: &str) -> Result<Validated, Vec
             for e in es {
                 if !errors.iter().any(|x| x.key == e.key) {
                     // The merged text has other line numbers than the bundle: drop them.
-                    let problem = match e.problem.rfind(" (line ") {
-                        Some(i) => e.problem[..i].to_string(),
-                        None => e.problem,
-                    };
-                    errors.push(ConfigError { problem, ..e });
+                    errors.push(ConfigError { line: None, ..e });
                 }
             }
             None
@@ -184,21 +175,22 @@ pub fn validate(text: &str, file: &Path, current: &str) -> Result<Validated, Vec
             if enrolment_code.is_some() {
                 changes.push("hub.enrolment_code given (not stored)".into());
             }
-            Ok(Validated { config, text: new_text, changes, notes, hub_url, enrolment_code })
+            let warnings = config.port_warnings(file);
+            Ok(Validated { config, text: new_text, changes, notes, warnings, hub_url, enrolment_code })
         }
         _ => Err(errors),
     }
 }
 
 /// Why `u` is not a usable hub address, if it is not.
-pub fn url_problem(u: &str) -> Option<String> {
-    let expected = "expected an http(s) address such as \"https://hub.example.gov.cn\"";
-    match url::Url::parse(u) {
-        Err(e) => Some(format!("{expected}, found {u:?} ({e})")),
-        Ok(p) if !["http", "https"].contains(&p.scheme()) => Some(format!("{expected}, found scheme {:?}", p.scheme())),
-        Ok(p) if p.host_str().is_none_or(str::is_empty) => Some(format!("{expected}, found no host in {u:?}")),
-        Ok(_) => None,
-    }
+pub fn url_problem(u: &str) -> Option<Problem> {
+    let fault = match url::Url::parse(u) {
+        Err(e) => UrlFault::Unparsable(e.to_string()),
+        Ok(p) if !["http", "https"].contains(&p.scheme()) => UrlFault::Scheme(p.scheme().to_string()),
+        Ok(p) if p.host_str().is_none_or(str::is_empty) => UrlFault::NoHost,
+        Ok(_) => return None,
+    };
+    Some(Problem::BadUrl { url: u.to_string(), fault })
 }
 
 /// Keys whose values are never shown (the audit log says only that they changed).
@@ -275,7 +267,7 @@ mod tests {
             assert!(e.to_string().starts_with("/media/usb/move.toml: key `"), "{e}");
         }
         let port = errors.iter().find(|e| e.key == "printer.port").unwrap();
-        assert!(port.problem.contains("/dev/ttyUSB0"), "{port}");
+        assert!(port.problem.to_string().contains("/dev/ttyUSB0"), "{port}");
     }
 
     #[test]
@@ -291,7 +283,10 @@ mod tests {
         {
             assert!(keys.contains(&key), "{key} not in {errors:#?}");
         }
-        assert!(errors.iter().all(|e| !e.problem.contains("246810")), "never echo a PIN-like value");
+        assert!(
+            errors.iter().all(|e| !e.to_string().contains("246810") && !e.zh().contains("246810")),
+            "never echo a PIN-like value"
+        );
     }
 
     #[test]
@@ -305,6 +300,36 @@ mod tests {
         assert_eq!(v.config.hub.url.as_deref(), Some("https://hub2.example.gov.cn"));
         assert!(v.changes.iter().any(|c| c.starts_with("hub.url:")), "{:?}", v.changes);
         assert!(v.changes.iter().all(|c| !c.contains("000000")), "{:?}", v.changes);
+    }
+
+    #[test]
+    fn bundle_problems_read_in_chinese_with_their_file_and_keys() {
+        let errors = check(
+            "colour = \"red\"\n[printer]\nkind = \"serial\"\nport = \"COM3\"\n\
+             [hub]\nurl = \"ftp://hub\"\nenrolment_code = \"12ab\"\n",
+        )
+        .unwrap_err();
+        let zh: Vec<String> = errors.iter().map(ConfigError::zh).collect();
+        let has = |s: &str| zh.iter().any(|z| z == s);
+        assert!(
+            has("/media/usb/move.toml：[printer] port：应为设备路径，例如 \"/dev/ttyUSB0\"，实际为 \"COM3\""),
+            "{zh:#?}"
+        );
+        assert!(has("/media/usb/move.toml：[hub] enrolment_code：应为 4 到 16 位数字，写成文字（加引号）"), "{zh:#?}");
+        assert!(zh.iter().any(|z| z.starts_with("/media/usb/move.toml：colour：配置包不能设置此项")), "{zh:#?}");
+        assert!(zh.iter().any(
+            |z| z.starts_with("/media/usb/move.toml：[hub] url：应为 http 或 https 地址") && z.contains("\"ftp\"")
+        ));
+        assert_eq!(zh.len(), errors.len());
+    }
+
+    #[test]
+    fn a_valid_bundle_with_a_missing_serial_port_carries_a_warning() {
+        let v = check("[printer]\nkind = \"serial\"\nport = \"/dev/ttyUSB9-kiosk-test\"\n").unwrap();
+        assert_eq!(v.warnings.len(), 1, "{:?}", v.warnings);
+        assert_eq!(v.warnings[0].key, "printer.port");
+        assert!(v.warnings[0].to_string().starts_with("/media/usb/move.toml: [printer] port = "), "{}", v.warnings[0]);
+        assert!(check("[printer]\nkind = \"simulated\"\n").unwrap().warnings.is_empty());
     }
 
     #[test]

@@ -216,7 +216,11 @@ fn submit(s: &mut State) {
             })
             .map_err(|e| {
                 log::error!("outbox write failed: {e}");
-                messages::SUBMIT_FAILED.to_string()
+                match e {
+                    // Retrying cannot help: the hub would refuse it for good, so it never entered the outbox.
+                    crate::store::StoreError::Invalid(_) => messages::SUBMIT_REFUSED.to_string(),
+                    _ => messages::SUBMIT_FAILED.to_string(),
+                }
             }),
     };
     event(s, Event::Submitted(result));

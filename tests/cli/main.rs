@@ -2,6 +2,7 @@
 //! crash test that kills a submitting process, and the bundled catalogue's data invariants.
 
 mod catalog_data;
+mod device;
 mod grid;
 mod guides;
 mod outbox;

@@ -105,3 +105,67 @@ fn config_check_names_every_problem() {
     }
     assert!(err.contains("line 4"), "{err}");
 }
+
+#[test]
+fn config_check_warns_of_a_serial_port_that_does_not_exist_but_accepts_the_file() {
+    let (dir, _) = terminal();
+    let file = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "{CONFIG}[printer]\nkind = \"serial\"\nport = \"/dev/ttyUSB9-kiosk-test\"\n\
+             [id_reader]\nkind = \"serial\"\nport = \"/dev/null\"\n\
+             [scanner]\nkind = \"simulated\"\nport = \"/dev/ttyACM9-kiosk-test\"\n"
+        ),
+    )
+    .unwrap();
+    let out = kiosk(&file, &["config", "check", file.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "a missing device is a warning, not an error: {err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(": ok"));
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(warnings.len(), 1, "only the serial printer's port is missing: {err}");
+    assert!(
+        warnings[0].contains("kiosk.toml")
+            && warnings[0].contains("[printer] port = \"/dev/ttyUSB9-kiosk-test\"")
+            && warnings[0].contains("no such device"),
+        "{err}"
+    );
+
+    // With a real problem too, both are shown and the exit code is the problem's.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        format!("{CONFIG}[printer]\nkind = \"serial\"\nport = \"/dev/ttyUSB9-kiosk-test\"\npaper = 57\n"),
+    )
+    .unwrap();
+    let out = kiosk(&bad, &["config", "check", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("key `printer.paper`") && err.contains("warning: "), "{err}");
+}
+
+#[test]
+fn the_demo_config_has_no_device_warnings() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/demo.toml");
+    let out = kiosk(&demo, &["config", "check", demo.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("warning"), "simulated devices never warn: {}", stderr(&out));
+}
+
+#[test]
+fn provisioning_a_bundle_with_a_missing_serial_port_warns_and_still_applies_it() {
+    let (dir, config) = terminal();
+    let bundle = dir.path().join("usb-printer.toml");
+    std::fs::write(&bundle, "[printer]\nkind = \"serial\"\nport = \"/dev/ttyUSB9-kiosk-test\"\n").unwrap();
+    let out = kiosk(&config, &["provision", "--bundle", bundle.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.lines().any(|l| l.starts_with("warning: ")
+            && l.contains("usb-printer.toml")
+            && l.contains("[printer] port = \"/dev/ttyUSB9-kiosk-test\"")),
+        "{err}"
+    );
+    assert!(std::fs::read_to_string(&config).unwrap().contains("/dev/ttyUSB9-kiosk-test"));
+}
