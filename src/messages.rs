@@ -141,7 +141,8 @@ pub const STORE_UNAVAILABLE: &str = "本机数据存储不可用，请到服务�
 pub const SUBMIT_FAILED: &str = "提交没有成功，您的信息未保存。请再点一次提交，或到服务窗口办理。";
 /// The application breaks the wire contract (e.g. a card field the department cannot take): kept out
 /// of the outbox, so a retry cannot help.
-pub const SUBMIT_REFUSED: &str = "本机无法提交这份申请（证件或填写的信息不符合上报要求），您的信息未保存。请到服务窗口办理。";
+pub const SUBMIT_REFUSED: &str =
+    "本机无法提交这份申请（证件或填写的信息不符合上报要求），您的信息未保存。请到服务窗口办理。";
 /// An immediate item (即办件).
 pub const ON_THE_SPOT: &str = "当场办结";
 
