@@ -296,6 +296,53 @@ fn saved(application_saved: bool) -> &'static str {
     }
 }
 
+// ---- 找网格员 and 代办 (src/app/grid.rs, src/ui/grid.rs) ----
+
+/// The title of the first address list.
+pub const GRID_CHOOSE_COMMUNITY: &str = "请选择您所在的社区";
+/// The title of the list of compounds and roads.
+pub const GRID_CHOOSE_PLACE: &str = "请选择您住的小区或道路";
+/// The title of the list of house numbers and buildings.
+pub const GRID_CHOOSE_NUMBER: &str = "请选择门牌号或楼栋";
+/// The title of the list of matters a grid worker can handle.
+pub const GRID_CHOOSE_MATTER: &str = "请选择要网格员帮您办的事项";
+/// The matter that is none of the listed items.
+pub const GRID_OTHER_MATTER: &str = "其他事项";
+
+/// What the grid page tells the resident.
+pub fn grid_notice(notice: &crate::app::grid::Notice) -> String {
+    use crate::app::grid::{Notice, Problem, SubmitError};
+    match notice {
+        Notice::NotMatched(why) => format!("没有自动找到您的网格：{}请按地址选择。", why.reason()),
+        Notice::CardExpired => "您的证件已过期，请使用有效期内的身份证，或到服务窗口办理。".into(),
+        Notice::CardUnreadable => reader_fault(ReaderFault::CardUnreadable).into(),
+        Notice::Form(problems) => {
+            let each: Vec<String> = problems
+                .iter()
+                .map(|p| match p {
+                    Problem::Phone => "请输入11位手机号码，或带区号的固定电话。".to_string(),
+                    Problem::Time => "请选择希望网格员联系您的时间。".to_string(),
+                    Problem::NoteTooLong => format!("留言请不超过{}个字。", crate::app::grid::NOTE_MAX_CHARS),
+                })
+                .collect();
+            format!("请修改以下{}处：{}", each.len(), each.concat())
+        }
+        Notice::SubmitFailed(SubmitError::NoStore) => "本机数据存储不可用，请直接拨打网格员电话。".into(),
+        Notice::SubmitFailed(SubmitError::NotSaved) => {
+            "提交没有成功，您的信息未保存。请再点一次提交，或直接拨打网格员电话。".into()
+        }
+    }
+}
+
+/// When the grid worker calls back about a submitted 代办 request (`time`: 上午 / 下午 / 晚上).
+pub fn grid_call_back(by: chrono::NaiveDate, time: &str) -> String {
+    format!(
+        "网格员会在{}月{}日前、您选的时间（{time}）打电话与您联系，请保持电话畅通。",
+        chrono::Datelike::month(&by),
+        chrono::Datelike::day(&by)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,5 +366,17 @@ mod tests {
         let m = print_unconfirmed(true);
         assert!(m.contains("出纸口") && m.contains("申请已保存"));
         assert!(!m.contains("再试"));
+    }
+
+    #[test]
+    fn the_grid_form_lists_every_problem() {
+        use crate::app::grid::{Notice, Problem};
+        let m = grid_notice(&Notice::Form(vec![Problem::Phone, Problem::Time]));
+        assert_eq!(m, "请修改以下2处：请输入11位手机号码，或带区号的固定电话。请选择希望网格员联系您的时间。");
+        let by = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(
+            grid_call_back(by, "下午"),
+            "网格员会在11月23日前、您选的时间（下午）打电话与您联系，请保持电话畅通。"
+        );
     }
 }

@@ -222,7 +222,13 @@ pub struct PickupSlip {
     /// Masked, e.g. `4302**********1027`.
     pub id_masked: String,
     pub submitted_at: NaiveDateTime,
-    pub promised_date: NaiveDate,
+    /// When the matter is promised done (承诺办结). None for a 代办 request: nothing is promised
+    /// done by a date, the grid worker calls back (`call_back_by`).
+    #[serde(default)]
+    pub promised_date: Option<NaiveDate>,
+    /// A 代办 request: the working day by which the grid worker calls back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_back_by: Option<NaiveDate>,
     pub pickup_place: String,
     pub pickup_hours: String,
     pub grid_worker: Option<GridWorker>,
@@ -259,7 +265,8 @@ impl PickupSlip {
             applicant_masked,
             id_masked,
             submitted_at,
-            promised_date: add_working_days(submitted_at.date(), 5, &holidays),
+            promised_date: Some(add_working_days(submitted_at.date(), 5, &holidays)),
+            call_back_by: None,
             pickup_place: "示例街道便民服务中心一楼3号窗口".into(),
             pickup_hours: "工作日9:00-12:00，14:00-17:30".into(),
             grid_worker: Some(GridWorker { name: "李*华".into(), phone: "13800000000".into() }),
@@ -284,7 +291,12 @@ impl PickupSlip {
         kv(&mut l, "申 请 人：", &self.applicant_masked, cols);
         kv(&mut l, "证件号码：", &self.id_masked, cols);
         kv(&mut l, "提交时间：", &self.submitted_at.format("%Y-%m-%d %H:%M").to_string(), cols);
-        kv(&mut l, "承诺办结：", &self.promised_date.format("%Y-%m-%d").to_string(), cols);
+        if let Some(d) = self.promised_date {
+            kv(&mut l, "承诺办结：", &d.format("%Y-%m-%d").to_string(), cols);
+        }
+        if let Some(d) = self.call_back_by {
+            kv(&mut l, "回电日期：", &format!("{}前", d.format("%Y-%m-%d")), cols);
+        }
         kv(&mut l, "领取地点：", &self.pickup_place, cols);
         kv(&mut l, "领取时间：", &self.pickup_hours, cols);
         if let Some(w) = &self.grid_worker {
@@ -615,5 +627,30 @@ mod tests {
         assert_eq!(a.len(), 20);
         assert_ne!(a, b);
         assert!(a.bytes().all(|c| c.is_ascii_lowercase() || (b'2'..=b'7').contains(&c)));
+    }
+
+    #[test]
+    fn a_call_back_slip_promises_no_completion_and_stored_slips_still_read() {
+        let mut slip = PickupSlip::sample("https://h");
+        slip.promised_date = None;
+        slip.call_back_by = NaiveDate::from_ymd_opt(2025, 3, 17);
+        let keys: Vec<String> = slip
+            .layout(Paper::Mm58)
+            .into_iter()
+            .filter_map(|l| match l {
+                Line::KeyValue { key, value } => Some(format!("{key}{value}")),
+                _ => None,
+            })
+            .collect();
+        assert!(!keys.iter().any(|k| k.starts_with("承诺办结")), "{keys:?}");
+        assert!(keys.contains(&"回电日期：2025-03-17前".to_string()), "{keys:?}");
+
+        // A print job stored before call-back dates existed still reads, with its promise.
+        let mut stored = serde_json::to_value(PickupSlip::sample("https://h")).unwrap();
+        stored.as_object_mut().unwrap().remove("call_back_by");
+        assert_eq!(stored["promised_date"], "2025-03-21");
+        let read: PickupSlip = serde_json::from_value(stored).unwrap();
+        assert_eq!(read.promised_date, NaiveDate::from_ymd_opt(2025, 3, 21));
+        assert_eq!(read.call_back_by, None);
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod flow;
 pub mod forms;
+pub mod grid;
 pub mod idle;
 pub mod nav;
 pub mod receipt;

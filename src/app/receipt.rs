@@ -22,7 +22,8 @@ pub fn pickup_slip(
         applicant_masked: a.masked_name.clone(),
         id_masked: a.masked_id.clone(),
         submitted_at: now.naive_local(),
-        promised_date: promised,
+        promised_date: Some(promised),
+        call_back_by: None,
         pickup_place: guide.place.clone(),
         pickup_hours: guide.hours.clone(),
         grid_worker: None,
@@ -35,12 +36,13 @@ pub fn pickup_slip(
 }
 
 /// The slip of a 代办 request `a` to the grid worker `worker` of grid `grid` (e.g. 华垅社区第2网格): the
-/// worker's contact takes the place of a pickup place; `contact_by` is when the worker calls back.
+/// worker's contact takes the place of a pickup place. A call-back request promises nothing done by a
+/// date: the slip says by when the worker calls back (`call_back_by`) instead.
 pub fn proxy_slip(
     config: &Config,
     a: &Stored,
     now: DateTime<Local>,
-    contact_by: NaiveDate,
+    call_back_by: NaiveDate,
     grid: &str,
     worker: &crate::grid::Worker,
 ) -> PickupSlip {
@@ -51,7 +53,8 @@ pub fn proxy_slip(
         applicant_masked: a.masked_name.clone(),
         id_masked: a.masked_id.clone(),
         submitted_at: now.naive_local(),
-        promised_date: contact_by,
+        promised_date: None,
+        call_back_by: Some(call_back_by),
         pickup_place: format!("{grid}网格员上门服务"),
         pickup_hours: worker.hours.clone(),
         grid_worker: Some(crate::slip::GridWorker { name: worker.name.clone(), phone: worker.phone.clone() }),

@@ -7,13 +7,13 @@ use std::time::Duration;
 use crate::common::*;
 use kiosk::store::outbox::{Kind, OutboxState};
 use kiosk::ui::KioskUi;
-use kiosk::{AppState, GridState, Screen};
+use kiosk::{AppState, GridState, GridStep, Screen};
 use slint::{ComponentHandle, Model};
 
 const LIMIT: Duration = Duration::from_secs(10);
 
-fn step(ui: &KioskUi) -> String {
-    ui.window().global::<GridState>().get_step().to_string()
+fn step(ui: &KioskUi) -> GridStep {
+    ui.window().global::<GridState>().get_step()
 }
 
 fn find_by_card(ui: &KioskUi, card_label: &str) {
@@ -35,7 +35,7 @@ fn decode(image: &slint::Image) -> Vec<String> {
 fn the_elderly_residents_card_shows_her_grid_worker() {
     let ui = kiosk_with_devices(&demo_config());
     find_by_card(&ui, "老年居民");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == "result"), "the card's address found a grid");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == GridStep::Result), "the card's address found a grid");
     assert!(shows(&ui, "网格员 刘演芳"), "the worker's name is shown");
     assert!(shows(&ui, "电话 13807310102"), "the phone is shown (large)");
     assert!(label_containing(&ui, "华垅社区 第2网格").is_some());
@@ -47,7 +47,7 @@ fn the_elderly_residents_card_shows_her_grid_worker() {
 fn the_contact_qr_is_a_vcard_with_the_workers_name_and_phone() {
     let ui = kiosk_with_devices(&demo_config());
     find_by_card(&ui, "港澳台居民");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == "result"));
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == GridStep::Result));
     let workers = ui.window().global::<GridState>().get_workers();
     assert_eq!(workers.row_count(), 2, "grid 3 has two workers, each with a QR");
     assert!(shows(&ui, "二维码：用手机扫一扫，保存网格员周演军的联系方式"));
@@ -68,7 +68,7 @@ fn a_card_without_a_matching_address_leads_to_the_lists() {
     let ui = kiosk_with_devices(&demo_config());
     // A foreign permanent resident card has no address.
     find_by_card(&ui, "外籍永久居留");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == "choose"), "no match offers the lists");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == GridStep::Choose), "no match offers the lists");
     let message = ui.window().global::<GridState>().get_message();
     assert!(message.contains("没有自动找到") && message.contains("请按地址选择"), "{message}");
     assert!(shows(&ui, &message), "the reason is in the accessibility tree");
@@ -76,11 +76,11 @@ fn a_card_without_a_matching_address_leads_to_the_lists() {
     tap(&ui, "华垅新村（华垅小区）");
     assert!(shows(&ui, "请选择门牌号或楼栋"));
     tap(&ui, "华垅新村（华垅小区） 9-16栋");
-    assert_eq!(step(&ui), "result");
+    assert_eq!(step(&ui), GridStep::Result);
     assert!(shows(&ui, "网格员 彭演玲"));
     // 返回 goes back to the start, not past it.
     tap(&ui, "返回");
-    assert_eq!(step(&ui), "find");
+    assert_eq!(step(&ui), GridStep::Find);
     assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Grid);
 }
 
@@ -93,14 +93,14 @@ fn without_a_card_the_lists_find_the_worker() {
     tap(&ui, "响石岭街道 新建村社区");
     tap(&ui, "演示路");
     tap(&ui, "演示路2-40号（双号）");
-    assert_eq!(step(&ui), "result");
+    assert_eq!(step(&ui), GridStep::Result);
     assert!(shows(&ui, "网格员 黄演洁"));
     // A place with one grid goes straight to it.
     tap(&ui, "重新查找");
     tap(&ui, "不刷卡，按地址选择");
     tap(&ui, "清水塘街道 华垅社区");
     tap(&ui, "华垅花园");
-    assert_eq!(step(&ui), "result");
+    assert_eq!(step(&ui), GridStep::Result);
     assert!(shows(&ui, "网格员 彭演玲"));
 }
 
@@ -108,12 +108,12 @@ fn without_a_card_the_lists_find_the_worker() {
 fn a_proxy_request_is_queued_and_its_slip_names_the_grid_worker() {
     let ui = kiosk_with_devices(&demo_config());
     find_by_card(&ui, "老年居民");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == "result"));
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == GridStep::Result));
     tap(&ui, "请网格员帮我办");
-    assert_eq!(step(&ui), "matter", "the card already identified her");
+    assert_eq!(step(&ui), GridStep::Matter, "the card already identified her");
     assert!(page_down_until(&ui, "其他事项"));
     tap(&ui, "其他事项");
-    assert_eq!(step(&ui), "form");
+    assert_eq!(step(&ui), GridStep::Form);
 
     tap(&ui, "提交代办请求");
     let message = ui.window().global::<GridState>().get_message();
@@ -126,7 +126,7 @@ fn a_proxy_request_is_queued_and_its_slip_names_the_grid_worker() {
     tap(&ui, "完成");
     tap(&ui, "联系时间：下午");
     tap(&ui, "提交代办请求");
-    assert_eq!(step(&ui), "done", "{}", ui.window().global::<GridState>().get_message());
+    assert_eq!(step(&ui), GridStep::Done, "{}", ui.window().global::<GridState>().get_message());
     let acceptance_no = ui.window().global::<GridState>().get_acceptance_no().to_string();
     assert!(shows(&ui, &acceptance_no), "the request number is on screen");
     assert!(wait_until(&ui, LIMIT, |ui| shows(ui, "已打印，请从出纸口取走。")), "the slip was printed");
@@ -158,17 +158,9 @@ fn a_proxy_request_is_queued_and_its_slip_names_the_grid_worker() {
 
 /// From the result screen: 请网格员帮我办 → 其他事项 → callback phone → time → submit.
 fn ask_for_help_with_another_matter(ui: &KioskUi, phone: &str, time: &str) {
-    tap(ui, "请网格员帮我办");
-    assert!(page_down_until(ui, "其他事项"));
-    tap(ui, "其他事项");
-    text_field(ui, "回电电话").invoke_accessible_default_action();
-    for d in phone.chars() {
-        tap(ui, &d.to_string());
-    }
-    tap(ui, "完成");
-    tap(ui, &format!("联系时间：{time}"));
+    fill_request(ui, phone, time);
     tap(ui, "提交代办请求");
-    assert_eq!(step(ui), "done", "{}", ui.window().global::<GridState>().get_message());
+    assert_eq!(step(ui), GridStep::Done, "{}", ui.window().global::<GridState>().get_message());
 }
 
 #[test]
@@ -181,7 +173,7 @@ fn a_proxy_request_reaches_the_hub_exactly_once() {
     let ui = kiosk_with_devices(&demo_config());
     ui.attach_store(kiosk::store::Store::open(&db).unwrap());
     find_by_card(&ui, "老年居民");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == "result"));
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == GridStep::Result));
     ask_for_help_with_another_matter(&ui, "13807331234", "上午");
     let acceptance_no = ui.window().global::<GridState>().get_acceptance_no().to_string();
     assert!(wait_until(&ui, LIMIT, |ui| shows(ui, "已打印，请从出纸口取走。")));
@@ -225,10 +217,10 @@ fn a_guide_offers_asking_the_grid_worker_to_handle_it() {
     tap(&ui, "老年人优待证办理（年审）");
     tap(&ui, "请网格员帮我办");
     assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Grid);
-    assert_eq!(step(&ui), "identify");
+    assert_eq!(step(&ui), GridStep::Identify);
     assert!(label_containing(&ui, "老年人优待证办理（年审）").is_some(), "the matter is the guide's");
     tap(&ui, "模拟刷卡：青年居民");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == "form"), "identified, grid found: the form");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == GridStep::Form), "identified, grid found: the form");
     assert!(label_containing(&ui, "新建村社区 第2网格").is_some());
     text_field(&ui, "回电电话").invoke_accessible_default_action();
     for d in "13807339876".chars() {
@@ -237,7 +229,7 @@ fn a_guide_offers_asking_the_grid_worker_to_handle_it() {
     tap(&ui, "完成");
     tap(&ui, "联系时间：晚上");
     tap(&ui, "提交代办请求");
-    assert_eq!(step(&ui), "done");
+    assert_eq!(step(&ui), GridStep::Done);
     assert!(wait_until(&ui, LIMIT, |ui| shows(ui, "已打印，请从出纸口取走。")));
     let out = ui.store().as_ref().unwrap().outgoing(10).unwrap();
     assert_eq!(out[0].stored.item_code, "LL0001");
@@ -246,4 +238,143 @@ fn a_guide_offers_asking_the_grid_worker_to_handle_it() {
     // 返回 from the end goes back to the guide; nothing of the request stays on the grid page.
     tap(&ui, "返回");
     assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Detail);
+}
+
+// ---- Defects found trying the kiosk as a new resident would (issue 12); each failed before its fix.
+
+/// From the result screen: 请网格员帮我办 → 其他事项 → callback phone → time; the form is ready to submit.
+fn fill_request(ui: &KioskUi, phone: &str, time: &str) {
+    tap(ui, "请网格员帮我办");
+    assert!(page_down_until(ui, "其他事项"));
+    tap(ui, "其他事项");
+    text_field(ui, "回电电话").invoke_accessible_default_action();
+    for d in phone.chars() {
+        tap(ui, &d.to_string());
+    }
+    tap(ui, "完成");
+    tap(ui, &format!("联系时间：{time}"));
+}
+
+fn jobs_printed(ui: &KioskUi) -> Vec<kiosk::devices::printer::sim::PrintedJob> {
+    ui.devices().printer.as_ref().unwrap().simulator().unwrap().jobs()
+}
+
+/// A press and release at a point of the window, as a finger does.
+fn touch_at(ui: &KioskUi, position: slint::LogicalPosition) {
+    use slint::platform::{PointerEventButton, WindowEvent};
+    let window = ui.window().window();
+    window.dispatch_event(WindowEvent::PointerMoved { position });
+    window.dispatch_event(WindowEvent::PointerPressed { position, button: PointerEventButton::Left });
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(50));
+    window.dispatch_event(WindowEvent::PointerReleased { position, button: PointerEventButton::Left });
+    window.dispatch_event(WindowEvent::PointerExited);
+}
+
+/// The centre of the button labelled `label`.
+fn centre_of(ui: &KioskUi, label: &str) -> slint::LogicalPosition {
+    let b = button(ui, label);
+    let (p, s) = (b.absolute_position(), b.size());
+    slint::LogicalPosition::new(p.x + s.width / 2.0, p.y + s.height / 2.0)
+}
+
+#[test]
+fn a_double_tap_on_submit_sends_one_request_and_prints_one_slip() {
+    let ui = kiosk_with_devices(&demo_config());
+    find_by_card(&ui, "老年居民");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == GridStep::Result));
+    fill_request(&ui, "13807331234", "上午");
+    let submit = button(&ui, "提交代办请求");
+    submit.invoke_accessible_default_action();
+    submit.invoke_accessible_default_action();
+    assert_eq!(step(&ui), GridStep::Done);
+    // However the taps arrive: the callback itself, once more.
+    ui.window().global::<GridState>().invoke_submit();
+    assert!(wait_until(&ui, LIMIT, |ui| shows(ui, "已打印，请从出纸口取走。")), "the slip was printed");
+    // Time for a second slip to come out, were one on its way.
+    assert!(!wait_until(&ui, Duration::from_secs(2), |ui| jobs_printed(ui).len() > 1), "one slip printed");
+    assert_eq!(jobs_printed(&ui).len(), 1, "one slip printed");
+    assert_eq!(ui.store().as_ref().unwrap().outgoing(10).unwrap().len(), 1, "one request in the outbox");
+}
+
+#[test]
+fn a_quick_double_click_on_submit_does_not_leave_and_the_slip_is_recorded_printed() {
+    let mut config = demo_config();
+    // A slow line: the slip is still on its way when the resident taps 完成.
+    config.printer.baud = 9_600;
+    let ui = kiosk_with_devices(&config);
+    ui.devices().printer.as_ref().unwrap().simulator().unwrap().set_pace(Some(960));
+    find_by_card(&ui, "老年居民");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == GridStep::Result));
+    fill_request(&ui, "13807331234", "下午");
+
+    // Two taps where 提交代办请求 is: the second must not land on a button that leaves.
+    let at = centre_of(&ui, "提交代办请求");
+    touch_at(&ui, at);
+    layout(&ui);
+    touch_at(&ui, at);
+    assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Grid, "the second tap did not leave");
+    assert_eq!(step(&ui), GridStep::Done);
+    let acceptance_no = ui.window().global::<GridState>().get_acceptance_no().to_string();
+    assert!(!acceptance_no.is_empty());
+    assert!(label_containing(&ui, &acceptance_no).is_some(), "the request number is on screen");
+    assert_eq!(ui.store().as_ref().unwrap().outgoing(10).unwrap().len(), 1, "one request");
+
+    // 完成 while the slip prints: the terminal still records it printed.
+    assert!(ui.window().global::<kiosk::Session>().get_busy(), "the slip is still printing");
+    tap(&ui, "完成");
+    assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Home);
+    assert!(
+        wait_until(&ui, Duration::from_secs(60), |ui| !ui.window().global::<kiosk::Session>().get_busy()),
+        "the job ends"
+    );
+    assert_eq!(jobs_printed(&ui).len(), 1, "the slip came out");
+    let app = ui.store().as_ref().unwrap().applications().unwrap().remove(0);
+    assert_eq!(app.acceptance_no, acceptance_no);
+    assert!(app.slip_printed, "recorded printed although the resident left before it finished");
+}
+
+#[test]
+fn a_call_back_request_slip_promises_no_completion_date() {
+    let ui = kiosk_with_devices(&demo_config());
+    find_by_card(&ui, "老年居民");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == GridStep::Result));
+    fill_request(&ui, "13807331234", "上午");
+    tap(&ui, "提交代办请求");
+    assert!(wait_until(&ui, LIMIT, |ui| jobs_printed(ui).len() == 1), "the slip was printed");
+    let text = jobs_printed(&ui)[0].text_lines.join("\n");
+    assert!(!text.contains("承诺办结"), "a call-back request promises no completion: {text}");
+    assert!(text.contains("回电日期"), "the slip says when the grid worker calls back: {text}");
+    let app = ui.store().as_ref().unwrap().applications().unwrap().remove(0);
+    assert_eq!(app.promised_date, None, "nothing is promised done by a date");
+}
+
+#[test]
+fn the_identification_step_of_a_proxy_request_shows_the_readers_health() {
+    use kiosk::devices::idcard::Fault;
+    let ui = kiosk_with_devices(&demo_config());
+    let message = |ui: &KioskUi| ui.window().global::<GridState>().get_message().to_string();
+    let open_from_guide = |ui: &KioskUi| {
+        tap(ui, "办事指南");
+        tap(ui, "老年人");
+        tap(ui, "老年人优待证办理（年审）");
+        tap(ui, "请网格员帮我办");
+        assert_eq!(step(ui), GridStep::Identify);
+    };
+    open_from_guide(&ui);
+    assert!(wait_until(&ui, LIMIT, |ui| message(ui).is_empty()), "a working reader shows no problem");
+
+    ui.devices().reader.as_ref().unwrap().simulator().unwrap().set_fault(Fault::Silent);
+    assert!(wait_until(&ui, LIMIT, |ui| message(ui).contains("读卡器故障")), "a silent reader is reported");
+    assert!(label_containing(&ui, "读卡器故障").is_some(), "on screen");
+    tap(&ui, "首页");
+    open_from_guide(&ui);
+    assert!(message(&ui).contains("读卡器故障"), "coming back still shows the reader's trouble");
+    tap(&ui, "首页");
+    tap(&ui, "找网格员");
+    assert!(message(&ui).contains("读卡器故障"), "and so does finding by card");
+
+    ui.devices().reader.as_ref().unwrap().simulator().unwrap().clear_fault();
+    assert!(wait_until(&ui, LIMIT, |ui| message(ui).is_empty()), "the fault goes once the reader answers");
+    tap(&ui, "模拟刷卡：老年居民");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == GridStep::Result), "and cards are read again");
 }
