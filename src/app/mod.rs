@@ -5,3 +5,4 @@ pub mod forms;
 pub mod idle;
 pub mod nav;
 pub mod receipt;
+pub mod staff;
