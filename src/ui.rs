@@ -218,7 +218,10 @@ impl KioskUi {
 
     /// Gives the window the terminal's database (the outbox); without one, submitting says so.
     pub fn attach_store(&self, store: crate::store::Store) {
-        self.state.borrow_mut().terminal.store = Some(store);
+        let mut s = self.state.borrow_mut();
+        s.terminal.store = Some(store);
+        staff::on_store_attached(&mut s);
+        drop(s);
         // What the store holds shows at once (e.g. the out-of-service message after a restart).
         render(&self.window, &self.state.borrow());
     }
@@ -299,6 +302,8 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let back = handler(window, state, |s, ()| {
         if *s.session.nav.current() == Page::Apply && s.session.flow.is_some() {
             apply::back(s);
+        } else if matches!(s.session.nav.current(), Page::Staff(_)) {
+            staff::back(s);
         } else if !(*s.session.nav.current() == Page::Grid && grid::back(s)) {
             s.session.nav.back();
         }
@@ -516,6 +521,7 @@ fn on_device_tick(window: &AppWindow, state: &Rc<RefCell<State>>) {
         staff::on_print_outcome(&mut s);
         changed = true;
     }
+    changed |= staff::on_device_tick(&mut state.borrow_mut());
     if changed {
         render(window, &state.borrow());
     }

@@ -6,3 +6,4 @@ pub mod grid;
 pub mod idle;
 pub mod nav;
 pub mod receipt;
+pub mod staff;

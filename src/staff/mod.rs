@@ -5,20 +5,25 @@
 //! - [`gesture`]: the hidden five-taps-on-the-terminal-number gesture;
 //! - [`bundle`]: provisioning bundles (TOML), validated in full before anything changes;
 //! - [`provision`]: the atomic switch of the config file, its backup and the one-step rollback;
-//! - [`disk`]: free space of the data folder for the diagnostics screen.
+//! - [`disk`]: free space of the data folder for the diagnostics screen;
+//! - [`wording`]: configuration problems and bundle changes in Chinese for the staff screens.
 //!
-//! The screens live in `src/ui/staff.rs` and `ui/screens/staff*.slint`.
+//! The staff flow (PIN pad, menu, diagnostics, out of service, re-provisioning) is the pure state
+//! machine in `src/app/staff.rs`; its runtime is `src/ui/staff.rs`, its screens
+//! `ui/screens/staff*.slint`.
 
 pub mod bundle;
 pub mod disk;
 pub mod gesture;
 pub mod pin;
 pub mod provision;
+pub mod wording;
 
 /// Which staff screen is showing (a `Page::Staff` of the navigation stack).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StaffView {
     /// The large numeric PIN pad.
+    #[default]
     Pin,
     /// The maintenance menu (reached only with the right PIN).
     Menu,

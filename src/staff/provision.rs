@@ -43,13 +43,36 @@ pub fn list_bundles(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A bundle checked against the terminal's config file as it is now: what applying it would change.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The config file's text the bundle was merged into (it becomes the backup).
+    current: String,
+    pub validated: Validated,
+}
+
 /// Validates `bundle` against the config at `config_path`, then switches to it. Returns what was
 /// validated (the changes for the audit log) and the new config as loaded from its file.
 pub fn provision(config_path: &Path, bundle_path: &Path) -> Result<(Validated, Config), ProvisionError> {
+    let checked = check(config_path, bundle_path)?;
+    let config = apply(config_path, bundle_path, &checked)?;
+    Ok((checked.validated, config))
+}
+
+/// Validates `bundle` against the config at `config_path` without changing anything: staff see
+/// `validated.changes` before they confirm.
+pub fn check(config_path: &Path, bundle_path: &Path) -> Result<Checked, ProvisionError> {
     let current = fs::read_to_string(config_path)
         .map_err(|e| ProvisionError::Io(format!("cannot read the config {}: {e}", config_path.display())))?;
     let validated = bundle::validate_file(bundle_path, &current).map_err(ProvisionError::Invalid)?;
-    keep_old_credential(config_path, &current, &validated.text)?;
+    Ok(Checked { current, validated })
+}
+
+/// Switches the config at `config_path` to a checked bundle (the old file becomes the backup) and
+/// returns the new config as loaded from its file.
+pub fn apply(config_path: &Path, bundle_path: &Path, checked: &Checked) -> Result<Config, ProvisionError> {
+    let Checked { current, validated } = checked;
+    keep_old_credential(config_path, current, &validated.text)?;
     let header = format!(
         "# Written by `kiosk provision` from {} on {}; the previous config is {}.\n",
         bundle_path.display(),
@@ -57,8 +80,7 @@ pub fn provision(config_path: &Path, bundle_path: &Path) -> Result<(Validated, C
         backup_path(config_path).file_name().unwrap_or_default().to_string_lossy(),
     );
     switch(config_path, &format!("{header}{}", validated.text), current.as_bytes())?;
-    let config = Config::load(config_path).map_err(|e| ProvisionError::Io(e.to_string()))?;
-    Ok((validated, config))
+    Config::load(config_path).map_err(|e| ProvisionError::Io(e.to_string()))
 }
 
 /// When the terminal id changes, the old id's hub token is kept in the terminal's database, so the

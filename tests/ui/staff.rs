@@ -9,6 +9,8 @@ use kiosk::config::Config;
 use kiosk::devices::printer::SimMode;
 use kiosk::store::Store;
 use kiosk::ui::{Devices, KioskUi};
+use kiosk::{StaffState, StaffView};
+use slint::ComponentHandle;
 
 const DEMO_PIN: &str = "246810";
 
@@ -135,6 +137,8 @@ fn diagnostics_show_a_printer_out_of_paper() {
     ui.devices().printer.as_ref().unwrap().simulator().unwrap().set_mode(SimMode::PaperOut);
     log_in(&ui);
     tap(&ui, "设备诊断");
+    // The status comes from the printing worker, off the UI thread.
+    assert!(printer_line_settles(&ui), "{:?}", label_containing(&ui, "打印机："));
     let line = label_containing(&ui, "打印机：").expect("a printer line");
     assert!(line.contains("缺纸") && line.contains("状态字节"), "{line}");
     assert!(label_containing(&ui, "读卡器：").unwrap().contains("正常"));
@@ -142,7 +146,71 @@ fn diagnostics_show_a_printer_out_of_paper() {
     assert!(label_containing(&ui, "软件版本：").is_some());
     ui.devices().printer.as_ref().unwrap().simulator().unwrap().set_mode(SimMode::Normal);
     tap(&ui, "刷新");
+    assert!(printer_line_settles(&ui));
     assert!(label_containing(&ui, "打印机：").unwrap().contains("纸张正常"));
+}
+
+/// Waits until the printer line of the diagnostics screen no longer waits for the printer's answer.
+fn printer_line_settles(ui: &KioskUi) -> bool {
+    wait_until(ui, Duration::from_secs(10), |ui| {
+        label_containing(ui, "打印机：").is_some_and(|l| !l.contains("正在读取状态") && !l.contains("正在打印"))
+    })
+}
+
+#[test]
+fn a_silent_printer_never_holds_up_the_diagnostics_screen() {
+    let mut config = demo_config();
+    // The old diagnostics waited this long on the UI thread for each status byte.
+    config.printer.status_timeout_ms = 3_000;
+    let ui = kiosk_with_devices(&config);
+    ui.devices().printer.as_ref().unwrap().simulator().unwrap().set_mode(SimMode::Silent);
+    log_in(&ui);
+    let open = button(&ui, "设备诊断");
+    let started = std::time::Instant::now();
+    open.invoke_accessible_default_action();
+    let took = started.elapsed();
+    let line = label_containing(&ui, "打印机：").expect("a printer line");
+    assert!(line.contains("正在读取状态"), "the screen shows at once and asks in the background: {line}");
+    assert!(took < Duration::from_millis(1_500), "opening diagnostics took {took:?}");
+    assert!(wait_until(&ui, Duration::from_secs(20), |ui| {
+        label_containing(ui, "打印机：").is_some_and(|l| l.contains("无法读取状态"))
+    }));
+}
+
+#[test]
+fn the_printer_is_not_asked_while_a_job_prints_and_is_asked_after_it() {
+    let ui = kiosk_with_devices(&demo_config());
+    log_in(&ui);
+    tap(&ui, "设备诊断");
+    assert!(printer_line_settles(&ui));
+    tap(&ui, "打印测试页");
+    tap(&ui, "刷新");
+    let line = label_containing(&ui, "打印机：").unwrap();
+    assert!(line.contains("正在打印，稍后请点“刷新”"), "{line}");
+    assert!(wait_until(&ui, Duration::from_secs(20), |ui| label_containing(ui, "测试页：已打印").is_some()));
+    assert!(printer_line_settles(&ui));
+    assert!(label_containing(&ui, "打印机：").unwrap().contains("纸张正常"), "asked once the job was done");
+    assert_eq!(ui.devices().printer.as_ref().unwrap().simulator().unwrap().jobs().len(), 1);
+}
+
+#[test]
+fn the_menu_opens_its_views_by_enum_and_only_after_the_right_pin() {
+    let ui = kiosk();
+    open_pin_pad(&ui);
+    ui.window().global::<StaffState>().invoke_open_view(StaffView::Provision);
+    layout(&ui);
+    assert!(shows(&ui, "请输入维护密码") && !shows(&ui, "重新配置终端"), "no menu entry without the PIN");
+    enter_pin(&ui, DEMO_PIN);
+    ui.window().global::<StaffState>().invoke_open_view(StaffView::OutOfService);
+    layout(&ui);
+    assert!(shows(&ui, "请选择引导居民前往的窗口：") && shows(&ui, "暂停服务"), "the out-of-service screen");
+    // 返回: the menu, then the end of staff mode.
+    tap(&ui, "返回");
+    assert!(shows(&ui, "退出维护"));
+    tap(&ui, "返回");
+    assert!(shows(&ui, "老年优待证"), "back on the home screen");
+    let audit = ui.store().as_ref().unwrap().audit_entries(5).unwrap();
+    assert!(audit.first().is_some_and(|(_, _, what)| what == "staff mode closed"), "{audit:?}");
 }
 
 #[test]
@@ -210,6 +278,13 @@ fn re_provisioning_from_a_bundle_changes_the_centre_name_and_can_be_rolled_back(
     log_in(&ui);
     tap(&ui, "重新配置终端");
     tap(&ui, "应用配置包 move.toml");
+    // First what it will change; nothing is written before 确认更新.
+    let change = label_containing(&ui, "terminal_id").expect("the changes are listed");
+    assert!(change.contains("SF-HTL-03"), "{change}");
+    assert!(label_containing(&ui, "centre_name").is_some_and(|c| c.contains("荷塘区月塘街道便民服务中心")));
+    assert!(label_containing(&ui, "printer.paper").is_some_and(|c| c.contains("58")));
+    assert_eq!(Config::load(&path).unwrap().terminal_id, "SF-QST-01", "not written before confirmation");
+    tap(&ui, "确认更新");
     assert!(label_containing(&ui, "配置已更新").is_some(), "{:?}", label_containing(&ui, "配置"));
     leave_staff(&ui);
     assert!(shows(&ui, "荷塘区月塘街道便民服务中心"), "the header shows the new centre at once");
@@ -249,10 +324,60 @@ fn a_bundle_with_a_bad_port_and_a_malformed_url_is_refused_and_nothing_changes()
     assert!(label_containing(&ui, "未做任何更改").is_some());
     let port = label_containing(&ui, "printer.port").expect("the port problem is named");
     assert!(port.contains("bad.toml") && port.contains("/dev/ttyUSB0"), "{port}");
-    assert!(label_containing(&ui, "hub.url").is_some(), "the URL problem is named");
+    let url = label_containing(&ui, "hub.url").expect("the URL problem is named");
+    // In Chinese, with the key names kept.
+    assert!(port.contains("应为设备路径") && port.contains("\"COM3\""), "{port}");
+    assert!(url.contains("应为 http 或 https 地址"), "{url}");
+    for line in [&port, &url] {
+        assert!(!line.contains("expected") && !line.contains("found"), "no English in {line}");
+    }
+    assert!(!shows(&ui, "确认更新"), "nothing to confirm in a refused bundle");
     leave_staff(&ui);
     assert!(shows(&ui, "石峰区清水塘街道便民服务中心"));
     assert!(!shows(&ui, "错误中心"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
     assert!(!path.with_file_name("kiosk.toml.bak").exists());
+}
+
+#[test]
+fn a_bundle_can_be_cancelled_at_its_confirmation_and_nothing_changes() {
+    let (dir, path, config) = config_file();
+    let before = std::fs::read_to_string(&path).unwrap();
+    let ui = kiosk_on(&config, Devices::none(), &config.database_path());
+    ui.set_config_path(&path);
+    std::fs::write(dir.path().join("usb/move.toml"), "centre_name = \"荷塘区月塘街道便民服务中心\"\n").unwrap();
+    log_in(&ui);
+    tap(&ui, "重新配置终端");
+    tap(&ui, "应用配置包 move.toml");
+    assert!(label_containing(&ui, "确认后将做以下 1 项更改").is_some());
+    assert!(shows(&ui, "确认更新") && shows(&ui, "取消"));
+    tap(&ui, "取消");
+    assert!(label_containing(&ui, "已取消，未做任何更改").is_some());
+    assert!(!shows(&ui, "确认更新"));
+    assert!(shows(&ui, "应用配置包 move.toml"), "the bundles are listed again");
+    leave_staff(&ui);
+    assert!(shows(&ui, "石峰区清水塘街道便民服务中心"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    assert!(!path.with_file_name("kiosk.toml.bak").exists());
+}
+
+#[test]
+fn a_bundle_edited_after_it_was_checked_is_shown_again_before_anything_is_written() {
+    let (dir, path, config) = config_file();
+    let before = std::fs::read_to_string(&path).unwrap();
+    let ui = kiosk_on(&config, Devices::none(), &config.database_path());
+    ui.set_config_path(&path);
+    let bundle = dir.path().join("usb/move.toml");
+    std::fs::write(&bundle, "centre_name = \"荷塘区月塘街道便民服务中心\"\n").unwrap();
+    log_in(&ui);
+    tap(&ui, "重新配置终端");
+    tap(&ui, "应用配置包 move.toml");
+    std::fs::write(&bundle, "centre_name = \"别处\"\n").unwrap();
+    tap(&ui, "确认更新");
+    assert!(label_containing(&ui, "被改动过").is_some(), "{:?}", label_containing(&ui, "配置包"));
+    assert!(label_containing(&ui, "centre_name").is_some_and(|c| c.contains("别处")));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before, "nothing written for what was not confirmed");
+    tap(&ui, "确认更新");
+    leave_staff(&ui);
+    assert!(shows(&ui, "别处"));
 }

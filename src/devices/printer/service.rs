@@ -1,13 +1,15 @@
 //! The kiosk's printing worker: jobs go to a background thread that owns the serial port, so a slow
 //! printer (a raster slip at 9600 baud takes ~20 s) never blocks the screen. The port is opened per job,
-//! so a printer that was unplugged and plugged back in works again without a restart.
+//! so a printer that was unplugged and plugged back in works again without a restart. Status checks
+//! (staff diagnostics) go through the same queue, so they never meet a job on the port and never
+//! block the screen either.
 
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::{render, DeviceKind, PrintError, PrintReport, Printer, PrinterConfig, QrMode, RenderedJob};
+use super::{render, DeviceKind, PrintError, PrintReport, Printer, PrinterConfig, PrinterStatus, QrMode, RenderedJob};
 use super::{SimMode, SimPrinter};
 use crate::slip::{Paper, Slip};
 
@@ -18,14 +20,22 @@ pub struct PrintOutcome {
     pub result: Result<PrintReport, PrintError>,
 }
 
-struct Request {
-    id: u64,
-    job: RenderedJob,
+/// What a status check found.
+#[derive(Debug)]
+pub struct StatusOutcome {
+    pub id: u64,
+    pub result: Result<PrinterStatus, PrintError>,
+}
+
+enum Request {
+    Print { id: u64, job: RenderedJob },
+    Status { id: u64 },
 }
 
 pub struct PrintService {
     requests: Option<Sender<Request>>,
     outcomes: Receiver<PrintOutcome>,
+    statuses: Receiver<StatusOutcome>,
     worker: Option<JoinHandle<()>>,
     sim: Option<Arc<SimPrinter>>,
     paper: Paper,
@@ -59,22 +69,41 @@ impl PrintService {
         let qr_mode = config.qr_mode;
         let (requests, jobs) = mpsc::channel::<Request>();
         let (done, outcomes) = mpsc::channel();
+        let (status_done, statuses) = mpsc::channel();
         let worker = std::thread::Builder::new()
             .name("printer".into())
             .spawn(move || {
-                for Request { id, job } in jobs {
-                    let result = Printer::open(&config).and_then(|mut p| p.print_job(&job));
-                    match &result {
-                        Ok(r) => log::info!("print job {id}: {} bytes, near_end={}", r.bytes, r.near_end),
-                        Err(e) => log::warn!("print job {id} failed: {e}"),
-                    }
-                    if done.send(PrintOutcome { id, result }).is_err() {
+                for request in jobs {
+                    let sent = match request {
+                        Request::Print { id, job } => {
+                            let result = Printer::open(&config).and_then(|mut p| p.print_job(&job));
+                            match &result {
+                                Ok(r) => log::info!("print job {id}: {} bytes, near_end={}", r.bytes, r.near_end),
+                                Err(e) => log::warn!("print job {id} failed: {e}"),
+                            }
+                            done.send(PrintOutcome { id, result }).is_ok()
+                        }
+                        Request::Status { id } => {
+                            let result = Printer::open(&config).and_then(|mut p| p.status());
+                            status_done.send(StatusOutcome { id, result }).is_ok()
+                        }
+                    };
+                    if !sent {
                         break;
                     }
                 }
             })
             .map_err(ServiceError::Thread)?;
-        Ok(PrintService { requests: Some(requests), outcomes, worker: Some(worker), sim, paper, qr_mode, next_id: 1 })
+        Ok(PrintService {
+            requests: Some(requests),
+            outcomes,
+            statuses,
+            worker: Some(worker),
+            sim,
+            paper,
+            qr_mode,
+            next_id: 1,
+        })
     }
 
     /// Renders a slip for this printer's paper and QR mode.
@@ -87,9 +116,25 @@ impl PrintService {
         let id = self.next_id;
         self.next_id += 1;
         if let Some(tx) = &self.requests {
-            let _ = tx.send(Request { id, job });
+            let _ = tx.send(Request::Print { id, job });
         }
         id
+    }
+
+    /// Queues a status check (DLE EOT) behind any jobs already queued; its answer arrives through
+    /// [`PrintService::try_status`] with the returned id.
+    pub fn request_status(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        if let Some(tx) = &self.requests {
+            let _ = tx.send(Request::Status { id });
+        }
+        id
+    }
+
+    /// The next answered status check, if any (never blocks).
+    pub fn try_status(&self) -> Option<StatusOutcome> {
+        self.statuses.try_recv().ok()
     }
 
     /// The next finished job, if any (never blocks).
@@ -118,5 +163,42 @@ impl Drop for PrintService {
         if let Some(w) = self.worker.take() {
             let _ = w.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wait_status(service: &PrintService) -> StatusOutcome {
+        let until = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(s) = service.try_status() {
+                return s;
+            }
+            assert!(std::time::Instant::now() < until, "no status answer");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[test]
+    fn a_status_check_is_answered_by_the_worker_in_queue_order() {
+        let mut service = PrintService::start(&PrinterConfig::default()).unwrap();
+        service.simulator().unwrap().set_mode(SimMode::PaperOut);
+        let id = service.request_status();
+        let answer = wait_status(&service);
+        assert_eq!(answer.id, id);
+        assert_eq!(answer.result.unwrap().paper, super::super::PaperState::Out);
+        service.simulator().unwrap().set_mode(SimMode::Normal);
+        // A job queued first is printed before the check that follows it is answered.
+        let job = service.render(&Slip::from(crate::slip::PickupSlip::sample("https://example.invalid/p/"))).unwrap();
+        let job_id = service.submit(job);
+        let check = service.request_status();
+        let answer = wait_status(&service);
+        assert_eq!(answer.id, check);
+        assert!(answer.result.unwrap().is_ready());
+        let outcome = service.try_outcome().expect("the job finished before the check was answered");
+        assert_eq!(outcome.id, job_id);
+        assert!(outcome.result.is_ok());
     }
 }
