@@ -13,6 +13,7 @@ pub mod outbox_cli;
 pub mod privacy;
 pub mod screenshot;
 pub mod slip;
+pub mod speech;
 pub mod staff;
 pub mod store;
 pub mod sync;
