@@ -12,6 +12,7 @@ pub mod messages;
 pub mod privacy;
 pub mod screenshot;
 pub mod slip;
+pub mod speech;
 pub mod staff;
 pub mod store;
 pub mod sync;
