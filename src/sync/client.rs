@@ -49,6 +49,9 @@ pub struct HubClient {
 
 impl HubClient {
     pub fn new(base: &str, token: &str, timeout: Duration) -> Result<HubClient, String> {
+        // reqwest is built without a TLS crypto provider (`rustls-no-provider`): ring is this process's.
+        // Err means one is installed already.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))

@@ -28,6 +28,8 @@ impl Hub {
         tokio::spawn(api::serve(listener, state, async move {
             let _ = stopped.await;
         }));
+        // In a workspace build reqwest has the kiosk's features: TLS without a crypto provider.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap();
         Hub { base, store, client, dir, stop: Some(stop) }
     }
