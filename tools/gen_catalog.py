@@ -5,7 +5,7 @@ The data describes service items (办事事项) a street service hall and commun
 district (株洲市石峰区, 清水塘街道 / 华垅社区) typically handle. It is demo data: places and service
 names follow the seed reports, but phone numbers are fictional and URLs use an example domain.
 The JSON shape is the serde model in src/catalog/model.rs (`CatalogFile`, unknown keys rejected);
-tests/catalog_data.rs checks the invariants.
+tests/cli/catalog_data.rs checks the invariants.
 
 Usage, from the repository root:
 

@@ -13,7 +13,7 @@ pub const BUNDLED_JSON: &str = include_str!("../../assets/catalog/catalog.json")
 
 /// Parses the bundled catalogue. It is checked by tests, so failure here is a build defect.
 pub fn bundled() -> CatalogFile {
-    serde_json::from_str(BUNDLED_JSON).expect("assets/catalog/catalog.json is valid (tests/catalog_data.rs)")
+    serde_json::from_str(BUNDLED_JSON).expect("assets/catalog/catalog.json is valid (tests/cli/catalog_data.rs)")
 }
 
 /// A loaded catalogue with its search index.
