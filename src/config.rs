@@ -48,6 +48,19 @@ pub struct Config {
     pub keyboard: KeyboardConfig,
     #[serde(default)]
     pub staff: StaffConfig,
+    #[serde(default)]
+    pub ui: UiConfig,
+    #[serde(default)]
+    pub speech: crate::speech::SpeechConfig,
+}
+
+/// `[ui]`: the interface.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// The language every session starts in (`zh` | `en`); the home screen's English / 中文 button
+    /// switches one session, the idle reset switches back.
+    pub language: crate::Lang,
 }
 
 /// `[staff]`: maintenance mode on the terminal (see `src/staff`).
@@ -335,6 +348,29 @@ pub fn toml_key(key: &str) -> String {
 pub enum Unit {
     Seconds,
     Milliseconds,
+    WordsPerMinute,
+    /// Of the normal loudness (100).
+    Percent,
+}
+
+impl Unit {
+    fn en(self) -> &'static str {
+        match self {
+            Unit::Seconds => "seconds",
+            Unit::Milliseconds => "milliseconds",
+            Unit::WordsPerMinute => "words per minute",
+            Unit::Percent => "percent of normal loudness, 100 is normal",
+        }
+    }
+
+    fn zh(self) -> &'static str {
+        match self {
+            Unit::Seconds => "秒数",
+            Unit::Milliseconds => "毫秒数",
+            Unit::WordsPerMinute => "每分钟字数",
+            Unit::Percent => "音量百分比，100 为正常",
+        }
+    }
 }
 
 /// Why an http(s) address is not usable.
@@ -371,6 +407,15 @@ pub enum Problem {
         min: u64,
         unit: Unit,
     },
+    /// A whole number of `unit` from `min` to `max`; the value found.
+    Between {
+        min: u64,
+        max: u64,
+        found: u64,
+        unit: Unit,
+    },
+    /// `speech.device` that is not an ALSA device name.
+    AlsaDevice(String),
     /// `idle.warning_secs` under 20.
     WarningTooShort,
     /// `hub.url` in the config that is not an http(s) address.
@@ -421,11 +466,13 @@ impl fmt::Display for Problem {
             Problem::Empty { example: None } => f.write_str("must not be empty"),
             Problem::TerminalIdForm => f.write_str("expected letters, digits and '-' only (e.g. \"SF-QST-01\")"),
             Problem::AtLeast { min, unit } => {
-                let unit = match unit {
-                    Unit::Seconds => "seconds",
-                    Unit::Milliseconds => "milliseconds",
-                };
-                write!(f, "expected a whole number of {unit}, at least {min}")
+                write!(f, "expected a whole number of {}, at least {min}", unit.en())
+            }
+            Problem::Between { min, max, found, unit } => {
+                write!(f, "expected {min} to {max} ({}), found {found}", unit.en())
+            }
+            Problem::AlsaDevice(d) => {
+                write!(f, "expected an ALSA device name such as \"plughw:0,0\" or \"default\", found {d:?}")
             }
             Problem::WarningTooShort => f.write_str("expected at least 20 seconds, so a resident has time to answer"),
             Problem::HubUrl(url) => write!(f, "expected an http:// or https:// address, found {url:?}"),
@@ -468,8 +515,11 @@ impl Problem {
             Problem::Empty { example: Some(e) } => format!("不能为空（例如 {e:?}）"),
             Problem::Empty { example: None } => "不能为空".into(),
             Problem::TerminalIdForm => "只能包含字母、数字和“-”（例如 \"SF-QST-01\"）".into(),
-            Problem::AtLeast { min, unit: Unit::Seconds } => format!("应为整数秒数，至少 {min}"),
-            Problem::AtLeast { min, unit: Unit::Milliseconds } => format!("应为整数毫秒数，至少 {min}"),
+            Problem::AtLeast { min, unit } => format!("应为整数{}，至少 {min}", unit.zh()),
+            Problem::Between { min, max, found, unit } => {
+                format!("应为 {min} 到 {max}（{}），实际为 {found}", unit.zh())
+            }
+            Problem::AlsaDevice(d) => format!("应为 ALSA 设备名，例如 \"plughw:0,0\" 或 \"default\"，实际为 {d:?}"),
             Problem::WarningTooShort => "至少应为 20 秒，让居民有时间回应".into(),
             Problem::HubUrl(url) => format!("应为 http:// 或 https:// 开头的地址，实际为 {url:?}"),
             Problem::TokenRequired => "设置了 hub.url 时必须填写（`kiosk-hub terminals add` 输出的令牌）".into(),
@@ -590,9 +640,12 @@ impl Config {
         let text = std::fs::read_to_string(path)
             .map_err(|e| ConfigError::new(path, "", Problem::Unreadable(e.to_string())))?;
         let mut config = Self::parse(&text, path)?;
+        let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         if config.data_dir.is_relative() {
-            let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
             config.data_dir = base.join(&config.data_dir);
+        }
+        if let Some(dir) = config.speech.capture_dir.as_mut().filter(|d| d.is_relative()) {
+            *dir = base.join(&*dir);
         }
         Ok(config)
     }
@@ -640,6 +693,7 @@ impl Config {
                 _ => {}
             }
         }
+        self.speech.problems(&mut out);
         if let Some(h) = self.staff.pin_hash.as_deref().filter(|h| !pin_hash_form_ok(h)) {
             out.push(("staff.pin_hash".into(), Problem::PinHash { malformed: h.starts_with('$') }));
         }

@@ -8,6 +8,7 @@ pub mod devices;
 pub mod fonts;
 pub mod grid;
 pub mod ime;
+pub mod lang;
 pub mod messages;
 pub mod privacy;
 pub mod screenshot;
@@ -17,5 +18,7 @@ pub mod staff;
 pub mod store;
 pub mod sync;
 pub mod ui;
+
+pub use lang::Lang;
 
 slint::include_modules!();

@@ -60,6 +60,8 @@ struct Terminal {
     /// The grid directory, loaded on first use.
     grid_directory: Option<crate::grid::Directory>,
     staff: staff::StaffTerminal,
+    /// The speech engine (espeak-ng, or silent when it is off or missing).
+    speech: Box<dyn crate::speech::Speech>,
 }
 
 impl Terminal {
@@ -84,6 +86,10 @@ struct Session {
     print: printing::PrintView,
     grid: grid::GridView,
     staff: staff::StaffSession,
+    /// The language of this session (`[ui] language` until the resident taps English / 中文).
+    lang: crate::Lang,
+    /// How loud and fast this resident wants speech (`[speech]` until they change it).
+    voice: crate::speech::Voice,
 }
 
 impl Session {
@@ -100,6 +106,8 @@ impl Session {
             print: printing::PrintView::default(),
             grid: grid::GridView::default(),
             staff: staff::StaffSession::default(),
+            lang: terminal.config.ui.language,
+            voice: crate::speech::Voice::from_config(&terminal.config.speech),
         }
     }
 }
@@ -184,6 +192,7 @@ impl KioskUi {
             reader_fault: None,
             grid_directory: None,
             staff: staff::StaffTerminal::default(),
+            speech: crate::speech::start(&config.speech, |_| {}),
         };
         let session = Session::new(&terminal);
         let state = Rc::new(RefCell::new(State { terminal, session }));

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::config::{Problem, Unit};
 use serde::{Deserialize, Serialize};
 
 /// `[speech]`: how prompts are spoken.
@@ -56,29 +57,22 @@ impl Default for SpeechConfig {
 
 impl SpeechConfig {
     /// Values types alone cannot check, as (key, problem), for `Config::problems`.
-    pub fn problems(&self, out: &mut Vec<(String, String)>) {
+    pub fn problems(&self, out: &mut Vec<(String, Problem)>) {
         if !(MIN_RATE..=MAX_RATE).contains(&self.rate) {
-            out.push((
-                "speech.rate".into(),
-                format!("expected words per minute from {MIN_RATE} to {MAX_RATE}, found {}", self.rate),
-            ));
+            let (min, max, found) = (MIN_RATE.into(), MAX_RATE.into(), self.rate.into());
+            out.push(("speech.rate".into(), Problem::Between { min, max, found, unit: Unit::WordsPerMinute }));
         }
         if self.volume > MAX_VOLUME {
-            out.push((
-                "speech.volume".into(),
-                format!("expected 0 to {MAX_VOLUME} (100 is normal), found {}", self.volume),
-            ));
+            let (max, found) = (MAX_VOLUME.into(), self.volume.into());
+            out.push(("speech.volume".into(), Problem::Between { min: 0, max, found, unit: Unit::Percent }));
         }
         if let Some(d) = &self.device {
             if d.trim().is_empty() || d.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                out.push((
-                    "speech.device".into(),
-                    format!("expected an ALSA device name such as \"plughw:0,0\" or \"default\", found {d:?}"),
-                ));
+                out.push(("speech.device".into(), Problem::AlsaDevice(d.clone())));
             }
         }
         if self.capture_dir.as_ref().is_some_and(|p| p.as_os_str().is_empty()) {
-            out.push(("speech.capture_dir".into(), "expected a folder path, found an empty string".into()));
+            out.push(("speech.capture_dir".into(), Problem::Empty { example: Some("/var/lib/kiosk/speech") }));
         }
     }
 }

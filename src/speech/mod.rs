@@ -31,46 +31,7 @@ pub use holder::{hide_holder, polite_name, salutation};
 pub use normalise::{for_the_ear, Spoken};
 
 use crate::devices::idcard::Card;
-
-/// The language of an utterance, and so its voice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
-impl Lang {
-    /// The espeak-ng voice: `cmn-latn-pinyin` (the plain `cmn` voice reads tone-numbered pinyin as
-    /// English) or `en`.
-    pub fn voice(self) -> &'static str {
-        match self {
-            Lang::Zh => "cmn-latn-pinyin",
-            Lang::En => "en",
-        }
-    }
-
-    /// `zh` / `en`, as on the command line and in the config.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
-    }
-}
-
-impl std::str::FromStr for Lang {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Lang, String> {
-        match s {
-            "zh" => Ok(Lang::Zh),
-            "en" => Ok(Lang::En),
-            _ => Err(format!("expected zh or en, found {s:?}")),
-        }
-    }
-}
+pub use crate::lang::Lang;
 
 /// How loud and how fast: from the config, changed by the resident for one session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

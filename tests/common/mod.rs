@@ -15,9 +15,11 @@ use kiosk::config::Config;
 use kiosk::ui::{Devices, KioskUi};
 use slint::ComponentHandle;
 
-/// The demo config (simulated devices).
+/// The demo config (simulated devices), silent: the speech tests turn speech on themselves.
 pub fn demo_config() -> Config {
-    Config::parse(include_str!("../../kiosk-config/demo.toml"), Path::new("demo.toml")).unwrap()
+    let mut config = Config::parse(include_str!("../../kiosk-config/demo.toml"), Path::new("demo.toml")).unwrap();
+    config.speech.engine = kiosk::speech::Engine::None;
+    config
 }
 
 /// A demo-configured kiosk window (1080×1920) on the testing backend with mock time, without devices.
