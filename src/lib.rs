@@ -21,4 +21,5 @@ pub mod ui;
 
 pub use lang::Lang;
 
-slint::include_modules!();
+/// The screens (ui/*.slint, compiled in the kiosk-ui crate).
+pub use kiosk_ui::*;

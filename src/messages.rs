@@ -10,6 +10,10 @@ use crate::devices::printer::{NotReady, PrintError};
 use crate::devices::scanner::FaultKind as ScannerFault;
 use crate::store::outbox::{OutboxState, Stored};
 
+#[path = "messages_spoken.rs"]
+mod spoken;
+pub use spoken::{already_submitted, choices, grid_worker, numbers, prompt, sentences, Prompt};
+
 /// The reader's trouble, for the identification screens.
 pub fn reader_fault(kind: ReaderFault) -> &'static str {
     match kind {

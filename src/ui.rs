@@ -14,6 +14,7 @@ mod grid;
 mod identify;
 mod printing;
 mod progress;
+mod speech;
 mod staff;
 
 pub use devices::Devices;
@@ -62,6 +63,10 @@ struct Terminal {
     staff: staff::StaffTerminal,
     /// The speech engine (espeak-ng, or silent when it is off or missing).
     speech: Box<dyn crate::speech::Speech>,
+    /// The language whose translation Slint shows.
+    shown_lang: speech::Shown,
+    /// What became of the latest utterances (diagnostics and tests; text already made for the ear).
+    speech_log: speech::Log,
 }
 
 impl Terminal {
@@ -90,6 +95,10 @@ struct Session {
     lang: crate::Lang,
     /// How loud and fast this resident wants speech (`[speech]` until they change it).
     voice: crate::speech::Voice,
+    /// The prompt last spoken by itself.
+    heard: speech::Heard,
+    /// Under the speech buttons, e.g. that speech is not available here.
+    speech_notice: String,
 }
 
 impl Session {
@@ -108,6 +117,8 @@ impl Session {
             staff: staff::StaffSession::default(),
             lang: terminal.config.ui.language,
             voice: crate::speech::Voice::from_config(&terminal.config.speech),
+            heard: speech::Heard::default(),
+            speech_notice: String::new(),
         }
     }
 }
@@ -115,6 +126,7 @@ impl Session {
 impl State {
     /// Ends the resident's session: a new one replaces it, and a newer catalogue may come in.
     fn wipe_session(&mut self) {
+        self.terminal.speech.stop();
         self.session = Session::new(&self.terminal);
         self.swap_catalog_if_newer();
     }
@@ -179,6 +191,7 @@ impl KioskUi {
         // The catalogue's names and aliases rank first among pinyin candidates.
         let words = catalog.items().iter().flat_map(|g| std::iter::once(&g.name).chain(&g.aliases));
         let lexicon = Lexicon::new(config.keyboard.fuzzy_pairs()).with_words(words.map(String::as_str));
+        let speech_log = speech::Log::default();
         let terminal = Terminal {
             catalog,
             config: config.clone(),
@@ -192,7 +205,9 @@ impl KioskUi {
             reader_fault: None,
             grid_directory: None,
             staff: staff::StaffTerminal::default(),
-            speech: crate::speech::start(&config.speech, |_| {}),
+            speech: crate::speech::start(&config.speech, speech_log.sink()),
+            shown_lang: speech::Shown::default(),
+            speech_log,
         };
         let session = Session::new(&terminal);
         let state = Rc::new(RefCell::new(State { terminal, session }));
@@ -261,6 +276,11 @@ impl KioskUi {
         std::cell::Ref::map(self.state.borrow(), |s| &s.terminal.devices)
     }
 
+    /// What became of the latest utterances, oldest first (tests and diagnostics).
+    pub fn speech_events(&self) -> Vec<crate::speech::SpeechEvent> {
+        self.state.borrow().terminal.speech_log.events()
+    }
+
     /// Marks the kiosk busy (printing, submitting): the idle timer never fires meanwhile.
     pub fn set_busy(&self, busy: bool) {
         self.state.borrow_mut().terminal.held_busy = busy;
@@ -308,6 +328,7 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     progress::wire(window, state);
     staff::wire(window, state);
     grid::wire(window, state);
+    speech::wire(window, state);
     let back = handler(window, state, |s, ()| {
         if *s.session.nav.current() == Page::Apply && s.session.flow.is_some() {
             apply::back(s);
@@ -454,7 +475,10 @@ fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
     report_health(window, &state.borrow());
     let clean = {
         let s = state.borrow();
-        *s.session.nav.current() == Page::Home && s.session.query.is_empty() && window.global::<Theme>().get_elder()
+        *s.session.nav.current() == Page::Home
+            && s.session.query.is_empty()
+            && window.global::<Theme>().get_elder()
+            && s.session.lang == s.terminal.config.ui.language
     };
     let event = {
         let mut s = state.borrow_mut();
@@ -612,6 +636,7 @@ fn render(window: &AppWindow, s: &State) {
     };
     session.set_busy(s.terminal.busy());
     app.set_screen(screen);
+    speech::render(window, s);
 }
 
 fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {

@@ -11,25 +11,14 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
+#[path = "speech_support/mod.rs"]
+mod speech_support;
+use speech_support::espeak_here;
+
 use kiosk::devices::idcard::sample_cards;
 use kiosk::speech::espeak::{self, EspeakNg, EspeakOptions};
 use kiosk::speech::wav::Wav;
 use kiosk::speech::{for_the_ear, salutation, say, Lang, SayMode, Speech, SpeechConfig, SpeechEvent, Utterance, Voice};
-
-/// True when espeak-ng is here; panics with how to fix it unless the tests are to be skipped.
-fn espeak_here(test: &str) -> bool {
-    match espeak::probe(Path::new(espeak::ESPEAK_NG)) {
-        Ok(_) => true,
-        Err(reason) if std::env::var("KIOSK_SKIP_SPEECH_TESTS").as_deref() == Ok("1") => {
-            eprintln!("SKIPPED {test}: {reason} (KIOSK_SKIP_SPEECH_TESTS=1)");
-            false
-        }
-        Err(reason) => panic!(
-            "the speech tests need espeak-ng: {reason}. Install it (apt-get install espeak-ng alsa-utils) \
-             or set KIOSK_SKIP_SPEECH_TESTS=1 to skip them knowingly."
-        ),
-    }
-}
 
 macro_rules! needs_espeak {
     ($name:literal) => {

@@ -115,6 +115,18 @@ pub struct Facts {
     pub free_space: Result<u64, String>,
     pub terminal_id: String,
     pub centre_name: String,
+    pub speech: SpeechFacts,
+}
+
+/// Speech as diagnostics show it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SpeechFacts {
+    /// Why nothing can be heard (espeak-ng missing, turned off); none when speech works.
+    pub unavailable: Option<String>,
+    /// The last playback failure (no sound card, wrong device), if the last playback failed.
+    pub playback: Option<String>,
+    /// Where every utterance is also written, if anywhere.
+    pub capture_dir: Option<String>,
 }
 
 /// A valid bundle waiting for 确认更新 / 取消.
@@ -680,6 +692,14 @@ impl StaffFlow {
             port(&f.scanner_port),
             health_text(f.scanner)
         ));
+        out.push(match (&f.speech.unavailable, &f.speech.playback) {
+            (Some(why), _) => format!("语音朗读：不可用（{why}）"),
+            (None, Some(p)) => format!("语音朗读：可合成，但无法播放（{p}）"),
+            (None, None) => "语音朗读：正常".to_string(),
+        });
+        if let Some(dir) = &f.speech.capture_dir {
+            out.push(format!("语音录存目录：{dir}"));
+        }
         match &f.hub {
             HubFacts::NotConfigured => out.push("中心平台：未配置（仅离线工作）".into()),
             HubFacts::NotStarted { url } => out.push(format!("中心平台：{url}（同步未启动）")),
@@ -838,6 +858,7 @@ mod tests {
             free_space: Ok(3 * 1024 * 1024 * 1024 / 2),
             terminal_id: "SF-QST-01".into(),
             centre_name: "清水塘".into(),
+            speech: SpeechFacts::default(),
         }
     }
 

@@ -10,6 +10,7 @@ pub mod grid;
 pub mod guides;
 pub mod outbox;
 pub mod run;
+pub mod say;
 pub mod screenshot;
 pub mod sim;
 pub mod staff;
@@ -67,6 +68,9 @@ pub enum Command {
     /// The grid directory (找网格员): find an address's grid worker, list the grids.
     #[command(subcommand)]
     Grid(GridCmd),
+    /// Say a text with the kiosk's voice ([speech] rate, volume, device): play it, write it to a WAV
+    /// file, or only print it as it would be spoken. Exit 0 done, 3 speech not available, 1 failed.
+    Say(say::SayArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -179,6 +183,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Config(ConfigCmd::Check { path }) => Ok(config::check(&path, stdout, &mut std::io::stderr())),
         Command::Screenshot(args) => screenshot::run(&Config::resolve(config_path)?, &args),
+        Command::Say(args) => say::run(&Config::resolve(config_path)?, &args, stdout),
         Command::Provision { bundle } => Ok(staff::provision(config_path, &bundle)),
         Command::Staff(StaffCmd::HashPin) => staff::hash_pin(&mut std::io::stdin().lock(), stdout),
         Command::Device(DeviceCmd::ReadCard(args)) => Ok(device::run_read_card(&args)),

@@ -22,8 +22,6 @@ pub mod wav;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
 pub use capture::next_number as next_capture_number;
 pub use config::{Engine, SpeechConfig};
 pub use espeak::{EspeakNg, EspeakOptions, SpeechError};

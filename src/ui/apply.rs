@@ -105,10 +105,11 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     a.on_skip_rating(move || skip(()));
     let finish = handler(window, state, |s, ()| s.wipe_session());
     a.on_finish(move || finish(()));
-    a.set_items(rows(s_items(&state.borrow())));
+    a.set_items(rows(offered(&state.borrow())));
 }
 
-fn s_items(s: &State) -> Vec<&crate::catalog::Guide> {
+/// The items a resident may apply for on this terminal.
+pub(super) fn offered(s: &State) -> Vec<&crate::catalog::Guide> {
     s.terminal.catalog.items().iter().filter(|g| g.terminal).collect()
 }
 
@@ -276,7 +277,7 @@ pub(super) fn render(window: &AppWindow, s: &State) {
     let a = window.global::<ApplyState>();
     let Some(flow) = &s.session.flow else {
         a.set_step(ApplyStep::Choose);
-        a.set_items(rows(s_items(s)));
+        a.set_items(rows(offered(s)));
         return;
     };
     a.set_item_name(flow.guide.name.as_str().into());

@@ -52,6 +52,13 @@ impl crate::ui::KioskUi {
     }
 }
 
+impl StaffTerminal {
+    /// The message residents see while the terminal is out of service.
+    pub(super) fn out_of_service(&self) -> Option<&str> {
+        self.out_of_service.as_deref()
+    }
+}
+
 pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let staff = window.global::<StaffState>();
     let (weak, st) = (window.as_weak(), state.clone());
@@ -380,6 +387,11 @@ fn facts(s: &State) -> Facts {
         free_space: crate::staff::disk::free_bytes(&t.config.data_dir).map_err(|e| e.to_string()),
         terminal_id: t.config.terminal_id.clone(),
         centre_name: t.config.centre_name.clone(),
+        speech: crate::app::staff::SpeechFacts {
+            unavailable: t.speech.unavailable_reason(),
+            playback: t.speech.playback_problem(),
+            capture_dir: t.config.speech.capture_dir.as_ref().map(|d| d.display().to_string()),
+        },
     }
 }
 

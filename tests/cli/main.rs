@@ -1,6 +1,9 @@
 //! The `kiosk` command line as technicians and scripts use it (each test runs the real binary), the
 //! crash test that kills a submitting process, and the bundled catalogue's data invariants.
 
+#[path = "../speech_support/mod.rs"]
+mod speech_support;
+
 mod catalog_data;
 mod device;
 mod grid;
@@ -8,3 +11,4 @@ mod guides;
 mod outbox;
 mod outbox_crash;
 mod provision;
+mod say;

@@ -4,6 +4,8 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../speech_support/mod.rs"]
+mod speech_support;
 #[path = "../sync_support/mod.rs"]
 mod sync_support;
 
@@ -14,7 +16,9 @@ mod guides;
 mod identify;
 mod idle;
 mod keyboard;
+mod language;
 mod print_checklist;
+mod speech;
 mod staff;
 mod sync;
 mod theme;
