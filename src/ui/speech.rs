@@ -97,12 +97,12 @@ pub(super) fn render(window: &AppWindow, s: &State) {
     sp.set_notice(s.session.speech_notice.as_str().into());
     if s.terminal.shown_lang.0.get() != Some(s.session.lang) {
         match slint::select_bundled_translation(s.session.lang.bundle()) {
-            Ok(()) => s.terminal.shown_lang.0.set(Some(s.session.lang)),
-            Err(e) => {
-                log::warn!("cannot show the {} interface: {e}", s.session.lang.code());
-                s.terminal.shown_lang.0.set(Some(s.session.lang));
-            }
+            Ok(()) => {}
+            // Chinese is the source text: without bundled translations it is what shows anyway.
+            Err(e) if s.session.lang == Lang::Zh => log::debug!("no bundled translations: {e}"),
+            Err(e) => log::warn!("cannot show the {} interface: {e}", s.session.lang.code()),
         }
+        s.terminal.shown_lang.0.set(Some(s.session.lang));
     }
     follow(s);
 }
