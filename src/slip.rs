@@ -4,12 +4,18 @@
 //! into abstract [`Line`]s, each one physical printed line, already wrapped by display width (a CJK or
 //! full-width character takes two columns). The ESC/POS renderer (`devices::printer::render`) and the
 //! on-screen slip both draw these lines, so paper and screen always say the same thing.
+//!
+//! A slip is laid out in its language (the resident's session's): the fixed lines and keys come from
+//! `crate::messages`; what the slip carries (the official item name, places, the masked applicant)
+//! stays as stored, in Chinese.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
 use rand::Rng;
 use unicode_width::UnicodeWidthChar;
 
+use crate::messages::{self, slip_text, SlipText};
 use crate::privacy::{mask_id_number, mask_name};
+use crate::Lang;
 
 /// Paper width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -98,7 +104,8 @@ pub fn display_width(s: &str) -> usize {
 }
 
 /// Splits `text` into pieces of at most `width` columns, never splitting a character. Existing
-/// newlines start a new piece. A `width` under 2 is treated as 2.
+/// newlines start a new piece, and a space where a line breaks is dropped. A `width` under 2 is
+/// treated as 2.
 ///
 /// A run of Latin letters, digits and ASCII punctuation (a time like `9:00-12:00`, a code like
 /// `SF-QST-01-20261130-0001`, a phone number like `0731-88886666`) is kept whole: when it does not
@@ -113,8 +120,12 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         for token in tokens(para) {
             let w = display_width(token);
             if used + w > width && !line.is_empty() {
+                line.truncate(line.trim_end_matches(' ').len());
                 out.push(std::mem::take(&mut line));
                 used = 0;
+                if token == " " {
+                    continue;
+                }
             }
             if w <= width {
                 line.push_str(token);
@@ -240,10 +251,17 @@ pub struct PickupSlip {
     pub hotline: String,
     /// The 好差评 invitation line.
     pub rating_invite: String,
+    /// The language of the slip's own lines (slips stored before there was a choice are Chinese).
+    #[serde(default, skip_serializing_if = "is_zh")]
+    pub lang: Lang,
+}
+
+fn is_zh(lang: &Lang) -> bool {
+    *lang == Lang::Zh
 }
 
 /// Default 好差评 invitation.
-pub const RATING_INVITE: &str = "请为本次服务评价：在终端点“好差评”或扫码";
+pub const RATING_INVITE: &str = messages::rating_invite(Lang::Zh);
 
 impl PickupSlip {
     /// Masks `name` and `id_number` with `crate::privacy`; the unmasked values are not kept.
@@ -275,41 +293,53 @@ impl PickupSlip {
             token,
             hotline: "0731-12345678".into(),
             rating_invite: RATING_INVITE.into(),
+            lang: Lang::Zh,
         }
+    }
+
+    /// The slip with its own lines in `lang`; the default 好差评 invitation follows (one set on
+    /// purpose stays as it is).
+    pub fn in_lang(mut self, lang: Lang) -> Self {
+        if self.rating_invite == messages::rating_invite(self.lang) {
+            self.rating_invite = messages::rating_invite(lang).into();
+        }
+        self.lang = lang;
+        self
     }
 
     pub fn layout(&self, paper: Paper) -> Vec<Line> {
         let cols = paper.columns();
+        let key = |t| slip_text(self.lang, t);
         let mut l = Vec::new();
-        heading(&mut l, "受理回执", cols);
+        heading(&mut l, key(SlipText::PickupTitle), cols);
         for t in wrap(&self.centre, cols) {
             l.push(Line::centred(t, false));
         }
         l.push(Line::Rule);
-        kv(&mut l, "办理事项：", &self.item, cols);
-        kv(&mut l, "受理编号：", &self.acceptance_no, cols);
-        kv(&mut l, "申 请 人：", &self.applicant_masked, cols);
-        kv(&mut l, "证件号码：", &self.id_masked, cols);
-        kv(&mut l, "提交时间：", &self.submitted_at.format("%Y-%m-%d %H:%M").to_string(), cols);
+        kv(&mut l, key(SlipText::Item), &self.item, cols);
+        kv(&mut l, key(SlipText::AcceptanceNo), &self.acceptance_no, cols);
+        kv(&mut l, key(SlipText::Applicant), &self.applicant_masked, cols);
+        kv(&mut l, key(SlipText::IdNumber), &self.id_masked, cols);
+        kv(&mut l, key(SlipText::SubmittedAt), &self.submitted_at.format("%Y-%m-%d %H:%M").to_string(), cols);
         if let Some(d) = self.promised_date {
-            kv(&mut l, "承诺办结：", &d.format("%Y-%m-%d").to_string(), cols);
+            kv(&mut l, key(SlipText::PromisedBy), &d.format("%Y-%m-%d").to_string(), cols);
         }
         if let Some(d) = self.call_back_by {
-            kv(&mut l, "回电日期：", &format!("{}前", d.format("%Y-%m-%d")), cols);
+            kv(&mut l, key(SlipText::CallBackBy), &messages::slip_call_back(self.lang, d), cols);
         }
-        kv(&mut l, "领取地点：", &self.pickup_place, cols);
-        kv(&mut l, "领取时间：", &self.pickup_hours, cols);
+        kv(&mut l, key(SlipText::PickupPlace), &self.pickup_place, cols);
+        kv(&mut l, key(SlipText::PickupHours), &self.pickup_hours, cols);
         if let Some(w) = &self.grid_worker {
-            kv(&mut l, "网 格 员：", &format!("{} {}", w.name, w.phone), cols);
+            kv(&mut l, key(SlipText::GridWorker), &format!("{} {}", w.name, w.phone), cols);
         }
         l.push(Line::Rule);
-        heading(&mut l, &format!("取件码 {}", self.pickup_code), cols);
+        heading(&mut l, &messages::slip_pickup_code(self.lang, &self.pickup_code), cols);
         l.push(Line::Qr(self.qr_text.clone()));
-        for t in wrap("扫码查看办理进度", cols) {
+        for t in wrap(key(SlipText::ScanForProgress), cols) {
             l.push(Line::centred(t, false));
         }
         l.push(Line::Rule);
-        kv(&mut l, "咨询电话：", &self.hotline, cols);
+        kv(&mut l, key(SlipText::Hotline), &self.hotline, cols);
         for t in wrap(&self.rating_invite, cols) {
             l.push(Line::text(t));
         }
@@ -340,6 +370,8 @@ pub struct ChecklistSlip {
     pub phone: String,
     /// The guide's online address.
     pub qr_text: String,
+    /// The language of the slip's own lines.
+    pub lang: Lang,
 }
 
 impl ChecklistSlip {
@@ -356,7 +388,13 @@ impl ChecklistSlip {
             hours: g.hours.clone(),
             phone: g.phone.clone(),
             qr_text: g.online_url.clone(),
+            lang: Lang::Zh,
         }
+    }
+
+    /// The checklist with its own lines in `lang` (the materials stay as the catalogue names them).
+    pub fn in_lang(self, lang: Lang) -> Self {
+        ChecklistSlip { lang, ..self }
     }
 
     /// Fictional data for tests and docs.
@@ -373,25 +411,25 @@ impl ChecklistSlip {
             hours: "工作日9:00-12:00，14:00-17:30".into(),
             phone: "0731-12345678".into(),
             qr_text: "https://zwfw.example.gov.cn/g/430202-0001".into(),
+            lang: Lang::Zh,
         }
     }
 
     pub fn layout(&self, paper: Paper) -> Vec<Line> {
         let cols = paper.columns();
+        let key = |t| slip_text(self.lang, t);
         let mut l = Vec::new();
-        heading(&mut l, "材料清单", cols);
+        heading(&mut l, key(SlipText::ChecklistTitle), cols);
         for t in wrap(&self.item, cols) {
             l.push(Line::centred(t, true));
         }
         l.push(Line::Rule);
         for (i, m) in self.materials.iter().enumerate() {
-            let need = if m.required { "必需" } else { "如有" };
-            let text = format!("{}. {}（{} {}份，{}）", i + 1, m.name, m.form.label(), m.copies, need);
+            let rest = messages::slip_material(self.lang, &m.name, m.form, m.copies, m.required);
             // Continuation lines are indented under the name.
             let prefix = format!("{}. ", i + 1);
             let indent = display_width(&prefix);
             let mut first = true;
-            let rest: String = text.chars().skip(prefix.chars().count()).collect();
             for t in wrap(&rest, cols.saturating_sub(indent)) {
                 let lead = if first { prefix.clone() } else { " ".repeat(indent) };
                 first = false;
@@ -399,11 +437,11 @@ impl ChecklistSlip {
             }
         }
         l.push(Line::Rule);
-        kv(&mut l, "办理地点：", &self.place, cols);
-        kv(&mut l, "办理时间：", &self.hours, cols);
-        kv(&mut l, "咨询电话：", &self.phone, cols);
+        kv(&mut l, key(SlipText::GuidePlace), &self.place, cols);
+        kv(&mut l, key(SlipText::GuideHours), &self.hours, cols);
+        kv(&mut l, key(SlipText::Hotline), &self.phone, cols);
         l.push(Line::Qr(self.qr_text.clone()));
-        for t in wrap("扫码查看办事指南", cols) {
+        for t in wrap(key(SlipText::ScanForGuide), cols) {
             l.push(Line::centred(t, false));
         }
         l.push(Line::Feed(2));
@@ -525,7 +563,12 @@ mod tests {
         let mut pickup = PickupSlip::sample("https://hub.example.cn");
         pickup.hotline = "0731-88886666".into();
         pickup.grid_worker = Some(GridWorker { name: "李*华".into(), phone: "0731-88886666".into() });
-        let slips = [Slip::from(pickup), Slip::from(ChecklistSlip::sample())];
+        let slips = [
+            Slip::from(pickup.clone()),
+            Slip::from(ChecklistSlip::sample()),
+            Slip::from(pickup.in_lang(Lang::En)),
+            Slip::from(ChecklistSlip::sample().in_lang(Lang::En)),
+        ];
         for slip in slips {
             let lines = slip.layout(Paper::Mm58);
             let texts: Vec<String> = lines
@@ -548,7 +591,12 @@ mod tests {
     fn every_laid_out_line_fits_the_paper() {
         for paper in [Paper::Mm58, Paper::Mm80] {
             let cols = paper.columns();
-            let slips = [Slip::from(PickupSlip::sample("https://hub.example.cn")), Slip::from(ChecklistSlip::sample())];
+            let slips = [
+                Slip::from(PickupSlip::sample("https://hub.example.cn")),
+                Slip::from(ChecklistSlip::sample()),
+                Slip::from(PickupSlip::sample("https://hub.example.cn").in_lang(Lang::En)),
+                Slip::from(ChecklistSlip::sample().in_lang(Lang::En)),
+            ];
             for slip in slips {
                 for line in slip.layout(paper) {
                     let w = match &line {
@@ -652,5 +700,79 @@ mod tests {
         let read: PickupSlip = serde_json::from_value(stored).unwrap();
         assert_eq!(read.promised_date, NaiveDate::from_ymd_opt(2025, 3, 21));
         assert_eq!(read.call_back_by, None);
+    }
+
+    fn texts(lines: &[Line]) -> Vec<String> {
+        lines
+            .iter()
+            .filter_map(|l| match l {
+                Line::Heading(t) | Line::Text { text: t, .. } => Some(t.clone()),
+                Line::KeyValue { key, value } => Some(format!("{key}{value}")),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// An English slip: its own lines in English, what it carries (the official item name, places,
+    /// the masked applicant) as stored, the codes whole as on a Chinese one.
+    #[test]
+    fn an_english_slip_has_no_chinese_of_its_own() {
+        let cjk = |c: char| matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}');
+        let mut pickup = PickupSlip::sample("https://hub.example.cn").in_lang(Lang::En);
+        pickup.call_back_by = NaiveDate::from_ymd_opt(2025, 3, 17);
+        let mut checklist = ChecklistSlip::sample().in_lang(Lang::En);
+        // Everything the slips carry in Latin letters but the official item name: any other Chinese
+        // on them would be the slip's own.
+        let mut latin = pickup.clone();
+        (latin.centre, latin.pickup_place, latin.pickup_hours) =
+            ("Demo Centre".into(), "Window 3".into(), "9:00-17:00".into());
+        latin.applicant_masked = "Z*Y".into();
+        latin.grid_worker = Some(GridWorker { name: "L*H".into(), phone: "13800000000".into() });
+        (checklist.place, checklist.hours) = ("Window 1".into(), "9:00-17:00".into());
+        for m in &mut checklist.materials {
+            m.name = "Photo".into();
+        }
+        for paper in [Paper::Mm58, Paper::Mm80] {
+            for slip in [Slip::from(latin.clone()), Slip::from(checklist.clone())] {
+                let lines = texts(&slip.layout(paper));
+                let own: String = lines.concat().replace("老年人优待证换领", "").chars().filter(|c| cjk(*c)).collect();
+                assert!(own.is_empty(), "{paper:?}: Chinese of its own ({own}) in {lines:#?}");
+            }
+        }
+        let lines = texts(&pickup.layout(Paper::Mm58));
+        assert!(lines.contains(&"Receipt".to_string()), "{lines:#?}");
+        assert!(lines.iter().any(|l| l == "Item:老年人优待证换领"), "the official name stays Chinese: {lines:#?}");
+        assert!(lines.iter().any(|l| l.ends_with(&pickup.pickup_code)), "the pickup code whole: {lines:#?}");
+        assert!(lines.contains(&"Call-back:by 2025-03-17".to_string()), "{lines:#?}");
+        assert!(
+            lines.contains(&"Applicant:张*英".to_string()) && lines.contains(&"ID no.:4302**********1027".to_string())
+        );
+        assert!(!format!("{lines:?}").contains("张三英"), "the name stays masked");
+        assert!(lines.iter().any(|l| l.starts_with("Please rate our service")), "{lines:#?}");
+        // The acceptance number breaks where a Chinese slip's does (the keys are as wide).
+        let zh = texts(&PickupSlip::sample("https://h").layout(Paper::Mm58));
+        let no = |ls: &[String]| ls.iter().filter(|l| l.contains("SL20250314")).cloned().collect::<Vec<_>>();
+        assert_eq!(no(&lines), vec!["Ref. no.:SL20250314-0027".to_string()]);
+        assert_eq!(no(&zh), vec!["受理编号：SL20250314-0027".to_string()]);
+    }
+
+    #[test]
+    fn a_slip_keeps_its_language_in_the_outbox_and_old_slips_read_as_chinese() {
+        let zh = PickupSlip::sample("https://h");
+        let stored = serde_json::to_value(&zh).unwrap();
+        assert!(stored.get("lang").is_none(), "a Chinese slip is stored as before: {stored}");
+        let en = zh.clone().in_lang(Lang::En);
+        let stored = serde_json::to_value(&en).unwrap();
+        assert_eq!(stored["lang"], "en");
+        assert_eq!(serde_json::from_value::<PickupSlip>(stored).unwrap(), en);
+        assert_eq!(en.rating_invite, messages::rating_invite(Lang::En));
+        assert_eq!(en.clone().in_lang(Lang::Zh), zh, "back to Chinese, the invitation too");
+    }
+
+    #[test]
+    fn a_space_where_a_line_breaks_is_dropped() {
+        assert_eq!(wrap("Pickup code K7M2Q9", 16), vec!["Pickup code", "K7M2Q9"]);
+        assert_eq!(wrap("ab cd", 2), vec!["ab", "cd"]);
+        assert_eq!(wrap("李*华 13800000000", 22), vec!["李*华 13800000000"]);
     }
 }

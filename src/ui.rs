@@ -215,7 +215,7 @@ impl KioskUi {
         app.set_centre_name(config.centre_name.as_str().into());
         app.set_landscape(config.screen.orientation == crate::config::Orientation::Landscape);
         app.set_terminal_id(config.terminal_id.as_str().into());
-        app.set_clock(messages::clock(&chrono::Local::now()).into());
+        app.set_clock(messages::clock(config.ui.language, &chrono::Local::now()).into());
         wire(&window, &state);
         render(&window, &state.borrow());
 
@@ -471,7 +471,8 @@ fn render_keyboard(window: &AppWindow, s: &State) {
 
 /// Once a second: the clock, and the idle countdown.
 fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
-    window.global::<AppState>().set_clock(messages::clock(&chrono::Local::now()).into());
+    let lang = state.borrow().session.lang;
+    window.global::<AppState>().set_clock(messages::clock(lang, &chrono::Local::now()).into());
     report_health(window, &state.borrow());
     let clean = {
         let s = state.borrow();
@@ -506,8 +507,8 @@ fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
 fn report_health(window: &AppWindow, s: &State) {
     let configured = s.terminal.config.hub.url.as_deref().is_some_and(|u| !u.is_empty());
     let network = match s.terminal.sync.as_ref().map(|h| h.status()) {
-        Some(st) if st.revoked => messages::TERMINAL_REVOKED,
-        Some(st) if configured && !st.online => messages::NETWORK_DOWN,
+        Some(st) if st.revoked => messages::terminal_revoked(s.session.lang),
+        Some(st) if configured && !st.online => messages::network_down(s.session.lang),
         _ => "",
     };
     window.global::<AppState>().set_network_status(network.into());
@@ -588,24 +589,24 @@ fn render(window: &AppWindow, s: &State) {
                     })
                     .collect(),
             ));
-            guides.set_frequent(rows(s.terminal.catalog.frequent()));
+            guides.set_frequent(rows(s.session.lang, s.terminal.catalog.frequent()));
             Screen::Guides
         }
         Page::Category(code) => {
             guides.set_category_name(s.terminal.catalog.theme_name(code).unwrap_or_default().into());
-            guides.set_category_items(rows(s.terminal.catalog.in_theme(code)));
+            guides.set_category_items(rows(s.session.lang, s.terminal.catalog.in_theme(code)));
             Screen::Category
         }
         Page::Search => {
             let hits = if query.is_empty() { Vec::new() } else { s.terminal.catalog.search(&query, RESULT_LIMIT) };
-            let message = messages::search(&query, hits.len());
+            let message = messages::search(s.session.lang, &query, hits.len());
             guides.set_search_message(message.into());
-            guides.set_results(rows(hits));
+            guides.set_results(rows(s.session.lang, hits));
             Screen::Search
         }
         Page::Detail(code) => match s.terminal.catalog.get(code) {
             Some(g) => {
-                guides.set_detail(detail(g));
+                guides.set_detail(detail(s.session.lang, g));
                 Screen::Detail
             }
             None => Screen::Home,
@@ -643,26 +644,26 @@ fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {
     ModelRc::new(VecModel::from(v))
 }
 
-fn rows(guides: Vec<&Guide>) -> ModelRc<GuideRow> {
+fn rows(lang: crate::Lang, guides: Vec<&Guide>) -> ModelRc<GuideRow> {
     model(
         guides
             .into_iter()
             .map(|g| GuideRow {
                 code: g.code.as_str().into(),
                 name: g.name.as_str().into(),
-                summary: messages::guide_summary(g).into(),
+                summary: messages::guide_summary(lang, g).into(),
             })
             .collect(),
     )
 }
 
-fn detail(g: &Guide) -> GuideDetail {
+fn detail(lang: crate::Lang, g: &Guide) -> GuideDetail {
     GuideDetail {
         code: g.code.as_str().into(),
         name: g.name.as_str().into(),
         department: g.department.as_str().into(),
         sections: model(
-            messages::guide_sections(g)
+            messages::guide_sections(lang, g)
                 .into_iter()
                 .map(|(title, lines)| DetailSection {
                     title: title.into(),
@@ -693,7 +694,7 @@ mod tests {
 
         let card = sample_cards().into_iter().find(|(k, _, _)| *k == "elderly").unwrap().2;
         let guide = s.terminal.catalog.get(&config.senior_card.item).unwrap().clone();
-        let mut flow = Flow::start(guide, true);
+        let mut flow = Flow::start(guide, true, crate::Lang::Zh);
         flow.update(Event::CardRead(card), chrono::Local::now().date_naive());
         s.session.flow = Some(flow);
         s.session.nav.open(Page::Apply);

@@ -114,24 +114,24 @@ fn typical_prompts() -> Vec<String> {
     let mut prompts: Vec<String> = vec![
         "请将身份证放在感应区".into(),
         "请核对以下信息，确认无误后点击提交。".into(),
-        m::slip_printed(false).into(),
-        m::slip_printed(true).into(),
-        m::reader_fault(kiosk::devices::idcard::FaultKind::CardUnreadable).into(),
-        m::READER_BROKEN.into(),
-        m::NOT_A_SLIP.into(),
-        m::SLIP_NOT_FOUND.into(),
-        m::CARD_EXPIRED.into(),
-        m::CARD_INVALID.into(),
-        m::SUBMIT_FAILED.into(),
-        m::STORE_UNAVAILABLE.into(),
-        m::no_printer(true),
-        m::print_unconfirmed(true),
-        m::search("", 0),
-        m::search("laonian", 3),
-        m::records_found(2),
+        m::slip_printed(Lang::Zh, false).into(),
+        m::slip_printed(Lang::Zh, true).into(),
+        m::reader_fault(Lang::Zh, kiosk::devices::idcard::FaultKind::CardUnreadable).into(),
+        m::reader_broken(Lang::Zh).into(),
+        m::not_a_slip(Lang::Zh).into(),
+        m::slip_not_found(Lang::Zh).into(),
+        m::card_expired(Lang::Zh).into(),
+        m::card_invalid(Lang::Zh).into(),
+        m::submit_failed(Lang::Zh).into(),
+        m::store_unavailable(Lang::Zh).into(),
+        m::no_printer(Lang::Zh, true),
+        m::print_unconfirmed(Lang::Zh, true),
+        m::search(Lang::Zh, "", 0),
+        m::search(Lang::Zh, "laonian", 3),
+        m::records_found(Lang::Zh, 2),
         format!(
             "已提交。受理编号 SF-QST-01-20261130-0001，取件码 K7M2Q9，请于{}到 1号窗口领取。",
-            m::promised_by(chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap())
+            m::promised_by(Lang::Zh, chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap())
         ),
         format!(
             "{}。申请人 {}，证件号码 {}。",
@@ -159,8 +159,8 @@ fn typical_prompts() -> Vec<String> {
 fn whole_guide(i: usize) -> String {
     let catalog = kiosk::catalog::bundled();
     let g = &catalog.items[i % catalog.items.len()];
-    let mut text = format!("{}。{}。\n", g.name, kiosk::messages::guide_summary(g));
-    for (title, lines) in kiosk::messages::guide_sections(g) {
+    let mut text = format!("{}。{}。\n", g.name, kiosk::messages::guide_summary(kiosk::Lang::Zh, g));
+    for (title, lines) in kiosk::messages::guide_sections(kiosk::Lang::Zh, g) {
         text.push_str(&format!("{title}\n{}\n", lines.join("\n")));
     }
     text

@@ -11,6 +11,7 @@ use super::forms::{check_eligibility, validate, validate_all};
 use crate::catalog::{FieldKind, Guide};
 use crate::devices::idcard::Card;
 use crate::messages;
+use crate::Lang;
 
 /// Where the resident is in the flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,13 +111,16 @@ pub enum Effect {
     Exit,
 }
 
-/// Reasons offered with the two lowest faces.
+/// Reasons offered with the two lowest faces, as stored (shown through `messages::rating_reason`).
 pub const RATING_REASONS: [&str; 6] =
     ["等待时间长", "操作不方便", "字太小看不清", "材料要求说不清", "结果不满意", "其他"];
 
 #[derive(Debug, Clone)]
 pub struct Flow {
     pub guide: Guide,
+    /// The resident's language: the flow's sentences (card problems, form errors) are worded in it.
+    /// The runtime keeps it the session's.
+    pub lang: Lang,
     /// The senior-card fast path: card → one confirmation screen → slip.
     pub fast: bool,
     pub step: Step,
@@ -131,9 +135,10 @@ pub struct Flow {
 }
 
 impl Flow {
-    pub fn start(guide: Guide, fast: bool) -> Flow {
+    pub fn start(guide: Guide, fast: bool, lang: Lang) -> Flow {
         Flow {
             guide,
+            lang,
             fast,
             step: if fast { Step::Identify } else { Step::Consent },
             card: None,
@@ -161,10 +166,12 @@ impl Flow {
         match (&self.step, event) {
             (Identify | CardProblem(_), Event::CardRead(card)) => {
                 if card.expired {
-                    self.step = CardProblem(messages::CARD_EXPIRED.into());
+                    self.step = CardProblem(messages::card_expired(self.lang).into());
                 } else if !card.id_number_valid {
-                    self.step = CardProblem(messages::CARD_INVALID.into());
-                } else if let Err(why) = check_eligibility(&self.guide.eligibility, &card, today, &self.guide.name) {
+                    self.step = CardProblem(messages::card_invalid(self.lang).into());
+                } else if let Err(why) =
+                    check_eligibility(self.lang, &self.guide.eligibility, &card, today, &self.guide.name)
+                {
                     self.step = NotEligible(why);
                 } else {
                     self.card = Some(card);
@@ -187,9 +194,11 @@ impl Flow {
             (AlreadySubmitted(no), Event::ReprintEarlier) => vec![Effect::ReprintEarlier(no.clone())],
             (Form, Event::Set(key, value)) => {
                 if let Some(field) = self.guide.form.iter().find(|f| f.key == key) {
+                    // 是 / 否 are stored as such whatever the language the button said them in.
+                    let value = if field.kind == FieldKind::YesNo { messages::yes_no_value(&value) } else { value };
                     // Choices are checked at once; typed values when the resident moves on.
                     if matches!(field.kind, FieldKind::Choice | FieldKind::YesNo) || self.errors.contains_key(&key) {
-                        match validate(field, &value) {
+                        match validate(self.lang, field, &value) {
                             Ok(()) => self.errors.remove(&key),
                             Err(e) => self.errors.insert(key.clone(), e),
                         };
@@ -199,7 +208,7 @@ impl Flow {
                 vec![]
             }
             (Form, Event::Next) => {
-                self.errors = validate_all(&self.guide.form, &self.values);
+                self.errors = validate_all(self.lang, &self.guide.form, &self.values);
                 if self.errors.is_empty() {
                     self.step = Review;
                 }
@@ -250,11 +259,16 @@ impl Flow {
                     vec![]
                 }
             }
-            (Done, Event::ToggleReason(r)) if self.score.is_some_and(|s| s <= 2) => {
-                if let Some(i) = self.reasons.iter().position(|x| *x == r) {
-                    self.reasons.remove(i);
-                } else if RATING_REASONS.contains(&r.as_str()) {
-                    self.reasons.push(r);
+            (Done, Event::ToggleReason(shown)) if self.score.is_some_and(|s| s <= 2) => {
+                // Stored as the Chinese reason, whichever language the chip said it in.
+                let lang = self.lang;
+                let reason = RATING_REASONS.iter().find(|r| **r == shown || messages::rating_reason(lang, r) == shown);
+                if let Some(r) = reason {
+                    if let Some(i) = self.reasons.iter().position(|x| x == r) {
+                        self.reasons.remove(i);
+                    } else {
+                        self.reasons.push(r.to_string());
+                    }
                 }
                 vec![]
             }
@@ -340,7 +354,7 @@ mod tests {
 
     #[test]
     fn senior_card_fast_path_goes_from_card_to_confirmation_to_slip() {
-        let mut f = Flow::start(guide("LL0001"), true);
+        let mut f = Flow::start(guide("LL0001"), true, Lang::Zh);
         assert!(f.update(Event::CardRead(card("elderly")), today()).is_empty());
         assert_eq!(f.step, Step::Review, "one confirmation screen right after the card");
         assert_eq!(f.update(Event::Confirm, today()), vec![Effect::Submit]);
@@ -355,7 +369,7 @@ mod tests {
 
     #[test]
     fn a_45_year_old_is_told_why_the_senior_card_is_not_for_them() {
-        let mut f = Flow::start(guide("LL0001"), true);
+        let mut f = Flow::start(guide("LL0001"), true, Lang::Zh);
         f.update(Event::CardRead(card("younger")), today());
         let Step::NotEligible(why) = &f.step else { panic!("{:?}", f.step) };
         assert!(why.contains("年满60周岁") && why.contains("周岁"), "{why}");
@@ -365,7 +379,7 @@ mod tests {
 
     #[test]
     fn expired_cards_and_reader_problems_can_be_retried_with_another_card() {
-        let mut f = Flow::start(guide("MZ0002"), false);
+        let mut f = Flow::start(guide("MZ0002"), false, Lang::Zh);
         f.update(Event::Agree, today());
         f.update(Event::CardRead(card("expired")), today());
         assert!(matches!(&f.step, Step::CardProblem(p) if p.contains("过期")));
@@ -377,7 +391,7 @@ mod tests {
 
     #[test]
     fn the_form_says_what_to_fix_and_moves_on_when_fixed() {
-        let mut f = Flow::start(guide("MZ0002"), false);
+        let mut f = Flow::start(guide("MZ0002"), false, Lang::Zh);
         f.update(Event::Agree, today());
         f.update(Event::CardRead(card("younger")), today());
         f.update(Event::Next, today());
@@ -404,7 +418,7 @@ mod tests {
 
     #[test]
     fn consent_comes_before_the_card_is_read() {
-        let mut f = Flow::start(guide("MZ0002"), false);
+        let mut f = Flow::start(guide("MZ0002"), false, Lang::Zh);
         assert_eq!(f.step, Step::Consent, "the consent says the card will be read: it comes first");
         f.update(Event::CardRead(card("younger")), today());
         assert_eq!(f.step, Step::Consent, "no card is taken before consent");
@@ -418,7 +432,7 @@ mod tests {
 
     #[test]
     fn a_second_application_on_the_same_day_needs_a_decision() {
-        let mut f = Flow::start(guide("LL0001"), true);
+        let mut f = Flow::start(guide("LL0001"), true, Lang::Zh);
         f.update(Event::CardRead(card("elderly")), today());
         f.update(Event::AlreadyToday("SF-QST-01-20261122-0001".into()), today());
         assert_eq!(f.step, Step::AlreadySubmitted("SF-QST-01-20261122-0001".into()));
@@ -432,7 +446,7 @@ mod tests {
         assert_eq!(f.update(Event::Confirm, today()), vec![Effect::Submit]);
         assert_eq!(f.update(Event::Confirm, today()), vec![], "a double tap submits once");
 
-        let mut g = Flow::start(guide("LL0001"), true);
+        let mut g = Flow::start(guide("LL0001"), true, Lang::Zh);
         g.update(Event::CardRead(card("elderly")), today());
         g.update(Event::AlreadyToday("X".into()), today());
         assert_eq!(g.update(Event::Back, today()), vec![Effect::Exit]);
@@ -440,7 +454,7 @@ mod tests {
 
     #[test]
     fn an_unconfirmed_print_is_not_a_failure() {
-        let mut f = Flow::start(guide("LL0001"), true);
+        let mut f = Flow::start(guide("LL0001"), true, Lang::Zh);
         f.update(Event::CardRead(card("elderly")), today());
         f.update(Event::Confirm, today());
         f.update(Event::Submitted(Ok(submitted())), today());
@@ -450,7 +464,7 @@ mod tests {
 
     #[test]
     fn a_failed_submission_returns_to_review_with_the_reason() {
-        let mut f = Flow::start(guide("LL0001"), true);
+        let mut f = Flow::start(guide("LL0001"), true, Lang::Zh);
         f.update(Event::CardRead(card("elderly")), today());
         f.update(Event::Confirm, today());
         f.update(Event::Submitted(Err("存储空间不足".into())), today());
@@ -460,7 +474,7 @@ mod tests {
 
     #[test]
     fn paper_out_keeps_the_slip_on_screen_and_reprint_tries_again() {
-        let mut f = Flow::start(guide("LL0001"), true);
+        let mut f = Flow::start(guide("LL0001"), true, Lang::Zh);
         f.update(Event::CardRead(card("elderly")), today());
         f.update(Event::Confirm, today());
         f.update(Event::Submitted(Ok(submitted())), today());
@@ -473,7 +487,7 @@ mod tests {
 
     #[test]
     fn low_ratings_ask_for_reasons_and_skipping_stores_nothing() {
-        let mut f = Flow::start(guide("LL0001"), true);
+        let mut f = Flow::start(guide("LL0001"), true, Lang::Zh);
         f.update(Event::CardRead(card("elderly")), today());
         f.update(Event::Confirm, today());
         f.update(Event::Submitted(Ok(submitted())), today());
@@ -484,7 +498,7 @@ mod tests {
         assert_eq!(f.update(Event::SubmitRating, today()), vec![Effect::SaveRating]);
         assert_eq!(f.step, Step::Thanks);
 
-        let mut g = Flow::start(guide("LL0001"), true);
+        let mut g = Flow::start(guide("LL0001"), true, Lang::Zh);
         g.update(Event::CardRead(card("elderly")), today());
         g.update(Event::Confirm, today());
         g.update(Event::Submitted(Ok(submitted())), today());
@@ -494,7 +508,7 @@ mod tests {
 
     #[test]
     fn stray_events_change_nothing() {
-        let mut f = Flow::start(guide("LL0001"), true);
+        let mut f = Flow::start(guide("LL0001"), true, Lang::Zh);
         assert!(f.update(Event::Confirm, today()).is_empty());
         assert!(f.update(Event::Rate(5), today()).is_empty());
         assert_eq!(f.step, Step::Identify);
@@ -502,5 +516,37 @@ mod tests {
         f.update(Event::CardRead(card("younger")), today());
         assert_eq!(f.step, Step::Review, "a second card during review is ignored");
         assert!(f.card.as_ref().is_some_and(|c| c.name == card("elderly").name));
+    }
+
+    #[test]
+    fn an_english_session_reads_english_and_stores_chinese() {
+        let mut f = Flow::start(guide("MZ0005"), false, Lang::En);
+        f.update(Event::Agree, today());
+        f.update(Event::CardRead(card("expired")), today());
+        assert!(matches!(&f.step, Step::CardProblem(p) if p.starts_with("Your ID card has expired")), "{:?}", f.step);
+        f.update(Event::CardRead(card("elderly")), today());
+        assert_eq!(f.step, Step::Form);
+        f.update(Event::Next, today());
+        assert_eq!(f.errors["phone"], "Please fill in “联系电话”.");
+        f.update(Event::Set("lives_alone".into(), "Yes".into()), today());
+        assert_eq!(f.values["lives_alone"], "是", "the department gets 是 whatever the button said");
+        assert!(!f.errors.contains_key("lives_alone"));
+        f.update(Event::Set("lives_alone".into(), "Maybe".into()), today());
+        assert_eq!(f.errors["lives_alone"], "Please choose Yes or No for “是否独居”.");
+
+        let mut g = Flow::start(guide("LL0001"), true, Lang::En);
+        g.update(Event::CardRead(card("younger")), today());
+        let Step::NotEligible(why) = &g.step else { panic!("{:?}", g.step) };
+        assert!(why.starts_with("You must be 60 or older to apply for “"), "{why}");
+        g.update(Event::Back, today());
+        let mut g = Flow::start(guide("LL0001"), true, Lang::En);
+        g.update(Event::CardRead(card("elderly")), today());
+        g.update(Event::Confirm, today());
+        g.update(Event::Submitted(Ok(submitted())), today());
+        g.update(Event::Rate(2), today());
+        g.update(Event::ToggleReason("Long wait".into()), today());
+        g.update(Event::ToggleReason("Other".into()), today());
+        g.update(Event::ToggleReason("Other".into()), today());
+        assert_eq!(g.reasons, vec!["等待时间长".to_string()], "reasons are stored in Chinese");
     }
 }

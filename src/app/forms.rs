@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use crate::catalog::{Eligibility, FieldKind, FormField};
 use crate::devices::idcard::{Card, CardType};
 use crate::messages;
+use crate::Lang;
 
 /// What is wrong with a value (worded for the resident by `crate::messages::field_problem`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,9 +23,9 @@ pub enum FieldProblem {
     TooLong { max: usize },
 }
 
-/// Checks one value against its field; `Err` is a sentence telling the resident what to fix.
-pub fn validate(field: &FormField, value: &str) -> Result<(), String> {
-    check(field, value).map_err(|p| messages::field_problem(field, &p))
+/// Checks one value against its field; `Err` is a sentence telling the resident what to fix, in `lang`.
+pub fn validate(lang: Lang, field: &FormField, value: &str) -> Result<(), String> {
+    check(field, value).map_err(|p| messages::field_problem(lang, field, &p))
 }
 
 /// Checks one value against its field.
@@ -77,12 +78,12 @@ pub fn parse_date(v: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(v, "%Y%m%d").or_else(|_| NaiveDate::parse_from_str(v, "%Y-%m-%d")).ok()
 }
 
-/// All problems of a form, by field key.
-pub fn validate_all(fields: &[FormField], values: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+/// All problems of a form, by field key, in `lang`.
+pub fn validate_all(lang: Lang, fields: &[FormField], values: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     fields
         .iter()
         .filter_map(|f| {
-            validate(f, values.get(&f.key).map(String::as_str).unwrap_or("")).err().map(|e| (f.key.clone(), e))
+            validate(lang, f, values.get(&f.key).map(String::as_str).unwrap_or("")).err().map(|e| (f.key.clone(), e))
         })
         .collect()
 }
@@ -95,9 +96,15 @@ pub enum Ineligible {
     CardType,
 }
 
-/// Whether the card's holder may apply; `Err` explains why not, in plain words.
-pub fn check_eligibility(rules: &Eligibility, card: &Card, today: NaiveDate, item: &str) -> Result<(), String> {
-    eligibility(rules, card, today).map_err(|why| messages::ineligible(item, &why))
+/// Whether the card's holder may apply; `Err` explains why not, in plain words in `lang`.
+pub fn check_eligibility(
+    lang: Lang,
+    rules: &Eligibility,
+    card: &Card,
+    today: NaiveDate,
+    item: &str,
+) -> Result<(), String> {
+    eligibility(rules, card, today).map_err(|why| messages::ineligible(lang, item, &why))
 }
 
 /// Whether the card's holder may apply.
@@ -144,25 +151,34 @@ mod tests {
     #[test]
     fn phones_are_mobiles_or_landlines_with_area_code() {
         let f = field(FieldKind::Phone);
-        assert!(validate(&f, "13807331234").is_ok());
-        assert!(validate(&f, "0731-28261101").is_ok());
-        assert!(validate(&f, "1380733123").unwrap_err().contains("11位"));
-        assert!(validate(&f, "").unwrap_err().contains("请填写联系电话"));
+        assert!(validate(Lang::Zh, &f, "13807331234").is_ok());
+        assert!(validate(Lang::Zh, &f, "0731-28261101").is_ok());
+        assert!(validate(Lang::Zh, &f, "1380733123").unwrap_err().contains("11位"));
+        assert!(validate(Lang::Zh, &f, "").unwrap_err().contains("请填写联系电话"));
     }
 
     #[test]
     fn numbers_dates_choices_and_text_say_what_to_fix() {
-        assert!(validate(&field(FieldKind::Number), "21").unwrap_err().contains("不能超过20人"));
-        assert!(validate(&field(FieldKind::Number), "0").unwrap_err().contains("不能少于1人"));
-        assert!(validate(&field(FieldKind::Number), "3").is_ok());
-        assert!(validate(&field(FieldKind::Date), "20270315").is_ok());
-        assert!(validate(&field(FieldKind::Date), "20271315").unwrap_err().contains("8位数字"));
-        assert!(validate(&field(FieldKind::Choice), "二孩").is_ok());
-        assert!(validate(&field(FieldKind::Choice), "四孩").is_err());
-        assert!(validate(&field(FieldKind::YesNo), "是").is_ok());
-        assert!(validate(&field(FieldKind::Text), "一二三四五").unwrap_err().contains("最多4个字"));
+        assert!(validate(Lang::Zh, &field(FieldKind::Number), "21").unwrap_err().contains("不能超过20人"));
+        assert!(validate(Lang::Zh, &field(FieldKind::Number), "0").unwrap_err().contains("不能少于1人"));
+        assert!(validate(Lang::Zh, &field(FieldKind::Number), "3").is_ok());
+        assert!(validate(Lang::Zh, &field(FieldKind::Date), "20270315").is_ok());
+        assert!(validate(Lang::Zh, &field(FieldKind::Date), "20271315").unwrap_err().contains("8位数字"));
+        assert!(validate(Lang::Zh, &field(FieldKind::Choice), "二孩").is_ok());
+        assert!(validate(Lang::Zh, &field(FieldKind::Choice), "四孩").is_err());
+        assert!(validate(Lang::Zh, &field(FieldKind::YesNo), "是").is_ok());
+        assert!(validate(Lang::Zh, &field(FieldKind::Text), "一二三四五").unwrap_err().contains("最多4个字"));
         let mut optional = field(FieldKind::Text);
         optional.required = false;
-        assert!(validate(&optional, " ").is_ok());
+        assert!(validate(Lang::Zh, &optional, " ").is_ok());
+    }
+
+    #[test]
+    fn problems_are_said_in_the_residents_language() {
+        let en = |kind, v| validate(Lang::En, &field(kind), v).unwrap_err();
+        assert_eq!(en(FieldKind::Phone, ""), "Please fill in “联系电话”.");
+        assert!(en(FieldKind::Number, "21").contains("cannot be more than 20 people"));
+        assert!(en(FieldKind::Date, "20271315").contains("8 digits"));
+        assert!(en(FieldKind::Text, "一二三四五").contains("at most 4 characters"));
     }
 }

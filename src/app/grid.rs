@@ -13,6 +13,7 @@ use crate::catalog::Catalog;
 use crate::devices::idcard::Card;
 use crate::grid::{self, Directory, GridRef, Located, NoMatch, Worker};
 use crate::messages;
+use crate::Lang;
 
 /// The item code of a 代办 request for a matter outside the catalogue.
 pub const OTHER_MATTER: &str = "OTHER";
@@ -123,10 +124,12 @@ pub struct List {
     pub rows: Vec<Choice>,
 }
 
-/// What the flow reads: the installed grid directory and the catalogue (the matters).
+/// What the flow reads: the installed grid directory, the catalogue (the matters), and the
+/// resident's language (what the lists say; what is stored for the grid worker stays Chinese).
 pub struct Context<'a> {
     pub directory: &'a Directory,
     pub catalog: &'a Catalog,
+    pub lang: Lang,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -195,7 +198,7 @@ pub struct GridFlow {
     /// Started from a guide's 请网格员帮我办: the matter is that guide.
     pub from_guide: bool,
     pub matter: Option<Matter>,
-    /// 上午 / 下午 / 晚上 (the button's text).
+    /// 上午 / 下午 / 晚上, as stored (whatever language the button said it in).
     pub time: String,
     /// The checked phone and note, once 提交 was accepted.
     pub phone: String,
@@ -234,7 +237,8 @@ impl GridFlow {
             }
             (Matter, Event::Choose(key)) => {
                 let name = if key == OTHER_MATTER {
-                    Some(messages::GRID_OTHER_MATTER.to_string())
+                    // Stored as the grid worker reads it.
+                    Some(messages::grid_other_matter(Lang::Zh).to_string())
                 } else {
                     ctx.catalog.get(&key).map(|g| g.name.clone())
                 };
@@ -254,7 +258,7 @@ impl GridFlow {
                 vec![]
             }
             (Form, Event::SetTime(time)) => {
-                self.time = time;
+                self.time = messages::call_time_value(&time);
                 self.notice = None;
                 vec![]
             }
@@ -420,12 +424,12 @@ impl GridFlow {
             Step::Matter => {
                 let mut rows: Vec<Choice> =
                     ctx.catalog.frequent().into_iter().map(|g| choice(g.code.clone(), g.name.clone())).collect();
-                rows.push(choice(OTHER_MATTER.into(), messages::GRID_OTHER_MATTER.into()));
-                Some(List { title: messages::GRID_CHOOSE_MATTER, rows })
+                rows.push(choice(OTHER_MATTER.into(), messages::grid_other_matter(ctx.lang).into()));
+                Some(List { title: messages::grid_choose_matter(ctx.lang), rows })
             }
             Step::Choose => Some(match (self.path.community, &self.path.place) {
                 (None, _) => List {
-                    title: messages::GRID_CHOOSE_COMMUNITY,
+                    title: messages::grid_choose_community(ctx.lang),
                     rows: dir
                         .grids()
                         // One row per community: its first grid stands for it.
@@ -439,11 +443,11 @@ impl GridFlow {
                         .collect(),
                 },
                 (Some(c), None) => List {
-                    title: messages::GRID_CHOOSE_PLACE,
+                    title: messages::grid_choose_place(ctx.lang),
                     rows: places(dir, c).into_iter().map(|(key, label)| choice(format!("p:{key}"), label)).collect(),
                 },
                 (Some(_), Some(_)) => List {
-                    title: messages::GRID_CHOOSE_NUMBER,
+                    title: messages::grid_choose_number(ctx.lang),
                     rows: options(dir, &self.path)
                         .into_iter()
                         .map(|(gi, label)| choice(format!("g:{gi}"), label))
@@ -558,7 +562,7 @@ mod tests {
         }
 
         fn ctx(&self) -> Context<'_> {
-            Context { directory: &self.directory, catalog: &self.catalog }
+            Context { directory: &self.directory, catalog: &self.catalog, lang: Lang::Zh }
         }
 
         /// The grid found, as the result screen names it: 华垅社区 第2网格.
@@ -650,12 +654,12 @@ mod tests {
         assert_eq!(f.step, Step::Choose);
         assert_eq!(f.notice, Some(Notice::NotMatched(NoMatch::Empty)));
         let list = f.list(&w.ctx()).unwrap();
-        assert_eq!(list.title, messages::GRID_CHOOSE_COMMUNITY);
+        assert_eq!(list.title, messages::grid_choose_community(Lang::Zh));
         assert!(labels(&list).contains(&"清水塘街道 华垅社区"), "{:?}", labels(&list));
         tap_row(&mut f, &w, "清水塘街道 华垅社区");
         assert_eq!(f.notice, Some(Notice::NotMatched(NoMatch::Empty)), "the reason stays while choosing");
         tap_row(&mut f, &w, "华垅新村（华垅小区）");
-        assert_eq!(f.list(&w.ctx()).unwrap().title, messages::GRID_CHOOSE_NUMBER);
+        assert_eq!(f.list(&w.ctx()).unwrap().title, messages::grid_choose_number(Lang::Zh));
         tap_row(&mut f, &w, "华垅新村（华垅小区） 9-16栋");
         assert_eq!(f.step, Step::Result);
         assert_eq!(f.notice, None);
@@ -672,13 +676,13 @@ mod tests {
         f.update(Event::FindByList, &w.ctx());
         assert_eq!(f.step, Step::Choose);
         tap_row(&mut f, &w, "响石岭街道 新建村社区");
-        assert_eq!(f.list(&w.ctx()).unwrap().title, messages::GRID_CHOOSE_PLACE);
+        assert_eq!(f.list(&w.ctx()).unwrap().title, messages::grid_choose_place(Lang::Zh));
         tap_row(&mut f, &w, "演示路");
-        assert_eq!(f.list(&w.ctx()).unwrap().title, messages::GRID_CHOOSE_NUMBER);
+        assert_eq!(f.list(&w.ctx()).unwrap().title, messages::grid_choose_number(Lang::Zh));
         f.update(Event::Back, &w.ctx());
-        assert_eq!(f.list(&w.ctx()).unwrap().title, messages::GRID_CHOOSE_PLACE, "back: the places again");
+        assert_eq!(f.list(&w.ctx()).unwrap().title, messages::grid_choose_place(Lang::Zh), "back: the places again");
         f.update(Event::Back, &w.ctx());
-        assert_eq!(f.list(&w.ctx()).unwrap().title, messages::GRID_CHOOSE_COMMUNITY);
+        assert_eq!(f.list(&w.ctx()).unwrap().title, messages::grid_choose_community(Lang::Zh));
         assert!(f.update(Event::Back, &w.ctx()).is_empty());
         assert_eq!(f.step, Step::Find, "back from the first list: the start");
         assert_eq!(f.update(Event::Back, &w.ctx()), vec![Effect::Leave], "back from the start leaves");
@@ -727,7 +731,7 @@ mod tests {
         f.update(Event::AskHelp, &w.ctx());
         assert_eq!(f.step, Step::Matter, "the card already identified her");
         let list = f.list(&w.ctx()).unwrap();
-        assert_eq!(list.title, messages::GRID_CHOOSE_MATTER);
+        assert_eq!(list.title, messages::grid_choose_matter(Lang::Zh));
         assert_eq!(list.rows.last().map(|r| r.key.as_str()), Some(OTHER_MATTER));
         f.update(Event::Choose("NO-SUCH-ITEM".into()), &w.ctx());
         assert_eq!(f.step, Step::Matter, "an unknown item is no matter");
@@ -864,6 +868,28 @@ mod tests {
         let r = g.request(&w.directory).unwrap();
         assert_eq!(r.note.as_deref(), Some("请上门收材料"));
         assert_eq!(r.form["note"], "请上门收材料");
+    }
+
+    #[test]
+    fn an_english_session_reads_english_lists_and_stores_what_the_grid_worker_reads() {
+        let w = World::new();
+        let en = Context { directory: &w.directory, catalog: &w.catalog, lang: Lang::En };
+        let mut f = GridFlow::default();
+        f.update(Event::FindByList, &en);
+        assert_eq!(f.list(&en).unwrap().title, "Please choose your community");
+        let mut f = GridFlow::default();
+        f.update(Event::CardRead(card("elderly")), &en);
+        f.update(Event::AskHelp, &en);
+        let list = f.list(&en).unwrap();
+        assert_eq!(list.title, "Please choose what the grid worker should help you with");
+        let other = list.rows.last().unwrap();
+        assert_eq!((other.key.as_str(), other.label.as_str()), (OTHER_MATTER, "Something else"));
+        f.update(Event::Choose(OTHER_MATTER.into()), &en);
+        f.update(Event::SetTime("Afternoon".into()), &en);
+        assert_eq!(f.time, "下午", "stored as the grid worker reads it");
+        f.update(submit("13807331234", ""), &en);
+        let r = f.request(&w.directory).unwrap();
+        assert_eq!((r.item_name.as_str(), r.form["time"].as_str()), ("其他事项", "下午"));
     }
 
     #[test]

@@ -25,17 +25,10 @@ pub enum NoMatch {
 }
 
 impl NoMatch {
-    /// The reason in words for the resident (and the CLI's `reason`).
+    /// The reason in words for the resident, in Chinese (the CLI's `reason`); the kiosk words it in
+    /// the session's language with `crate::messages::no_match`.
     pub fn reason(&self) -> String {
-        match self {
-            NoMatch::Empty => "证件上没有住址，无法自动查找网格。".into(),
-            NoMatch::OutsideArea => "该地址不在本终端所在区的网格名录范围内。".into(),
-            NoMatch::UnknownStreet(s) => format!("网格名录中没有“{s}”。"),
-            NoMatch::UnknownCommunity(c) => format!("网格名录中没有“{c}”。"),
-            NoMatch::NeedsBuilding => "该门牌号按楼栋分属不同网格，地址中没有楼栋号，无法确定网格。".into(),
-            NoMatch::Ambiguous => "该地址对应不止一个网格，无法自动确定。".into(),
-            NoMatch::NotCovered => "网格名录中没有找到覆盖该地址的网格。".into(),
-        }
+        crate::messages::no_match(crate::Lang::Zh, self)
     }
 
     /// A short word for logs (no part of the address).

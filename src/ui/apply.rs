@@ -34,7 +34,7 @@ pub(super) fn start(s: &mut State, code: &str) {
     };
     let fast = guide.code == s.terminal.config.senior_card.item;
     s.session.typing.reset();
-    s.session.flow = Some(Flow::start(guide, fast));
+    s.session.flow = Some(Flow::start(guide, fast, s.session.lang));
     follow_step(s);
 }
 
@@ -105,7 +105,8 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     a.on_skip_rating(move || skip(()));
     let finish = handler(window, state, |s, ()| s.wipe_session());
     a.on_finish(move || finish(()));
-    a.set_items(rows(offered(&state.borrow())));
+    let s = state.borrow();
+    a.set_items(rows(s.session.lang, offered(&s)));
 }
 
 /// The items a resident may apply for on this terminal.
@@ -132,6 +133,8 @@ fn sync_typed(s: &mut State) {
 /// A flow event, then the effects it asks for.
 pub(super) fn event(s: &mut State, e: Event) {
     let Some(flow) = s.session.flow.as_mut() else { return };
+    // The flow words what it says in the session's language, also after English / 中文 mid-flow.
+    flow.lang = s.session.lang;
     let effects = flow.update(e, Local::now().date_naive());
     for effect in effects {
         match effect {
@@ -197,11 +200,11 @@ fn submit(s: &mut State) {
         promised_date: Some(promised),
         note: None,
     };
-    let (config, guide) = (&s.terminal.config, &flow.guide);
+    let (config, guide, lang) = (&s.terminal.config, &flow.guide, s.session.lang);
     let result = match s.terminal.store.as_mut() {
-        None => Err(messages::STORE_UNAVAILABLE.to_string()),
+        None => Err(messages::store_unavailable(lang).to_string()),
         Some(store) => store
-            .submit(&config.terminal_id, &new, now, |a| pickup_slip(config, guide, a, now, promised))
+            .submit(&config.terminal_id, &new, now, |a| pickup_slip(config, guide, a, now, promised).in_lang(lang))
             .map(|(a, job)| {
                 log::info!("application {} queued ({})", a.acceptance_no, a.item_code);
                 if let Some(sync) = &s.terminal.sync {
@@ -219,8 +222,8 @@ fn submit(s: &mut State) {
                 log::error!("outbox write failed: {e}");
                 match e {
                     // Retrying cannot help: the hub would refuse it for good, so it never entered the outbox.
-                    crate::store::StoreError::Invalid(_) => messages::SUBMIT_REFUSED.to_string(),
-                    _ => messages::SUBMIT_FAILED.to_string(),
+                    crate::store::StoreError::Invalid(_) => messages::submit_refused(lang).to_string(),
+                    _ => messages::submit_failed(lang).to_string(),
                 }
             }),
     };
@@ -241,7 +244,10 @@ fn print(s: &mut State) {
                 on_printed(s, now);
             }
         }
-        None => event(s, Event::Printed(Err(messages::SLIP_UNAVAILABLE.into()))),
+        None => {
+            let message = messages::slip_unavailable(s.session.lang).into();
+            event(s, Event::Printed(Err(message)))
+        }
     }
 }
 
@@ -277,7 +283,7 @@ pub(super) fn render(window: &AppWindow, s: &State) {
     let a = window.global::<ApplyState>();
     let Some(flow) = &s.session.flow else {
         a.set_step(ApplyStep::Choose);
-        a.set_items(rows(offered(s)));
+        a.set_items(rows(s.session.lang, offered(s)));
         return;
     };
     a.set_item_name(flow.guide.name.as_str().into());
@@ -297,14 +303,16 @@ pub(super) fn render(window: &AppWindow, s: &State) {
         a.set_earlier_no(no.as_str().into());
     }
     let today = Local::now().date_naive();
+    let lang = s.session.lang;
     let mut identity = Vec::new();
     let mut tier = String::new();
     if let Some(card) = &flow.card {
-        identity.push(info("姓名", card.masked_name()));
-        identity.push(info("证件号码", card.masked_id_number()));
-        identity.push(info("年龄", format!("{}周岁", card.age_on(today))));
-        let kind = messages::card_type(card.card_type);
-        identity.push(info("证件类型", kind));
+        use messages::CardRow;
+        identity.push(info(messages::card_row(lang, CardRow::Name), card.masked_name()));
+        identity.push(info(messages::card_row(lang, CardRow::IdNumber), card.masked_id_number()));
+        identity.push(info(messages::card_row(lang, CardRow::Age), messages::age(lang, card.age_on(today))));
+        let kind = messages::card_type(lang, card.card_type);
+        identity.push(info(messages::card_row(lang, CardRow::CardType), kind));
         if flow.fast {
             let age = card.age_on(today);
             let tiers: Vec<&str> = s
@@ -328,7 +336,7 @@ pub(super) fn render(window: &AppWindow, s: &State) {
             Step::Form if !flow.errors.is_empty() => {
                 let problems: Vec<&str> =
                     flow.guide.form.iter().filter_map(|f| flow.errors.get(&f.key).map(String::as_str)).collect();
-                messages::form_problems(&problems)
+                messages::form_problems(lang, &problems)
             }
             _ => flow.submit_error.clone().unwrap_or_default(),
         }
@@ -350,7 +358,13 @@ pub(super) fn render(window: &AppWindow, s: &State) {
                     FieldKind::Date => FieldInput::Date,
                     FieldKind::Text => FieldInput::Text,
                 },
-                value: typed(&f.key).or_else(|| flow.values.get(&f.key).cloned()).unwrap_or_default().into(),
+                value: match f.kind {
+                    // Shown as the buttons say it; stored as 是 / 否.
+                    FieldKind::YesNo => flow.values.get(&f.key).map(|v| messages::yes_no(lang, v)),
+                    _ => typed(&f.key).or_else(|| flow.values.get(&f.key).cloned()),
+                }
+                .unwrap_or_default()
+                .into(),
                 error: flow.errors.get(&f.key).cloned().unwrap_or_default().into(),
                 help: f.help.clone().unwrap_or_default().into(),
                 unit: f.unit.clone().unwrap_or_default().into(),
@@ -368,6 +382,7 @@ pub(super) fn render(window: &AppWindow, s: &State) {
             .filter_map(|f| {
                 values.get(&f.key).map(|v| {
                     let unit = f.unit.as_deref().filter(|_| f.kind == FieldKind::Number).unwrap_or("");
+                    let v = if f.kind == FieldKind::YesNo { messages::yes_no(lang, v) } else { v.clone() };
                     info(&f.label, format!("{v}{unit}"))
                 })
             })
@@ -377,14 +392,14 @@ pub(super) fn render(window: &AppWindow, s: &State) {
         a.set_acceptance_no(sub.acceptance_no.as_str().into());
         a.set_pickup_code(sub.pickup_code.as_str().into());
         let promised = match sub.promised_date {
-            Some(d) if d > today => messages::promised_by(d),
-            _ => messages::ON_THE_SPOT.to_string(),
+            Some(d) if d > today => messages::promised_by(lang, d),
+            _ => messages::on_the_spot(lang).to_string(),
         };
         a.set_promised(promised.into());
     }
     let (printing, failed, message) = match &flow.print {
         Some(PrintStatus::Printing) => (true, false, String::new()),
-        Some(PrintStatus::Printed { near_end }) => (false, false, messages::slip_printed(*near_end).to_string()),
+        Some(PrintStatus::Printed { near_end }) => (false, false, messages::slip_printed(lang, *near_end).to_string()),
         Some(PrintStatus::Failed(m)) => (false, true, m.clone()),
         Some(PrintStatus::Unconfirmed(m)) => (false, false, m.clone()),
         None => (false, false, String::new()),
@@ -396,7 +411,10 @@ pub(super) fn render(window: &AppWindow, s: &State) {
     a.set_reasons(model(
         RATING_REASONS
             .iter()
-            .map(|r| Chip { text: (*r).into(), selected: flow.reasons.iter().any(|x| x == r) })
+            .map(|r| Chip {
+                text: messages::rating_reason(lang, r).into(),
+                selected: flow.reasons.iter().any(|x| x == r),
+            })
             .collect(),
     ));
     printing::render(window, s);

@@ -119,7 +119,7 @@ fn ask_help_for(s: &mut State, code: &str) {
 fn event(s: &mut State, e: Event) -> bool {
     load_directory(s);
     let Some(directory) = s.terminal.grid_directory.as_ref() else { return true };
-    let ctx = Context { directory, catalog: &s.terminal.catalog };
+    let ctx = Context { directory, catalog: &s.terminal.catalog, lang: s.session.lang };
     let (before, was_choosing) = (s.session.grid.at, s.session.grid.step == Step::Choose);
     let effects = s.session.grid.update(e, &ctx);
     if let (None, Some(g)) = (before, s.session.grid.found(directory)) {
@@ -195,12 +195,12 @@ fn submit(s: &mut State) {
         promised_date: None,
         note: request.note.clone(),
     };
-    let config = &s.terminal.config;
+    let (config, lang) = (&s.terminal.config, s.session.lang);
     let result = match s.terminal.store.as_mut() {
         None => Err(SubmitError::NoStore),
         Some(store) => store
             .submit(&config.terminal_id, &new, now, |a| {
-                proxy_slip(config, a, now, call_back_by, &request.grid_name, &request.worker)
+                proxy_slip(lang, config, a, now, call_back_by, &request.grid_name, &request.worker)
             })
             .map(|(a, _job)| {
                 log::info!("proxy request {} queued for grid {}", a.acceptance_no, request.grid_number);
@@ -233,7 +233,7 @@ fn print(s: &mut State) {
         None => {
             let mut view = printing::PrintView::default();
             view.failed = true;
-            view.message = messages::SLIP_UNAVAILABLE.into();
+            view.message = messages::slip_unavailable(s.session.lang).into();
             s.session.print = view;
         }
     }
@@ -248,6 +248,7 @@ fn contact_qr(text: &str) -> Image {
 pub(super) fn render(window: &AppWindow, s: &State) {
     let gs = window.global::<GridState>();
     let g = &s.session.grid;
+    let lang = s.session.lang;
     gs.set_step(match g.step {
         Step::Find => GridStep::Find,
         Step::Choose => GridStep::Choose,
@@ -263,15 +264,23 @@ pub(super) fn render(window: &AppWindow, s: &State) {
     let trouble = matches!(g.step, Step::Find | Step::Identify).then(|| identify::reader_trouble(s)).flatten();
     let message = match (trouble, &g.notice) {
         (Some(t), _) => t.to_string(),
-        (None, Some(n)) => messages::grid_notice(n),
+        (None, Some(n)) => messages::grid_notice(lang, n),
         (None, None) => String::new(),
     };
     gs.set_message(message.into());
     gs.set_demo(s.terminal.devices.demo && s.terminal.devices.reader.as_ref().is_some_and(|r| r.simulator().is_some()));
-    gs.set_matter(g.matter.as_ref().map(|m| m.name.as_str()).unwrap_or_default().into());
+    let matter = g.matter.as_ref().map(|m| {
+        if m.code == crate::app::grid::OTHER_MATTER {
+            messages::grid_other_matter(lang)
+        } else {
+            m.name.as_str()
+        }
+    });
+    gs.set_matter(matter.unwrap_or_default().into());
     gs.set_phone(typed(s, Field::Phone).into());
     gs.set_note(typed(s, Field::Note).into());
-    gs.set_time(g.time.as_str().into());
+    // As the buttons say it: 上午 / Morning.
+    gs.set_time(messages::call_time(lang, &g.time).into());
     gs.set_focused(match g.focused {
         Some(Field::Phone) => GridInput::Phone,
         Some(Field::Note) => GridInput::Note,
@@ -279,10 +288,14 @@ pub(super) fn render(window: &AppWindow, s: &State) {
     });
     gs.set_acceptance_no(g.submitted.as_ref().map(|x| x.acceptance_no.as_str()).unwrap_or_default().into());
     gs.set_call_back(
-        g.submitted.as_ref().map(|x| messages::grid_call_back(x.call_back_by, &g.time)).unwrap_or_default().into(),
+        g.submitted
+            .as_ref()
+            .map(|x| messages::grid_call_back(lang, x.call_back_by, &g.time))
+            .unwrap_or_default()
+            .into(),
     );
     let Some(directory) = s.terminal.grid_directory.as_ref() else { return };
-    let ctx = Context { directory, catalog: &s.terminal.catalog };
+    let ctx = Context { directory, catalog: &s.terminal.catalog, lang };
     if let Some(list) = g.list(&ctx) {
         gs.set_choose_title(list.title.into());
         gs.set_choices(model(
@@ -291,7 +304,7 @@ pub(super) fn render(window: &AppWindow, s: &State) {
     }
     let found = g.found(directory);
     gs.set_place(found.map(|l| format!("{} {}", l.street.name, l.community.name)).unwrap_or_default().into());
-    gs.set_grid_label(found.map(|l| l.label()).unwrap_or_default().into());
+    gs.set_grid_label(found.map(|l| messages::grid_label(lang, l.grid.number)).unwrap_or_default().into());
     gs.set_wechat_group(found.map(|l| l.grid.wechat_group.clone()).unwrap_or_default().into());
     let shows_workers = matches!(g.step, Step::Result | Step::Done);
     gs.set_workers(model(

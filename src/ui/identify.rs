@@ -36,8 +36,8 @@ pub(super) fn note_reader_health(s: &mut State, event: &ReaderEvent) {
 /// The sentence for a reader that cannot identify anyone now (missing, silent, garbled), if so.
 pub(super) fn reader_trouble(s: &State) -> Option<&'static str> {
     match (&s.terminal.devices.reader, s.terminal.reader_fault) {
-        (None, _) => Some(messages::READER_BROKEN),
-        (Some(_), Some(kind)) => Some(messages::reader_fault(kind)),
+        (None, _) => Some(messages::reader_broken(s.session.lang)),
+        (Some(_), Some(kind)) => Some(messages::reader_fault(s.session.lang, kind)),
         (Some(_), None) => None,
     }
 }
@@ -53,7 +53,8 @@ pub(super) fn on_reader_event(s: &mut State, event: ReaderEvent) {
         // A card that could not be read is the resident's to retry; the reader's own trouble shows
         // from its health (below) for as long as it lasts.
         (Page::Identify, ReaderEvent::ReaderFault(FaultKind::CardUnreadable)) => {
-            apply::event(s, Event::CardProblem(messages::reader_fault(FaultKind::CardUnreadable).into()));
+            let problem = messages::reader_fault(s.session.lang, FaultKind::CardUnreadable);
+            apply::event(s, Event::CardProblem(problem.into()));
         }
         (Page::Progress, ReaderEvent::CardRead(card)) => progress::on_card(s, &card),
         (Page::Grid, event) => grid::on_reader_event(s, event),

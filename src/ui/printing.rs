@@ -68,7 +68,7 @@ pub struct PrintView {
 pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     window.global::<GuideState>().on_print_checklist(handler(window, state, |s, code: SharedString| {
         let Some(guide) = s.terminal.catalog.get(&code) else { return };
-        let slip = Slip::from(ChecklistSlip::from_guide(guide));
+        let slip = Slip::from(ChecklistSlip::from_guide(guide).in_lang(s.session.lang));
         print(s, slip, Purpose::Checklist);
         s.session.nav.open(Page::Slip);
     }));
@@ -106,7 +106,7 @@ pub(super) fn print(s: &mut State, slip: Slip, purpose: Purpose) -> Option<Print
             None
         }
         _ => {
-            let message = messages::no_printer(saved);
+            let message = messages::no_printer(s.session.lang, saved);
             s.session.print.failed = true;
             s.session.print.message = message.clone();
             Some(Printed::Failed(message))
@@ -125,13 +125,14 @@ pub(super) fn on_outcome(s: &mut State, outcome: PrintOutcome) -> Option<(Purpos
     };
     record_health(s, &outcome);
     let saved = matches!(purpose, Purpose::Pickup { .. });
+    let lang = s.session.lang;
     let printed = match &outcome.result {
         Ok(report) => Printed::Ok { near_end: report.near_end },
         Err(e @ PrintError::Unconfirmed { .. }) => {
             log::warn!("print job {}: {e}", outcome.id);
-            Printed::Unconfirmed(messages::print_unconfirmed(saved))
+            Printed::Unconfirmed(messages::print_unconfirmed(lang, saved))
         }
-        Err(e) => Printed::Failed(messages::print_failed(e, saved)),
+        Err(e) => Printed::Failed(messages::print_failed(lang, e, saved)),
     };
     if let (Purpose::Pickup { print_job }, Some(store)) = (purpose, s.terminal.store.as_mut()) {
         let recorded = match &outcome.result {
@@ -150,7 +151,7 @@ pub(super) fn on_outcome(s: &mut State, outcome: PrintOutcome) -> Option<(Purpos
     let view = &mut s.session.print;
     view.pending = None;
     (view.failed, view.message) = match &printed {
-        Printed::Ok { near_end } => (false, messages::printed(*near_end).to_string()),
+        Printed::Ok { near_end } => (false, messages::printed(lang, *near_end).to_string()),
         Printed::Failed(m) => (true, m.clone()),
         Printed::Unconfirmed(m) => (false, m.clone()),
     };

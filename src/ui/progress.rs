@@ -36,8 +36,8 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
                     log::warn!("simulated scanner: {e}");
                 }
             }
-            (None, _) => s.session.progress.message = messages::NO_SLIP_TO_SCAN.into(),
-            (_, None) => s.session.progress.message = messages::NO_SCANNER.into(),
+            (None, _) => s.session.progress.message = messages::no_slip_to_scan(s.session.lang).into(),
+            (_, None) => s.session.progress.message = messages::no_scanner(s.session.lang).into(),
         }
     });
     p.on_scan_sample(move || scan(()));
@@ -59,7 +59,7 @@ pub(super) fn on_scanner_event(s: &mut State, event: ScannerEvent) {
     match event {
         ScannerEvent::Scanned(text) => on_scan(s, &text),
         ScannerEvent::Fault(kind) if *s.session.nav.current() == Page::Progress => {
-            s.session.progress.message = crate::messages::scanner_fault(kind).to_string();
+            s.session.progress.message = messages::scanner_fault(s.session.lang, kind).to_string();
         }
         _ => {}
     }
@@ -76,7 +76,7 @@ pub(super) fn on_scan(s: &mut State, scanned: &str) {
         log::info!("progress: a scanned code of {} characters is not a slip", scanned.chars().count());
         if page == Page::Progress {
             s.session.progress.rows.clear();
-            s.session.progress.message = messages::NOT_A_SLIP.into();
+            s.session.progress.message = messages::not_a_slip(s.session.lang).into();
         }
         return;
     };
@@ -92,7 +92,7 @@ pub(super) fn on_scan(s: &mut State, scanned: &str) {
         }
         None => {
             s.session.progress.rows.clear();
-            s.session.progress.message = messages::SLIP_NOT_FOUND.into();
+            s.session.progress.message = messages::slip_not_found(s.session.lang).into();
         }
     }
 }
@@ -100,7 +100,7 @@ pub(super) fn on_scan(s: &mut State, scanned: &str) {
 /// A card while the progress page is open: that resident's applications on this terminal.
 pub(super) fn on_card(s: &mut State, card: &Card) {
     let found = s.terminal.store.as_ref().and_then(|st| st.applications_of(&card.id_number).ok()).unwrap_or_default();
-    s.session.progress.message = messages::records_found(found.len());
+    s.session.progress.message = messages::records_found(s.session.lang, found.len());
     s.session.progress.rows = found;
 }
 
@@ -125,7 +125,7 @@ pub(super) fn render(window: &AppWindow, s: &State) {
             .rows
             .iter()
             .map(|a| {
-                let (status, explanation) = messages::progress(a);
+                let (status, explanation) = messages::progress(s.session.lang, a);
                 ProgressRow {
                     acceptance_no: a.acceptance_no.as_str().into(),
                     item_name: a.item_name.as_str().into(),

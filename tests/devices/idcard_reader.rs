@@ -245,7 +245,10 @@ fn poller_reports_a_card_it_cannot_read_once_and_keeps_trying() {
     let (_poller, rx) = CardPoller::spawn_channel(options(&sim.path()));
     let event = wait_for(&rx, Duration::from_secs(3), |e| matches!(e, ReaderEvent::ReaderFault(_)));
     assert_eq!(event, ReaderEvent::ReaderFault(FaultKind::CardUnreadable));
-    assert_eq!(kiosk::messages::reader_fault(FaultKind::CardUnreadable), "未能读取身份证，请将证件放稳后重试。");
+    assert_eq!(
+        kiosk::messages::reader_fault(kiosk::Lang::Zh, FaultKind::CardUnreadable),
+        "未能读取身份证，请将证件放稳后重试。"
+    );
     sim.clear_fault();
     let event = wait_for(&rx, Duration::from_secs(3), |e| !matches!(e, ReaderEvent::ReaderFault(_)));
     assert!(is_card_read(&event), "{event:?}");

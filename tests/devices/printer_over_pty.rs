@@ -57,7 +57,8 @@ fn paper_out_is_refused_before_any_slip_byte_is_sent() {
         }
         other => panic!("expected NotReady, got {other:?}"),
     }
-    assert!(kiosk::messages::print_failed(&err, true).starts_with("打印机缺纸，请联系工作人员。您的申请已保存"));
+    assert!(kiosk::messages::print_failed(kiosk::Lang::Zh, &err, true)
+        .starts_with("打印机缺纸，请联系工作人员。您的申请已保存"));
     assert_eq!(sim.status_requests(), 3);
     assert_eq!(sim.received_print_bytes(), 0, "no slip bytes sent");
     assert!(sim.jobs().is_empty());
@@ -69,8 +70,8 @@ fn cover_open_is_refused_with_its_own_reason() {
     let mut printer = printer_for(&sim, QrMode::Raster);
     let err = printer.print_slip(&ChecklistSlip::sample().into()).unwrap_err();
     assert!(matches!(err, PrintError::NotReady { reason: NotReady::CoverOpen, .. }), "{err:?}");
-    assert!(kiosk::messages::print_failed(&err, false).starts_with("打印机盖未关好"));
-    assert!(!kiosk::messages::print_failed(&err, false).contains("申请"));
+    assert!(kiosk::messages::print_failed(kiosk::Lang::Zh, &err, false).starts_with("打印机盖未关好"));
+    assert!(!kiosk::messages::print_failed(kiosk::Lang::Zh, &err, false).contains("申请"));
     assert_eq!(sim.received_print_bytes(), 0);
 }
 
@@ -85,7 +86,7 @@ fn silent_printer_is_reported_offline_within_a_bounded_time() {
     assert!(took >= TIMEOUT && took < TIMEOUT * 3, "took {took:?}");
     let err = printer.print_slip(&PickupSlip::sample("https://h.cn").into()).unwrap_err();
     assert!(matches!(err, PrintError::NoAnswer { .. }));
-    assert!(kiosk::messages::print_failed(&err, true).starts_with("打印机暂时无法打印"));
+    assert!(kiosk::messages::print_failed(kiosk::Lang::Zh, &err, true).starts_with("打印机暂时无法打印"));
     assert_eq!(sim.received_print_bytes(), 0);
 }
 

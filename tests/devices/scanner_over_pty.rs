@@ -102,7 +102,10 @@ fn an_over_long_line_is_reported_and_the_next_scan_still_works() {
     sim.scan("OK").unwrap();
     assert_eq!(next(&rx, "OK"), scanned("OK"));
     assert_eq!(service.health(), Health::Ok, "bad lines are not a port fault");
-    assert_eq!(kiosk::messages::scanner_fault(FaultKind::LineTooLong), "无法识别该二维码，请扫描回执上的二维码。");
+    assert_eq!(
+        kiosk::messages::scanner_fault(kiosk::Lang::Zh, FaultKind::LineTooLong),
+        "无法识别该二维码，请扫描回执上的二维码。"
+    );
 }
 
 #[test]

@@ -183,3 +183,37 @@ fn progress_query_by_scanned_qr_shows_the_state_in_plain_words() {
     let acceptance_no = ui.store().as_ref().unwrap().application_by_token(&token).unwrap().unwrap().acceptance_no;
     assert!(shows(&ui, &format!("补打回执：{acceptance_no}")), "the scanned slip's application is listed");
 }
+
+/// A session in English: what the resident reads comes in English, the slip's own lines too, and what
+/// is stored stays as before (the official item name). Driven through the globals and the simulated
+/// reader, not by labels: the labels' language is the Slint translation's business.
+#[test]
+fn an_english_session_reads_english_messages_and_gets_an_english_slip() {
+    let mut config = demo_config();
+    config.ui.language = kiosk::Lang::En;
+    let ui = kiosk_with_devices(&config);
+    ui.window().global::<AppState>().invoke_open_screen(Screen::Identify);
+    ui.devices().place_sample("elderly");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == ApplyStep::Review), "confirmation right after the card");
+    assert!(shows(&ui, "Resident Identity Card"), "the card's rows in English");
+    ui.window().global::<ApplyState>().invoke_confirm();
+    assert_eq!(step(&ui), ApplyStep::Done);
+    let printed = "Your receipt has been printed. Please take it from the paper slot.";
+    assert!(
+        wait_until(&ui, LIMIT, |ui| shows(ui, printed)),
+        "{}",
+        ui.window().global::<ApplyState>().get_print_message()
+    );
+
+    let app = ui.store().as_ref().unwrap().applications().unwrap().remove(0);
+    assert_eq!(app.item_name, "老年人优待证办理（年审）", "stored under its official name");
+    let job = ui.store().as_ref().unwrap().print_job_of(app.id).unwrap().unwrap();
+    assert_eq!(job.slip.lang, kiosk::Lang::En, "a reprint comes out in English too");
+    let jobs = ui.devices().printer.as_ref().unwrap().simulator().unwrap().jobs();
+    let lines = &jobs[0].text_lines;
+    assert!(lines.iter().any(|l| l.contains("Receipt")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("Ref. no.:") && l.contains(&app.acceptance_no)), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("老年人优待证办理")), "the official name stays Chinese: {lines:?}");
+    assert!(!lines.iter().any(|l| l.contains("受理编号") || l.contains("取件码")), "{lines:?}");
+    assert!(!lines.iter().any(|l| l.contains("张演英")), "the slip masks the name");
+}
