@@ -18,3 +18,4 @@ mod print_checklist;
 mod staff;
 mod sync;
 mod theme;
+mod translations;
