@@ -44,7 +44,7 @@ impl std::str::FromStr for Lang {
 }
 
 impl Lang {
-    /// The name of the bundled Slint translation (`ui/translations/<name>/LC_MESSAGES/kiosk.po`);
+    /// The name of the bundled Slint translation (`ui/translations/<name>/LC_MESSAGES/kiosk-ui.po`);
     /// the empty name is the source text, Chinese.
     pub fn bundle(self) -> &'static str {
         match self {

@@ -56,7 +56,8 @@ impl Platform for Headless {
     }
 }
 
-/// Renders `target` at `size` (width, height) into the PNG file `out`.
+/// Renders `target` at `size` (width, height) into the PNG file `out`, in the language of
+/// `config.ui.language`.
 pub fn render(config: &Config, catalog: Catalog, target: &Target, size: (u32, u32), out: &Path) -> anyhow::Result<()> {
     let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
     slint::platform::set_platform(Box::new(Headless(window.clone())))
@@ -67,6 +68,10 @@ pub fn render(config: &Config, catalog: Catalog, target: &Target, size: (u32, u3
         _ => crate::ui::Devices::none(),
     };
     let ui = KioskUi::new(config, catalog, devices)?;
+    // The bundled translation can only be selected once a component exists; Slint may also have
+    // picked one from the system locale, so always select the configured language explicitly.
+    slint::select_bundled_translation(config.ui.language.bundle())
+        .map_err(|e| anyhow::anyhow!("cannot select the {} interface: {e}", config.ui.language.code()))?;
     ui.window().global::<AppState>().set_landscape(size.0 > size.1);
     window.set_size(PhysicalSize::new(size.0, size.1));
     ui.window().show()?;

@@ -21,23 +21,137 @@ import pathlib
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "assets" / "catalog" / "catalog.json"
 
-VERSION = 1
-PUBLISHED = "2026-11-01"
+# 2: English names and summaries (name_en, summary_en). A higher version replaces the one a terminal installed.
+VERSION = 2
+PUBLISHED = "2026-12-01"
 URL = "https://zwfw.example.gov.cn/guide/{code}"
 COMPLAINT = "12345"
 
 THEMES = [
-    ("elderly", "老年人"),
-    ("disabled", "残疾人"),
-    ("assistance", "社会救助"),
-    ("social_security", "社保就业"),
-    ("medical", "医疗保障"),
-    ("birth", "生育"),
-    ("household", "户籍证照"),
-    ("housing", "住房保障"),
-    ("veterans", "退役军人"),
-    ("other", "其他"),
+    ("elderly", "老年人", "Senior Citizens"),
+    ("disabled", "残疾人", "Persons with Disabilities"),
+    ("assistance", "社会救助", "Social Assistance"),
+    ("social_security", "社保就业", "Social Insurance and Employment"),
+    ("medical", "医疗保障", "Medical Insurance"),
+    ("birth", "生育", "Childbirth"),
+    ("household", "户籍证照", "Household Registration and ID"),
+    ("housing", "住房保障", "Housing Support"),
+    ("veterans", "退役军人", "Veterans"),
+    ("other", "其他", "Other Services"),
 ]
+
+# ---------------------------------------------------------------------------------------------------
+# English names and one-line summaries (the English interface, `[ui] language = "en"`): accurate,
+# official-style names; the summary says who it is for. The Chinese name stays the official one.
+EN = {
+    "LL0001": ("Senior Citizen Card (annual review)",
+               "A card for residents aged 60 and over: cheaper parks and buses, priority at hospitals. Renewed every year."),
+    "LL0002": ("Centenarian Allowance",
+               "A monthly allowance for residents aged 100 and over."),
+    "MZ0001": ("Minimum Living Allowance (Dibao)",
+               "Monthly support for families whose income per person is below the local minimum."),
+    "MZ0002": ("Temporary Assistance",
+               "One-off help for families in sudden hardship, e.g. after a fire, an accident or a serious illness."),
+    "MZ0003": ("Support for People in Extreme Poverty",
+               "Support for older people, people with disabilities and children under 16 with no income and no one to support them."),
+    "MZ0004": ("Old-Age Allowance (aged 80 and over)",
+               "A monthly allowance for residents aged 80 and over."),
+    "MZ0005": ("Home Care Service Subsidy for Older People",
+               "Meals, cleaning and bathing services at home for older people on a low income or needing care."),
+    "MZ0006": ("Living and Nursing Care Subsidies for Persons with Disabilities",
+               "Monthly subsidies for persons with disabilities in low-income families and for those with severe disabilities."),
+    "MZ0007": ("Allowance for Children Without Parental Care",
+               "Monthly support for children under 18 whose parents cannot care for them."),
+    "MZ0008": ("Marriage Registration (appointment)",
+               "Book an appointment to register your marriage."),
+    "MZ0009": ("Care Needs Assessment for Older People",
+               "An assessment of daily-living abilities, needed for care subsidies and care homes."),
+    "MZ0010": ("Home Adaptation for Older People in Special Difficulty",
+               "Grab bars, ramps and other home changes for older people in low-income families."),
+    "CL0001": ("Disability Certificate (new or replacement)",
+               "The certificate that gives access to disability benefits and services."),
+    "CL0002": ("Assistive Devices for Persons with Disabilities",
+               "Wheelchairs, hearing aids, walking frames and other aids, fitted after an assessment."),
+    "CL0003": ("Rehabilitation Assistance for Children with Disabilities",
+               "Help with the cost of rehabilitation for children aged 0 to 6 with disabilities or autism."),
+    "CL0004": ("Barrier-Free Home Adaptation for Persons with Disabilities",
+               "Home changes that make moving around, the toilet and bathing easier."),
+    "RS0001": ("Unemployment Registration",
+               "Register as unemployed to get job services and benefits."),
+    "RS0002": ("Recognition as a Person with Employment Difficulties",
+               "Recognition that opens job support and social insurance subsidies."),
+    "RS0003": ("Social Insurance Subsidy for Flexible Workers",
+               "A subsidy towards the pension and medical insurance paid by recognised flexible workers."),
+    "RS0004": ("Residents' Basic Pension Insurance Enrolment",
+               "Join the urban and rural residents' pension insurance (for residents aged 16 and over without an employee pension)."),
+    "RS0005": ("Pension Eligibility Verification",
+               "The yearly check that you may go on receiving your pension."),
+    "RS0006": ("Residents' Basic Pension Claim",
+               "Start receiving your residents' pension at age 60."),
+    "RS0007": ("Funeral Grant for Residents' Pension Insurance Members",
+               "A grant for the family when a person receiving a residents' pension dies."),
+    "RS0008": ("Unemployment Insurance Benefit",
+               "Unemployment benefit for people who lost their job and paid unemployment insurance for at least a year."),
+    "RS0009": ("Social Security Card (application or replacement)",
+               "Apply for, replace or renew your social security card."),
+    "YB0001": ("Residents' Basic Medical Insurance Enrolment",
+               "Join the urban and rural residents' medical insurance, newborns included."),
+    "YB0002": ("Medical Assistance for Serious Illness",
+               "A second reimbursement for low-income patients whose hospital costs remain high after insurance."),
+    "YB0003": ("Recognition of Chronic and Special Diseases for Outpatient Care",
+               "Recognition that lets insurance cover outpatient treatment of listed long-term diseases."),
+    "YB0004": ("Registration for Medical Treatment in Another Region",
+               "Register before treatment outside the city so bills can be settled directly."),
+    "YB0005": ("Reimbursement of Medical Expenses Paid in Full",
+               "Claim back medical costs that could not be settled directly, e.g. after an emergency."),
+    "WJ0001": ("Birth Registration (first, second or third child)",
+               "Register a birth with the health authority."),
+    "WJ0002": ("Reward and Support for Parents of an Only Child",
+               "A yearly payment for parents aged 60 and over who had only one child."),
+    "WJ0003": ("Special Support for Family Planning Families",
+               "Support for parents whose only child has died or has a serious disability."),
+    "WJ0004": ("Newborn Services in One Application",
+               "Birth certificate, vaccination record, household registration, medical insurance and social security card for a newborn, in one application."),
+    "WJ0005": ("Pregnancy Registration (Maternal and Child Health Handbook)",
+               "Register a pregnancy at the community health centre and get the Maternal and Child Health Handbook."),
+    "WJ0006": ("Free Health Check for People Aged 65 and Over",
+               "A free health check once a year for residents aged 65 and over."),
+    "WJ0007": ("Family Doctor Registration",
+               "Sign up with a family doctor at the community health centre."),
+    "ZJ0001": ("Public Rental Housing",
+               "Low-rent public housing for families on a low income without adequate housing."),
+    "ZJ0002": ("Rent Subsidy",
+               "A subsidy for eligible families who rent a home on the market."),
+    "ZJ0003": ("Public Rental Housing Eligibility (annual review)",
+               "The yearly review of income and housing for tenants and rent subsidy recipients."),
+    "ZJ0004": ("Lift Installation in an Existing Residential Building",
+               "Apply to add a lift to a residential building of four or more floors."),
+    "HJ0001": ("Household Registration Certificate",
+               "A certificate of your household registration details or family relationships."),
+    "HJ0002": ("Residence Permit",
+               "For people who have lived here for six months or more without local household registration."),
+    "HJ0003": ("Household Registration of a Newborn",
+               "Register a newborn in the household register."),
+    "HJ0004": ("Resident Identity Card (renewal or replacement)",
+               "Renew an expiring identity card, or replace a lost or damaged one."),
+    "HJ0005": ("Cancellation of Household Registration after a Death",
+               "The family cancels the household registration of a resident who has died."),
+    "TY0001": ("Allowances for Veterans and Martyrs' Families",
+               "Pensions and allowances for disabled veterans, martyrs' families and other entitled groups."),
+    "TY0002": ("Veteran Preferential Treatment Card",
+               "A card for veterans and other entitled groups that gives preferential treatment."),
+    "TY0003": ("Honour Plaque for Military Families",
+               "An honour plaque for the homes of martyrs' families, serving soldiers and veterans."),
+    "TY0004": ("Veteran Information Registration",
+               "Register your service details as a veteran in this district."),
+    "JY0001": ("Recognition of Students from Low-Income Families (student aid)",
+               "Recognition of a student's family hardship, for student financial aid each term."),
+    "JY0002": ("School Enrolment for Children of Migrant Families",
+               "Primary and middle school places for children of families who live and work here."),
+    "SF0001": ("Legal Aid",
+               "Free legal help for people who cannot afford a lawyer, e.g. for unpaid wages or work injuries."),
+}
+
 
 # ---------------------------------------------------------------------------------------------------
 # Departments (实施主体) and their fictional enquiry phones, by code family.
@@ -131,6 +245,8 @@ def item(code, name, *, themes, item_type, conditions, materials, steps, promise
         {
             "code": code,
             "name": name,
+            "name_en": EN[code][0],
+            "summary_en": EN[code][1],
             "aliases": list(aliases),
             "item_type": item_type,
             "department": dept,
@@ -1213,12 +1329,13 @@ def main() -> None:
     catalog = {
         "version": VERSION,
         "published": PUBLISHED,
-        "themes": [{"code": c, "name": n} for c, n in THEMES],
+        "themes": [{"code": c, "name": n, "name_en": en} for c, n, en in THEMES],
         "items": ITEMS,
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(catalog, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    per_theme = {c: sum(c in i["themes"] for i in ITEMS) for c, _ in THEMES}
+    assert sorted(EN) == sorted(i["code"] for i in ITEMS), "an English name for every item, no more"
+    per_theme = {c: sum(c in i["themes"] for i in ITEMS) for c, _, _ in THEMES}
     print(f"{OUT.relative_to(ROOT)}: {len(ITEMS)} items; per theme {per_theme}; "
           f"frequent {sum(i['frequent'] for i in ITEMS)}, terminal {sum(i['terminal'] for i in ITEMS)}")
 

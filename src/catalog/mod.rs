@@ -8,6 +8,8 @@ use std::collections::HashMap;
 pub use model::*;
 use search::{Entry, Score};
 
+use crate::Lang;
+
 /// The catalogue shipped inside the binary; installed into the database at first start.
 pub const BUNDLED_JSON: &str = include_str!("../../assets/catalog/catalog.json");
 
@@ -48,6 +50,11 @@ impl Catalog {
 
     pub fn theme_name(&self, code: &str) -> Option<&str> {
         self.file.themes.iter().find(|t| t.code == code).map(|t| t.name.as_str())
+    }
+
+    /// A theme's name in `lang` (the Chinese name when it has no English one).
+    pub fn theme_name_in(&self, code: &str, lang: Lang) -> Option<&str> {
+        self.file.themes.iter().find(|t| t.code == code).map(|t| t.name_in(lang))
     }
 
     /// Items in a theme category, 常办事项 first, then in catalogue order.
@@ -92,6 +99,32 @@ mod tests {
             assert!(!hits.is_empty(), "{q}: no hits");
             assert!(hits[0].name.contains("老年人优待证"), "{q}: first hit is {}", hits[0].name);
         }
+    }
+
+    #[test]
+    fn names_in_english_fall_back_to_chinese() {
+        let c = Catalog::new(bundled());
+        let g = c.get("LL0001").unwrap();
+        assert_eq!(g.name_in(Lang::Zh), "老年人优待证办理（年审）");
+        assert_eq!(g.name_in(Lang::En), "Senior Citizen Card (annual review)");
+        assert!(g.summary_in(Lang::Zh).is_none());
+        assert!(g.summary_in(Lang::En).is_some_and(|s| s.contains("60")));
+        assert_eq!(c.theme_name_in("elderly", Lang::Zh), Some("老年人"));
+        assert_eq!(c.theme_name_in("elderly", Lang::En), Some("Senior Citizens"));
+        assert_eq!(c.theme_name_in("nope", Lang::En), None);
+
+        // An older catalogue, without English: it loads, and English shows the Chinese.
+        let old: CatalogFile = serde_json::from_str(
+            r#"{"version":1,"published":"2026-11-01","themes":[{"code":"elderly","name":"老年人"}],"items":[]}"#,
+        )
+        .unwrap();
+        let mut blank = g.clone();
+        (blank.name_en, blank.summary_en) = (Some(" ".into()), None);
+        assert_eq!(old.themes[0].name_in(Lang::En), "老年人");
+        assert_eq!(blank.name_in(Lang::En), "老年人优待证办理（年审）");
+        assert!(blank.summary_in(Lang::En).is_none());
+        // Written back without the keys it did not have.
+        assert!(!serde_json::to_string(&old).unwrap().contains("name_en"));
     }
 
     #[test]

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::Lang;
+
 /// A whole catalogue: a version, the theme categories in display order, and the service items.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,6 +28,17 @@ pub struct ThemeCategory {
     pub code: String,
     /// Display name, e.g. `老年人`.
     pub name: String,
+    /// English display name, e.g. `Senior Citizens` (the English interface; optional: an older
+    /// catalogue without it shows the Chinese name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+}
+
+impl ThemeCategory {
+    /// The name in `lang`: the English name when there is one, else the Chinese.
+    pub fn name_in(&self, lang: Lang) -> &str {
+        english(lang, self.name_en.as_deref()).unwrap_or(&self.name)
+    }
 }
 
 /// One service item's guide (办事指南).
@@ -34,8 +47,15 @@ pub struct ThemeCategory {
 pub struct Guide {
     /// 事项编码: two capital letters for the department family and four digits, e.g. `LL0001`.
     pub code: String,
-    /// 事项名称, e.g. `老年人优待证办理（年审）`.
+    /// 事项名称, e.g. `老年人优待证办理（年审）`: the official name, always shown on slips.
     pub name: String,
+    /// The English name, e.g. `Senior Citizen Card (annual review)` (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    /// One English sentence on what the item is and who it is for (optional): the English
+    /// interface shows it where the guide's content is only in Chinese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary_en: Option<String>,
     /// Other names residents and staff use (俗称, 助记码), searched like the name.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -90,6 +110,26 @@ pub struct Guide {
     /// Who may apply at the terminal, decided from the ID card.
     #[serde(default)]
     pub eligibility: Eligibility,
+}
+
+impl Guide {
+    /// The item's name in `lang`: the English name when there is one, else the official Chinese.
+    pub fn name_in(&self, lang: Lang) -> &str {
+        english(lang, self.name_en.as_deref()).unwrap_or(&self.name)
+    }
+
+    /// The English summary in the English interface (`None` in Chinese, or when the item has none).
+    pub fn summary_in(&self, lang: Lang) -> Option<&str> {
+        english(lang, self.summary_en.as_deref())
+    }
+}
+
+/// `text` when `lang` is English and it is there and not blank.
+fn english(lang: Lang, text: Option<&str>) -> Option<&str> {
+    match lang {
+        Lang::En => text.filter(|t| !t.trim().is_empty()),
+        Lang::Zh => None,
+    }
 }
 
 /// One field of a terminal application form.

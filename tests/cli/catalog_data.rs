@@ -168,6 +168,34 @@ fn fields_are_filled_and_consistent() {
     assert!((8..=16).contains(&terminal), "{terminal} terminal items");
 }
 
+/// Han characters, CJK punctuation (、。「」) and full-width forms (（），：): none in English text.
+fn has_chinese(s: &str) -> bool {
+    s.chars().any(|c| matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}'))
+}
+
+/// The English interface: every bundled item and theme has an English name, and the English is English.
+#[test]
+fn every_item_and_theme_has_an_english_name() {
+    let cat = load();
+    for t in &cat.themes {
+        let en = t.name_en.as_deref().unwrap_or_else(|| panic!("theme {} has no name_en", t.code));
+        assert!(!en.trim().is_empty() && !has_chinese(en), "theme {}: name_en {en:?}", t.code);
+    }
+    let mut names = HashSet::new();
+    for g in &cat.items {
+        let c = &g.code;
+        let en = g.name_en.as_deref().unwrap_or_else(|| panic!("{c} has no name_en"));
+        assert!(!en.trim().is_empty() && !has_chinese(en), "{c}: name_en {en:?}");
+        assert!(en.chars().next().is_some_and(|f| f.is_ascii_uppercase()), "{c}: name_en {en:?} starts in lower case");
+        assert!(names.insert(en), "{c}: name_en {en:?} is another item's too");
+        if let Some(s) = &g.summary_en {
+            assert!(!s.trim().is_empty() && !has_chinese(s), "{c}: summary_en {s:?}");
+            assert!(s.ends_with('.') && s.len() <= 160, "{c}: summary_en is one short sentence: {s:?}");
+        }
+    }
+    assert!(has_chinese("（") && has_chinese("老") && !has_chinese("Senior “card” – 60+"), "the check itself");
+}
+
 #[test]
 fn round_trips_through_serde() {
     let cat = load();

@@ -22,3 +22,4 @@ mod speech;
 mod staff;
 mod sync;
 mod theme;
+mod translations;
