@@ -464,7 +464,10 @@ fn handling_short(lang: Lang, g: &Guide) -> String {
 
 /// "民政局 · 承诺件 10个工作日" / "民政局 · 即办件 当场办结" (the department stays as named).
 pub fn guide_summary(lang: Lang, g: &Guide) -> String {
-    format!("{} · {}", g.department, handling_short(lang, g))
+    match (lang, g.summary_in(lang)) {
+        (Lang::En, Some(summary)) => format!("{summary} · {}", handling_short(lang, g)),
+        _ => format!("{} · {}", g.department, handling_short(lang, g)),
+    }
 }
 
 /// A material's form: 原件, 复印件, 原件及复印件.

@@ -67,6 +67,10 @@ pub fn render(config: &Config, catalog: Catalog, target: &Target, size: (u32, u3
         Target::Identify | Target::Checklist(_) => crate::ui::Devices::start(config),
         _ => crate::ui::Devices::none(),
     };
+    // A picture says nothing: no speech engine for it.
+    let mut config = config.clone();
+    config.speech.enabled = false;
+    let config = &config;
     let ui = KioskUi::new(config, catalog, devices)?;
     // The bundled translation can only be selected once a component exists; Slint may also have
     // picked one from the system locale, so always select the configured language explicitly.

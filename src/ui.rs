@@ -584,7 +584,7 @@ fn render(window: &AppWindow, s: &State) {
                     .iter()
                     .map(|t| ThemeRow {
                         code: t.code.as_str().into(),
-                        name: t.name.as_str().into(),
+                        name: t.name_in(s.session.lang).into(),
                         count: s.terminal.catalog.in_theme(&t.code).len() as i32,
                     })
                     .collect(),
@@ -593,7 +593,7 @@ fn render(window: &AppWindow, s: &State) {
             Screen::Guides
         }
         Page::Category(code) => {
-            guides.set_category_name(s.terminal.catalog.theme_name(code).unwrap_or_default().into());
+            guides.set_category_name(s.terminal.catalog.theme_name_in(code, s.session.lang).unwrap_or_default().into());
             guides.set_category_items(rows(s.session.lang, s.terminal.catalog.in_theme(code)));
             Screen::Category
         }
@@ -650,7 +650,7 @@ fn rows(lang: crate::Lang, guides: Vec<&Guide>) -> ModelRc<GuideRow> {
             .into_iter()
             .map(|g| GuideRow {
                 code: g.code.as_str().into(),
-                name: g.name.as_str().into(),
+                name: g.name_in(lang).into(),
                 summary: messages::guide_summary(lang, g).into(),
             })
             .collect(),
@@ -660,7 +660,7 @@ fn rows(lang: crate::Lang, guides: Vec<&Guide>) -> ModelRc<GuideRow> {
 fn detail(lang: crate::Lang, g: &Guide) -> GuideDetail {
     GuideDetail {
         code: g.code.as_str().into(),
-        name: g.name.as_str().into(),
+        name: g.name_in(lang).into(),
         department: g.department.as_str().into(),
         sections: model(
             messages::guide_sections(lang, g)

@@ -286,7 +286,7 @@ pub(super) fn render(window: &AppWindow, s: &State) {
         a.set_items(rows(s.session.lang, offered(s)));
         return;
     };
-    a.set_item_name(flow.guide.name.as_str().into());
+    a.set_item_name(flow.guide.name_in(s.session.lang).into());
     a.set_fast(flow.fast);
     a.set_step(match &flow.step {
         Step::Consent => ApplyStep::Consent,

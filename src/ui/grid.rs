@@ -273,7 +273,8 @@ pub(super) fn render(window: &AppWindow, s: &State) {
         if m.code == crate::app::grid::OTHER_MATTER {
             messages::grid_other_matter(lang)
         } else {
-            m.name.as_str()
+            // Shown in the session's language; stored (for the grid worker) in Chinese.
+            s.terminal.catalog.get(&m.code).map_or(m.name.as_str(), |g| g.name_in(lang))
         }
     });
     gs.set_matter(matter.unwrap_or_default().into());

@@ -64,7 +64,7 @@ pub(super) fn on_reader_event(s: &mut State, event: ReaderEvent) {
 
 pub(super) fn render(window: &AppWindow, s: &State) {
     let ids = window.global::<IdentifyState>();
-    let purpose = s.session.flow.as_ref().map(|f| f.guide.name.clone()).unwrap_or_default();
+    let purpose = s.session.flow.as_ref().map(|f| f.guide.name_in(s.session.lang).to_string()).unwrap_or_default();
     ids.set_purpose(purpose.into());
     ids.set_demo(
         s.terminal.devices.demo && s.terminal.devices.reader.as_ref().is_some_and(|r| r.simulator().is_some()),

@@ -165,7 +165,7 @@ fn screen_prompt(s: &State) -> Option<(String, Option<&Card>)> {
     let text = match s.session.nav.current() {
         Page::Home | Page::Staff(_) => return None,
         Page::Guides => prompt(lang, Prompt::Guides).to_string(),
-        Page::Category(code) => s.terminal.catalog.theme_name(code).unwrap_or_default().to_string(),
+        Page::Category(code) => s.terminal.catalog.theme_name_in(code, lang).unwrap_or_default().to_string(),
         Page::Search => {
             if s.session.query.is_empty() {
                 prompt(lang, Prompt::Search).to_string()
@@ -174,7 +174,7 @@ fn screen_prompt(s: &State) -> Option<(String, Option<&Card>)> {
                 return None;
             }
         }
-        Page::Detail(code) => s.terminal.catalog.get(code)?.name.clone(),
+        Page::Detail(code) => s.terminal.catalog.get(code)?.name_in(lang).to_string(),
         Page::Identify | Page::Apply => return apply_prompt(s),
         Page::Progress => match s.session.progress.message.as_str() {
             "" => prompt(lang, Prompt::Progress).to_string(),
@@ -205,13 +205,13 @@ fn apply_prompt(s: &State) -> Option<(String, Option<&Card>)> {
         Step::Form if !flow.errors.is_empty() => {
             let problems: Vec<&str> =
                 flow.guide.form.iter().filter_map(|f| flow.errors.get(&f.key).map(String::as_str)).collect();
-            messages::form_problems(&problems)
+            messages::form_problems(lang, &problems)
         }
         Step::Form => prompt(lang, Prompt::Form).to_string(),
         Step::Review => {
             let hello = card.map(|c| crate::speech::salutation(c, lang)).unwrap_or_default();
             let error = flow.submit_error.as_deref().unwrap_or_default();
-            messages::sentences(lang, [hello.as_str(), flow.guide.name.as_str(), error, prompt(lang, Prompt::Review)])
+            messages::sentences(lang, [hello.as_str(), flow.guide.name_in(lang), error, prompt(lang, Prompt::Review)])
         }
         Step::Submitting => prompt(lang, Prompt::Submitting).to_string(),
         Step::Done => {
@@ -222,7 +222,7 @@ fn apply_prompt(s: &State) -> Option<(String, Option<&Card>)> {
                 .unwrap_or_default();
             let outcome = match &flow.print {
                 Some(PrintStatus::Printing) | None => prompt(lang, Prompt::Printing).to_string(),
-                Some(PrintStatus::Printed { near_end }) => messages::slip_printed(*near_end).to_string(),
+                Some(PrintStatus::Printed { near_end }) => messages::slip_printed(lang, *near_end).to_string(),
                 Some(PrintStatus::Failed(m)) | Some(PrintStatus::Unconfirmed(m)) => m.clone(),
             };
             messages::sentences(lang, [outcome.as_str(), numbers.as_str()])
@@ -241,13 +241,13 @@ fn grid_prompt(s: &State) -> String {
         }
     }
     if let Some(n) = &g.notice {
-        return messages::grid_notice(n);
+        return messages::grid_notice(lang, n);
     }
     let directory = s.terminal.grid_directory.as_ref();
     match g.step {
         GridStep::Find | GridStep::Identify => prompt(lang, Prompt::GridFind).to_string(),
         GridStep::Choose | GridStep::Matter => directory
-            .and_then(|d| g.list(&crate::app::grid::Context { directory: d, catalog: &s.terminal.catalog }))
+            .and_then(|d| g.list(&crate::app::grid::Context { directory: d, catalog: &s.terminal.catalog, lang }))
             .map(|l| l.title.to_string())
             .unwrap_or_default(),
         GridStep::Result => directory.and_then(|d| g.found(d)).map(|l| l.label()).unwrap_or_default(),
@@ -255,8 +255,11 @@ fn grid_prompt(s: &State) -> String {
         GridStep::Submitting => prompt(lang, Prompt::Submitting).to_string(),
         GridStep::Done => {
             let no = g.submitted.as_ref().map(|x| x.acceptance_no.as_str()).unwrap_or_default();
-            let back =
-                g.submitted.as_ref().map(|x| messages::grid_call_back(x.call_back_by, &g.time)).unwrap_or_default();
+            let back = g
+                .submitted
+                .as_ref()
+                .map(|x| messages::grid_call_back(lang, x.call_back_by, &g.time))
+                .unwrap_or_default();
             messages::sentences(lang, [back.as_str(), no])
         }
     }
@@ -267,7 +270,7 @@ fn screen_content(s: &State) -> (String, Option<&Card>) {
     let lang = s.session.lang;
     let cat = &s.terminal.catalog;
     let names = |guides: Vec<&crate::catalog::Guide>| -> String {
-        let names: Vec<&str> = guides.iter().map(|g| g.name.as_str()).collect();
+        let names: Vec<&str> = guides.iter().map(|g| g.name_in(lang)).collect();
         if names.is_empty() {
             String::new()
         } else {
@@ -282,19 +285,19 @@ fn screen_content(s: &State) -> (String, Option<&Card>) {
         },
         Page::Staff(_) => String::new(),
         Page::Guides => {
-            let themes: Vec<&str> = cat.themes().iter().map(|t| t.name.as_str()).collect();
+            let themes: Vec<&str> = cat.themes().iter().map(|t| t.name_in(lang)).collect();
             messages::sentences(lang, [prompt_text.as_str(), &messages::choices(lang, &themes), &names(cat.frequent())])
         }
         Page::Category(code) => messages::sentences(lang, [prompt_text.as_str(), &names(cat.in_theme(code))]),
         Page::Search => {
             let query = super::search_text(s);
             let hits = if query.is_empty() { Vec::new() } else { cat.search(&query, super::RESULT_LIMIT) };
-            messages::sentences(lang, [messages::search(&query, hits.len()).as_str(), &names(hits)])
+            messages::sentences(lang, [messages::search(lang, &query, hits.len()).as_str(), &names(hits)])
         }
         Page::Detail(code) => match cat.get(code) {
             Some(g) => {
-                let mut parts = vec![g.name.clone()];
-                for (title, lines) in messages::guide_sections(g) {
+                let mut parts = vec![g.name_in(lang).to_string()];
+                for (title, lines) in messages::guide_sections(lang, g) {
                     parts.push(title);
                     parts.extend(lines);
                 }
