@@ -262,7 +262,8 @@ fn a_repeated_prompt_comes_from_the_cache() {
 #[test]
 fn a_new_utterance_kills_a_long_synthesis_at_once() {
     needs_espeak!("a_new_utterance_kills_a_long_synthesis_at_once");
-    let long = Utterance::new(&whole_guide(0), Lang::Zh, NORMAL);
+    // Three whole guides: long enough to take well over 300 ms even on a fast, quiet machine.
+    let long = Utterance::new(&[whole_guide(0), whole_guide(1), whole_guide(2)].concat(), Lang::Zh, NORMAL);
     // How long the long text takes to synthesise on this machine.
     let scratch = tempfile::tempdir().unwrap();
     let t = Instant::now();

@@ -980,6 +980,24 @@ mod tests {
     }
 
     #[test]
+    fn diagnostics_say_whether_speech_works_and_why_not() {
+        let mut f = at(StaffView::Diagnostics);
+        f.update(Event::Facts(facts()));
+        assert_eq!(line(&f, "语音朗读"), "语音朗读：正常");
+        let missing = SpeechFacts {
+            unavailable: Some("espeak-ng not found on PATH (install the Debian package espeak-ng)".into()),
+            playback: None,
+            capture_dir: Some("/var/lib/kiosk/speech".into()),
+        };
+        f.update(Event::Facts(Facts { speech: missing, ..facts() }));
+        assert!(line(&f, "语音朗读").contains("不可用（espeak-ng not found"), "{}", line(&f, "语音朗读"));
+        assert_eq!(line(&f, "语音录存目录"), "语音录存目录：/var/lib/kiosk/speech");
+        let silent_room = SpeechFacts { playback: Some("aplay failed".into()), ..SpeechFacts::default() };
+        f.update(Event::Facts(Facts { speech: silent_room, ..facts() }));
+        assert_eq!(line(&f, "语音朗读"), "语音朗读：可合成，但无法播放（aplay failed）");
+    }
+
+    #[test]
     fn diagnostics_ask_the_printer_only_when_no_job_is_printing() {
         let mut f = at(StaffView::Diagnostics);
         assert_eq!(f.update(Event::Facts(facts())), vec![Effect::CheckPrinter]);
