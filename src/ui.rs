@@ -131,6 +131,23 @@ impl State {
         self.swap_catalog_if_newer();
     }
 
+    /// 首页 and the end of a task: the resident's data goes as on any reset (their voice settings
+    /// too), but the language stays for the person still standing here: an English reader tapping
+    /// Home must not land on Chinese. Walking away ends it too: the idle timer counts on a home
+    /// screen in another language than the configured one, and its reset is `wipe_session`.
+    fn start_over(&mut self) {
+        let lang = self.session.lang;
+        self.wipe_session();
+        self.session.lang = lang;
+    }
+
+    /// The home screen as a new resident finds it: nothing for the idle timer to reset.
+    fn at_rest(&self) -> bool {
+        *self.session.nav.current() == Page::Home
+            && self.session.query.is_empty()
+            && self.session.lang == self.terminal.config.ui.language
+    }
+
     /// Between sessions (never under a resident): a catalogue the sync worker installed replaces the
     /// one in memory.
     fn swap_catalog_if_newer(&mut self) {
@@ -339,11 +356,11 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
         }
         if *s.session.nav.current() == Page::Home {
             // Back at the start: nothing of the resident stays.
-            s.wipe_session();
+            s.start_over();
         }
     });
     app.on_back(move || back(()));
-    let home = handler(window, state, |s, ()| s.wipe_session());
+    let home = handler(window, state, |s, ()| s.start_over());
     app.on_home(move || home(()));
 
     let session = window.global::<SessionGlobal>();
@@ -474,13 +491,7 @@ fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let lang = state.borrow().session.lang;
     window.global::<AppState>().set_clock(messages::clock(lang, &chrono::Local::now()).into());
     report_health(window, &state.borrow());
-    let clean = {
-        let s = state.borrow();
-        *s.session.nav.current() == Page::Home
-            && s.session.query.is_empty()
-            && window.global::<Theme>().get_elder()
-            && s.session.lang == s.terminal.config.ui.language
-    };
+    let clean = { state.borrow().at_rest() && window.global::<Theme>().get_elder() };
     let event = {
         let mut s = state.borrow_mut();
         let quiet = clean || s.terminal.busy();

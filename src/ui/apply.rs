@@ -103,7 +103,7 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     a.on_submit_rating(move || submit(()));
     let skip = handler(window, state, |s, ()| event(s, Event::SkipRating));
     a.on_skip_rating(move || skip(()));
-    let finish = handler(window, state, |s, ()| s.wipe_session());
+    let finish = handler(window, state, |s, ()| s.start_over());
     a.on_finish(move || finish(()));
     let s = state.borrow();
     a.set_items(rows(s.session.lang, offered(&s)));

@@ -73,7 +73,7 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
         event(s, Event::Submit { phone, note });
     });
     g.on_submit(move || submit_(()));
-    let finish = handler(window, state, |s, ()| s.wipe_session());
+    let finish = handler(window, state, |s, ()| s.start_over());
     g.on_finish(move || finish(()));
 }
 

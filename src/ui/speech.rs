@@ -22,7 +22,7 @@ use crate::{AppWindow, Lang, SpeechState};
 /// What was last spoken by itself, so that a screen's prompt is said once when it appears (and
 /// again when what it says changes: an error, the print outcome), not on every redraw.
 #[derive(Debug, Default)]
-pub(super) struct Heard(RefCell<Option<String>>);
+pub(super) struct Heard(RefCell<Option<(Page, String)>>);
 
 /// The latest speech events, kept for tests and diagnostics (the speech thread adds them).
 #[derive(Debug, Clone, Default)]
@@ -111,15 +111,17 @@ pub(super) fn render(window: &AppWindow, s: &State) {
 /// one before.
 fn follow(s: &State) {
     let said = screen_prompt(s);
-    let key = said.as_ref().map(|(text, _)| format!("{:?}|{text}", s.session.nav.current()));
+    let page = s.session.nav.current();
+    let key = said.as_ref().map(|(text, _)| (page.clone(), text.clone()));
     let mut heard = s.session.heard.0.borrow_mut();
     if *heard == key {
         return;
     }
-    let page_changed = heard.as_deref().map(|h| h.split('|').next()) != key.as_deref().map(|k| k.split('|').next());
+    let page_changed = heard.as_ref().map(|(p, _)| p) != Some(page);
     *heard = key;
     match said {
         Some((text, card)) if s.terminal.config.speech.auto => speak(s, &text, card),
+        // A new screen, or one that says nothing by itself now: what was being said stops.
         _ if page_changed || heard.is_none() => s.terminal.speech.stop(),
         _ => {}
     }
