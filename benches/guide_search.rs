@@ -1,4 +1,5 @@
-//! Guide search over a generated catalogue of 10,000 items: latency per query (p50/p99).
+//! Guide search over generated catalogues of 10,000 and 100,000 items: latency per keystroke
+//! (p50/p99), with the index and with the full scan it replaced.
 //!
 //! Run: `cargo bench --bench guide_search` (prints the figures; no assertion — machines are noisy).
 
@@ -88,8 +89,19 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 fn main() {
+    // `cargo bench --bench guide_search -- 10000` runs one size only.
+    let sizes: Vec<usize> = match std::env::args().skip(1).find_map(|a| a.parse().ok()) {
+        Some(n) => vec![n],
+        None => vec![10_000, 100_000],
+    };
+    for n in sizes {
+        run(n);
+    }
+}
+
+fn run(n: usize) {
     let started = Instant::now();
-    let catalog = Catalog::new(generate(10_000));
+    let catalog = Catalog::new(generate(n));
     let build = started.elapsed();
     let queries = [
         "l",
@@ -113,27 +125,36 @@ fn main() {
         "gljt",
         "hj",
     ];
-    let rounds = 50;
-    let mut times = Vec::with_capacity(queries.len() * rounds);
-    let mut hits = 0;
-    for _ in 0..rounds {
-        for q in queries {
-            let t = Instant::now();
-            hits += std::hint::black_box(catalog.search(q, 30)).len();
-            times.push(t.elapsed());
-        }
+    // Every prefix of the queries as well: what the index sees keystroke by keystroke.
+    let mut typed: Vec<String> = Vec::new();
+    for q in queries {
+        let chars: Vec<char> = q.chars().collect();
+        typed.extend((1..=chars.len()).map(|k| chars[..k].iter().collect()));
     }
-    times.sort();
+    let rounds = if n > 20_000 { 10 } else { 50 };
     println!(
-        "guide search over {} items ({} queries × {rounds} rounds, {hits} hits):",
-        catalog.items().len(),
-        queries.len()
+        "guide search over {n} items ({} keystrokes × {rounds} rounds; index built in {:.1} ms):",
+        typed.len(),
+        build.as_secs_f64() * 1e3
     );
-    println!("  index build: {:.1} ms", build.as_secs_f64() * 1e3);
-    println!(
-        "  per query: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        percentile(&times, 0.50).as_secs_f64() * 1e3,
-        percentile(&times, 0.99).as_secs_f64() * 1e3,
-        times.last().unwrap().as_secs_f64() * 1e3
-    );
+    let mut measure = |label: &str, search: &dyn Fn(&str) -> usize| {
+        let mut times = Vec::with_capacity(typed.len() * rounds);
+        let mut hits = 0;
+        for _ in 0..rounds {
+            for q in &typed {
+                let t = Instant::now();
+                hits += std::hint::black_box(search(q));
+                times.push(t.elapsed());
+            }
+        }
+        times.sort();
+        println!(
+            "  {label}: per query p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms ({hits} hits)",
+            percentile(&times, 0.50).as_secs_f64() * 1e3,
+            percentile(&times, 0.99).as_secs_f64() * 1e3,
+            times.last().unwrap().as_secs_f64() * 1e3
+        );
+    };
+    measure("index", &|q| catalog.search(q, 30).len());
+    measure("scan (before)", &|q| catalog.search_by_scan(q, 30).len());
 }

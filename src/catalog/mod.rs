@@ -6,7 +6,7 @@ pub mod search;
 use std::collections::HashMap;
 
 pub use model::*;
-use search::{Entry, Score};
+use search::Index;
 
 use crate::Lang;
 
@@ -21,13 +21,14 @@ pub fn bundled() -> CatalogFile {
 /// A loaded catalogue with its search index.
 pub struct Catalog {
     file: CatalogFile,
-    index: Vec<Entry>,
+    index: Index,
     by_code: HashMap<String, usize>,
 }
 
 impl Catalog {
     pub fn new(file: CatalogFile) -> Self {
-        let index = file.items.iter().map(|g| Entry::new(&g.code, &g.name, &g.aliases)).collect();
+        let index =
+            Index::new(file.items.iter().map(|g| (g.code.as_str(), g.name.as_str(), g.aliases.as_slice(), g.frequent)));
         let by_code = file.items.iter().enumerate().map(|(i, g)| (g.code.clone(), i)).collect();
         Self { file, index, by_code }
     }
@@ -72,18 +73,14 @@ impl Catalog {
     /// Ranked matches for what a resident typed: best match kind, then earlier match, then 常办事项,
     /// then shorter names, then catalogue order.
     pub fn search(&self, query: &str, limit: usize) -> Vec<&Guide> {
-        let q = search::normalise(query);
-        let mut hits: Vec<(Score, bool, usize, usize)> = self
-            .index
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| {
-                let g = &self.file.items[i];
-                e.score(&q).map(|s| (s, !g.frequent, g.name.chars().count(), i))
-            })
-            .collect();
-        hits.sort_unstable();
-        hits.into_iter().take(limit).map(|(.., i)| &self.file.items[i]).collect()
+        self.index.search(query, limit).into_iter().map(|i| &self.file.items[i]).collect()
+    }
+
+    /// The same search by a scan of every item, as it was before the index: the oracle the index
+    /// is compared with, and the benchmark's baseline.
+    #[doc(hidden)]
+    pub fn search_by_scan(&self, query: &str, limit: usize) -> Vec<&Guide> {
+        search::reference::search(&self.index, query, limit).into_iter().map(|i| &self.file.items[i]).collect()
     }
 }
 
@@ -98,6 +95,116 @@ mod tests {
             let hits = c.search(q, 10);
             assert!(!hits.is_empty(), "{q}: no hits");
             assert!(hits[0].name.contains("老年人优待证"), "{q}: first hit is {}", hits[0].name);
+        }
+    }
+
+    /// A catalogue of `n` items named from pieces of real item names (many shared syllables,
+    /// 多音字 among them), with aliases and codes, for comparing the index with a full scan.
+    fn generated(n: usize, seed: u64) -> Catalog {
+        const PIECES: &[&str] = &[
+            "老年人",
+            "优待证",
+            "高龄",
+            "津贴",
+            "申领",
+            "长期",
+            "护理",
+            "重度",
+            "残疾人",
+            "医疗",
+            "保险",
+            "城乡居民",
+            "养老",
+            "失业",
+            "登记",
+            "行政",
+            "证明",
+            "银行",
+            "参保",
+            "暂住",
+            "重庆",
+            "朝阳",
+            "乐龄",
+            "A类",
+            "2号",
+            "（年审）",
+            "、",
+            "一件事",
+        ];
+        let base = bundled();
+        let mut rng = seed | 1;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut pick = || PIECES[(next() % PIECES.len() as u64) as usize];
+        let mut file = base.clone();
+        file.items = (0..n)
+            .map(|i| {
+                let mut g = base.items[i % base.items.len()].clone();
+                let parts = 1 + i % 4;
+                g.name = (0..parts).map(|_| pick()).collect();
+                g.code = format!("{}{:04}", &g.code[..2], i);
+                g.aliases = match i % 5 {
+                    0 => vec![pick().to_string(), "ldyd".into()],
+                    1 => vec![format!("{}{}", pick(), pick())],
+                    _ => Vec::new(),
+                };
+                g.frequent = i % 7 == 0;
+                g
+            })
+            .collect();
+        Catalog::new(file)
+    }
+
+    fn codes(hits: Vec<&Guide>) -> Vec<&str> {
+        hits.into_iter().map(|g| g.code.as_str()).collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+        /// The index finds what a scan of every item finds, in the same order, for queries made of
+        /// pieces of real pinyin (whole syllables, initials, a syllable cut short), random letters,
+        /// Chinese fragments and code prefixes.
+        #[test]
+        fn the_index_ranks_exactly_like_a_full_scan(
+            seed in proptest::prelude::any::<u64>(),
+            pieces in proptest::collection::vec(0usize..40, 1..6),
+            shape in 0u8..6,
+            limit in proptest::prop_oneof![proptest::prelude::Just(1usize), proptest::prelude::Just(30), proptest::prelude::Just(10_000)],
+        ) {
+            const SYLLABLES: &[&str] = &[
+                "lao", "nian", "ren", "you", "dai", "zheng", "gao", "ling", "jin", "tie", "shen", "chang",
+                "zhang", "qi", "hu", "li", "zhong", "chong", "can", "ji", "yi", "liao", "bao", "xian",
+                "cheng", "xiang", "ju", "min", "yang", "shi", "ye", "deng", "xing", "hang", "zan", "zhu",
+                "le", "yue", "a", "2",
+            ];
+            let c = generated(300, seed);
+            let q: String = match shape {
+                // Whole syllables.
+                0 => pieces.iter().map(|&i| SYLLABLES[i]).collect(),
+                // Initials, zh/ch/sh in full or not.
+                1 => pieces.iter().map(|&i| &SYLLABLES[i][..1 + (seed as usize + i) % 2 * usize::from(SYLLABLES[i].len() > 2)]).collect(),
+                // Whole syllables, the last one cut short.
+                2 => {
+                    let mut q: String = pieces.iter().map(|&i| SYLLABLES[i]).collect();
+                    q.truncate(q.len() - (seed % 3) as usize % q.len());
+                    q
+                }
+                // Random letters.
+                3 => pieces.iter().map(|&i| char::from(b'a' + ((i as u64 * 7 + seed) % 26) as u8)).collect(),
+                // A Chinese fragment of some item's name.
+                4 => {
+                    let name: Vec<char> = c.items()[pieces[0] % 300].name.chars().collect();
+                    let from = pieces.get(1).copied().unwrap_or(0) % name.len();
+                    name[from..(from + pieces.len()).min(name.len())].iter().collect()
+                }
+                // A code prefix, in any case.
+                _ => c.items()[pieces[0] * 7 % 300].code[..pieces.len().min(6)].to_lowercase(),
+            };
+            proptest::prop_assert_eq!(codes(c.search(&q, limit)), codes(c.search_by_scan(&q, limit)), "query {:?}", q);
         }
     }
 
