@@ -137,24 +137,33 @@ fn run(n: usize) {
         typed.len(),
         build.as_secs_f64() * 1e3
     );
-    let mut measure = |label: &str, search: &dyn Fn(&str) -> usize| {
+    let measure = |label: &str, search: &dyn Fn(&str) -> usize| {
         let mut times = Vec::with_capacity(typed.len() * rounds);
+        let mut per_query = vec![Duration::ZERO; typed.len()];
         let mut hits = 0;
         for _ in 0..rounds {
-            for q in &typed {
+            for (i, q) in typed.iter().enumerate() {
                 let t = Instant::now();
                 hits += std::hint::black_box(search(q));
                 times.push(t.elapsed());
+                per_query[i] += t.elapsed();
             }
         }
         times.sort();
+        let mut slowest: Vec<(Duration, &str)> =
+            per_query.iter().zip(&typed).map(|(t, q)| (*t / rounds as u32, q.as_str())).collect();
+        slowest.sort_by(|a, b| b.cmp(a));
         println!(
             "  {label}: per query p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms ({hits} hits)",
             percentile(&times, 0.50).as_secs_f64() * 1e3,
             percentile(&times, 0.99).as_secs_f64() * 1e3,
             times.last().unwrap().as_secs_f64() * 1e3
         );
+        let slow: Vec<String> =
+            slowest.iter().take(4).map(|(t, q)| format!("{q} {:.3}", t.as_secs_f64() * 1e3)).collect();
+        println!("    slowest keystrokes (mean ms): {}", slow.join(", "));
     };
     measure("index", &|q| catalog.search(q, 30).len());
-    measure("scan (before)", &|q| catalog.search_by_scan(q, 30).len());
+    let scan = kiosk::catalog::search::reference::Scan::new(catalog.search_items());
+    measure("scan (before)", &|q| scan.search(q, 30).len());
 }

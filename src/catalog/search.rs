@@ -38,36 +38,75 @@ pub struct Score {
 struct Text {
     /// Lower-case text for substring search.
     plain: String,
-    /// Per character worth matching: its readings (Latin letters and digits are their own reading).
-    syllables: Vec<Vec<&'static str>>,
-    /// Per syllable: the letters its readings start with, as bits (see [`letter_bit`]). A query can
-    /// only start at a syllable whose mask holds its first letter: most starts are skipped unread.
-    firsts: Vec<u64>,
+    /// The readings of every character worth matching, syllable after syllable, in one allocation
+    /// (Latin letters and digits are their own reading; 多音字 have several).
+    readings: Vec<&'static str>,
+    syllables: Vec<Syllable>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Syllable {
+    /// Where this syllable's readings end in [`Text::readings`].
+    end: u32,
+    /// The letters its readings start with, as bits (see [`letter_bit`]): a query can only go
+    /// through a syllable whose mask holds the query's next letter, so most are passed unread.
+    firsts: u64,
 }
 
 impl Text {
     fn new(s: &str) -> Self {
-        let mut syllables = Vec::new();
+        let (mut readings, mut syllables) = (Vec::new(), Vec::new());
         for c in s.chars() {
+            let start = readings.len();
             if let Some(multi) = c.to_pinyin_multi() {
-                let mut readings: Vec<&'static str> = multi.into_iter().map(|p| p.plain()).collect();
-                readings.dedup();
-                syllables.push(readings);
+                let mut these: Vec<&'static str> = multi.into_iter().map(|p| p.plain()).collect();
+                // Readings differing only in tone read the same here.
+                these.dedup();
+                readings.extend(these);
             } else if c.is_ascii_alphanumeric() {
-                syllables.push(vec![ascii_str(c.to_ascii_lowercase())]);
+                readings.push(ascii_str(c.to_ascii_lowercase()));
+            } else {
+                // Punctuation and brackets are transparent.
+                continue;
             }
-            // Punctuation and brackets are transparent.
+            let firsts = readings[start..].iter().map(|r| letter_bit(r.as_bytes()[0])).fold(0, |m, b| m | b);
+            syllables.push(Syllable { end: readings.len() as u32, firsts });
         }
-        let firsts =
-            syllables.iter().map(|rs| rs.iter().map(|r| letter_bit(r.as_bytes()[0])).fold(0, |m, b| m | b)).collect();
-        Self { plain: s.to_lowercase(), syllables, firsts }
+        Self { plain: s.to_lowercase(), readings, syllables }
+    }
+
+    fn readings_of(&self, i: usize) -> &[&'static str] {
+        let start = if i == 0 { 0 } else { self.syllables[i - 1].end as usize };
+        &self.readings[start..self.syllables[i].end as usize]
     }
 
     /// The first syllable index at which the Latin query matches, if any.
     fn match_latin(&self, q: &[u8]) -> Option<usize> {
-        let bit = letter_bit(q[0]);
-        (0..self.syllables.len())
-            .find(|&start| self.firsts[start] & bit != 0 && match_from(&self.syllables[start..], q))
+        (0..self.syllables.len()).find(|&start| self.match_from(start, q))
+    }
+
+    /// Does `q` match the syllables from the `i`th on, consecutively?
+    fn match_from(&self, i: usize, q: &[u8]) -> bool {
+        let Some(&[first, ..]) = Some(q) else {
+            return true;
+        };
+        // Every way through a syllable starts with one of its readings' first letters.
+        if self.syllables.get(i).is_none_or(|s| s.firsts & letter_bit(first) == 0) {
+            return false;
+        }
+        self.readings_of(i).iter().any(|reading| {
+            let r = reading.as_bytes();
+            // The whole syllable typed, then the rest.
+            (q.starts_with(r) && self.match_from(i + 1, &q[r.len()..]))
+                // The query ends inside this syllable (still typing).
+                || r.starts_with(q)
+                // Only the initial typed: one letter, or zh/ch/sh in full.
+                || (q[0] == r[0] && self.match_from(i + 1, &q[1..]))
+                || (r.len() > 2
+                    && matches!(&r[..2], b"zh" | b"ch" | b"sh")
+                    && q.starts_with(&r[..2])
+                    && self.match_from(i + 1, &q[2..]))
+        })
     }
 
     /// The character offset of a substring match.
@@ -75,18 +114,35 @@ impl Text {
         self.plain.find(q).map(|byte| self.plain[..byte].chars().count())
     }
 
-    /// Index keys under which a Latin query of two or more letters can match this text: the first
-    /// two letters of a reading, and the initials of two consecutive syllables. Any match starts
-    /// with one of them (the first syllable is typed with at least two letters, or with one and the
-    /// next syllable begins).
-    fn pair_keys(&self, mut add: impl FnMut([u8; 2])) {
-        for (i, readings) in self.syllables.iter().enumerate() {
-            for r in readings.iter().map(|r| r.as_bytes()) {
+    /// The keys under which a Latin query can match this text: its first one, two or three
+    /// letters as they can fall on the syllables. A match starts at some syllable with a reading
+    /// `r`, typed in full, by its initial or cut short; the query's first letters are then `r`'s
+    /// first letters, or `r`'s first letters followed by the next syllables' first letters. So every
+    /// match is found under the key made of its query's first letters (up to three); `long` also
+    /// gets the syllable where the match would start.
+    fn keys(&self, mut short: impl FnMut(&[u8]), mut long: impl FnMut([u8; 3], usize)) {
+        let n = self.syllables.len();
+        let readings = |i: usize| (if i < n { self.readings_of(i) } else { &[] }).iter().map(|r| r.as_bytes());
+        for i in 0..n {
+            for r in readings(i) {
+                short(&r[..1]);
                 if r.len() >= 2 {
-                    add([r[0], r[1]]);
+                    short(&r[..2]);
                 }
-                for next in self.syllables.get(i + 1).into_iter().flatten() {
-                    add([r[0], next.as_bytes()[0]]);
+                if r.len() >= 3 {
+                    long([r[0], r[1], r[2]], i);
+                }
+                for n in readings(i + 1) {
+                    short(&[r[0], n[0]]);
+                    if r.len() >= 2 {
+                        long([r[0], r[1], n[0]], i);
+                    }
+                    if n.len() >= 2 {
+                        long([r[0], n[0], n[1]], i);
+                    }
+                    for m in readings(i + 2) {
+                        long([r[0], n[0], m[0]], i);
+                    }
                 }
             }
         }
@@ -106,26 +162,6 @@ fn ascii_str(c: char) -> &'static str {
     const ALNUM: &str = "0123456789abcdefghijklmnopqrstuvwxyz";
     let i = ALNUM.find(c).expect("ascii alphanumeric");
     &ALNUM[i..i + 1]
-}
-
-/// Does `q` match the syllables from the first one on, consecutively?
-fn match_from(syllables: &[Vec<&'static str>], q: &[u8]) -> bool {
-    if q.is_empty() {
-        return true;
-    }
-    let Some((first, rest)) = syllables.split_first() else {
-        return false;
-    };
-    first.iter().any(|reading| {
-        let r = reading.as_bytes();
-        // The whole syllable typed, then the rest.
-        (q.starts_with(r) && match_from(rest, &q[r.len()..]))
-            // The query ends inside this syllable (still typing).
-            || r.starts_with(q)
-            // Only the initial typed: one letter, or zh/ch/sh in full.
-            || (q[0] == r[0] && match_from(rest, &q[1..]))
-            || (r.len() > 2 && matches!(&r[..2], b"zh" | b"ch" | b"sh") && q.starts_with(&r[..2]) && match_from(rest, &q[2..]))
-    })
 }
 
 /// The searchable form of one item.
@@ -182,22 +218,39 @@ fn is_latin(q: &str) -> bool {
     q.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-/// Everything searchable about one item, and the postings that find its candidates without
-/// reading every item: a query is scored only against items that share its first two letters (as
-/// a reading's start or two syllables' initials), its first letter, its rarest character, or whose
-/// code it starts. The postings are exact supersets of the matches, so results are those of a full
-/// scan (a property test in `catalog` compares them with [`reference::search`] on random queries).
+/// Everything searchable about the items, and the postings that find a query's matches without
+/// reading every item:
+/// - a Latin query of one or two letters has its whole answer ready, ranked (there are at most
+///   36 + 36² such queries, and they match the most items);
+/// - a longer Latin query walks the places where its first three letters can start a match (see
+///   [`Text::keys`]), kept in the order the match there would rank, and stops at `limit` items;
+/// - a Chinese query only against the items holding its rarest character.
+///
+/// The postings are supersets of the matches, so results are those of a full scan: a property
+/// test in `catalog` compares them with [`reference::search`] on random queries.
 #[derive(Debug, Default)]
 pub struct Index {
     entries: Vec<Entry>,
     /// Per item: not 常办, and the name's length in characters (the ranking's tie-breakers).
     ties: Vec<(bool, usize)>,
-    /// Items with a syllable starting with the letter (by [`letter_bit`] position).
-    by_letter: Vec<Vec<u32>>,
-    by_pair: HashMap<[u8; 2], Vec<u32>>,
+    /// Answers to the queries of one or two letters, best first.
+    short: HashMap<Vec<u8>, Vec<u32>>,
+    /// Where a query with these first three letters can start matching, best rank first.
+    by_three: HashMap<[u8; 3], Vec<Place>>,
+    /// Items by a Latin alias (助记码) spelled out in full.
+    by_alias: HashMap<String, Vec<u32>>,
     by_char: HashMap<char, Vec<u32>>,
     /// Lower-case codes, sorted, with their item.
     codes: Vec<(String, u32)>,
+}
+
+/// A syllable where a query can start matching: the item, its text (0 the name, then the
+/// aliases), the syllable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Place {
+    id: u32,
+    text: u16,
+    at: u16,
 }
 
 /// The ranking key of a hit: best match kind, then earlier match, then 常办事项, then shorter
@@ -207,7 +260,8 @@ type Rank = (Score, bool, usize, usize);
 impl Index {
     /// `items`: (code, name, aliases, 常办) in catalogue order.
     pub fn new<'a>(items: impl IntoIterator<Item = (&'a str, &'a str, &'a [String], bool)>) -> Self {
-        let mut ix = Index { by_letter: vec![Vec::new(); 36], ..Default::default() };
+        let mut ix = Index::default();
+        let mut short: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
         for (i, (code, name, aliases, frequent)) in items.into_iter().enumerate() {
             let id = i as u32;
             let entry = Entry::new(code, name, aliases);
@@ -217,24 +271,71 @@ impl Index {
                 }
             };
             for t in entry.texts() {
-                for &mask in &t.firsts {
-                    for (bit, list) in ix.by_letter.iter_mut().enumerate() {
-                        if mask & (1 << bit) != 0 {
-                            push(list);
-                        }
+                // Readings may hold a 'ü', which no query holds: such keys are never asked for.
+                let short_key = |k: &[u8]| {
+                    if k.iter().all(u8::is_ascii_alphanumeric) {
+                        push(short.entry(k.to_vec()).or_default());
                     }
-                }
-                t.pair_keys(|k| push(ix.by_pair.entry(k).or_default()));
+                };
+                let text = if std::ptr::eq(t, &entry.name) {
+                    0
+                } else {
+                    1 + entry.aliases.iter().position(|a| std::ptr::eq(a, t)).unwrap_or(0)
+                };
+                let place = |at: usize| Place { id, text: text as u16, at: at as u16 };
+                t.keys(short_key, |k, at| ix.by_three.entry(k).or_default().push(place(at)));
                 for c in t.plain.chars() {
                     push(ix.by_char.entry(c).or_default());
                 }
+            }
+            // A code is also found by its first one or two characters.
+            for n in 1..=2.min(entry.code.len()) {
+                if is_latin(&entry.code[..n]) {
+                    push(short.entry(entry.code.as_bytes()[..n].to_vec()).or_default());
+                }
+            }
+            for a in entry.aliases.iter().filter(|a| is_latin(&a.plain)) {
+                push(ix.by_alias.entry(a.plain.clone()).or_default());
             }
             ix.codes.push((entry.code.clone(), id));
             ix.ties.push((!frequent, name.chars().count()));
             ix.entries.push(entry);
         }
         ix.codes.sort_unstable();
+        let mut by_three = std::mem::take(&mut ix.by_three);
+        for places in by_three.values_mut() {
+            places.sort_unstable_by_key(|p| ix.place_rank(p));
+            places.dedup();
+        }
+        ix.by_three = by_three;
+        ix.short = short
+            .into_iter()
+            .map(|(key, ids)| {
+                let q = String::from_utf8(key.clone()).expect("keys are ASCII letters and digits");
+                let mut hits: Vec<Rank> = ids.into_iter().filter_map(|id| ix.rank(id, &q)).collect();
+                hits.sort_unstable();
+                (key, hits.into_iter().map(|(.., i)| i as u32).collect())
+            })
+            .collect();
         ix
+    }
+
+    /// How a match starting at `p` ranks (a better one may exist elsewhere in the item).
+    fn place_rank(&self, p: &Place) -> Rank {
+        let kind = match (p.text, p.at) {
+            (0, 0) => MatchKind::NameStart,
+            (_, 0) => MatchKind::AliasStart,
+            (0, _) => MatchKind::NameInside,
+            _ => MatchKind::AliasInside,
+        };
+        let i = p.id as usize;
+        (Score { kind, start: p.at as usize }, self.ties[i].0, self.ties[i].1, i)
+    }
+
+    fn rank(&self, id: u32, q: &str) -> Option<Rank> {
+        let i = id as usize;
+        let (rare, len) = self.ties[i];
+        self.entries[i].score(q).map(|s| (s, rare, len, i))
     }
 
     /// The best `limit` items for what a resident typed, as catalogue positions, best first.
@@ -243,35 +344,68 @@ impl Index {
         if q.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let postings: &[u32] = if is_latin(&q) {
-            let b = q.as_bytes();
-            match b {
-                [one] => self.by_letter.get(letter_bit(*one).trailing_zeros() as usize).map_or(&[], Vec::as_slice),
-                [a, b, ..] => self.by_pair.get(&[*a, *b]).map_or(&[], Vec::as_slice),
-                [] => &[],
-            }
-        } else {
-            // Every character of a substring match is in the text: the rarest one narrows most.
-            q.chars()
-                .map(|c| self.by_char.get(&c).map_or(&[][..], Vec::as_slice))
-                .min_by_key(|l| l.len())
-                .unwrap_or(&[])
-        };
+        let b = q.as_bytes();
+        let latin = is_latin(&q);
+        if latin && b.len() <= 2 {
+            let ranked = self.short.get(b).map_or(&[][..], Vec::as_slice);
+            return ranked.iter().take(limit).map(|&id| id as usize).collect();
+        }
+        if latin {
+            return self.search_long(&q, limit);
+        }
+        // Every character of a substring match is in the text: the rarest one narrows most.
+        let postings: &[u32] = q
+            .chars()
+            .map(|c| self.by_char.get(&c).map_or(&[][..], Vec::as_slice))
+            .min_by_key(|l| l.len())
+            .unwrap_or(&[]);
         let from = self.codes.partition_point(|(c, _)| c.as_str() < q.as_str());
         let by_code = self.codes[from..].iter().take_while(|(c, _)| c.starts_with(q.as_str())).map(|&(_, id)| id);
         let by_code = by_code.filter(|id| postings.binary_search(id).is_err());
-        let mut hits: Vec<Rank> = postings
-            .iter()
-            .copied()
-            .chain(by_code)
-            .filter_map(|id| {
-                let i = id as usize;
-                let (rare, len) = self.ties[i];
-                self.entries[i].score(&q).map(|s| (s, rare, len, i))
-            })
-            .collect();
+        let mut hits: Vec<Rank> = postings.iter().copied().chain(by_code).filter_map(|id| self.rank(id, &q)).collect();
         top(&mut hits, limit);
         hits.into_iter().map(|(.., i)| i).collect()
+    }
+}
+
+impl Index {
+    /// Items whose code starts with `q`.
+    fn by_code<'a>(&'a self, q: &'a str) -> impl Iterator<Item = u32> + 'a {
+        let from = self.codes.partition_point(|(c, _)| c.as_str() < q);
+        self.codes[from..].iter().take_while(move |(c, _)| c.starts_with(q)).map(|&(_, id)| id)
+    }
+
+    /// A Latin query of three letters or more: the kinds of match in their ranking order — code,
+    /// 助记码, then the places under its first three letters, best first — each item at its first
+    /// (so best) match, until `limit` items.
+    fn search_long(&self, q: &str, limit: usize) -> Vec<usize> {
+        let tie_order = |ids: &mut Vec<u32>| ids.sort_unstable_by_key(|&id| (self.ties[id as usize], id));
+        let mut out: Vec<usize> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut emit = |id: u32, out: &mut Vec<usize>| {
+            if seen.insert(id) {
+                out.push(id as usize);
+            }
+            out.len() >= limit
+        };
+        let mut coded: Vec<u32> = self.by_code(q).collect();
+        tie_order(&mut coded);
+        let mut aliased: Vec<u32> = self.by_alias.get(q).cloned().unwrap_or_default();
+        tie_order(&mut aliased);
+        for id in coded.into_iter().chain(aliased) {
+            if emit(id, &mut out) {
+                return out;
+            }
+        }
+        let b = q.as_bytes();
+        for p in self.by_three.get(&[b[0], b[1], b[2]]).map_or(&[][..], Vec::as_slice) {
+            let e = &self.entries[p.id as usize];
+            let text = if p.text == 0 { &e.name } else { &e.aliases[p.text as usize - 1] };
+            if text.match_from(p.at as usize, b) && emit(p.id, &mut out) {
+                break;
+            }
+        }
+        out
     }
 }
 
@@ -288,7 +422,37 @@ fn top(hits: &mut Vec<Rank>, limit: usize) {
 /// syllables), kept as the oracle the index is compared with and as the benchmark's baseline.
 #[doc(hidden)]
 pub mod reference {
-    use super::*;
+    use super::{ascii_str, normalise, MatchKind, Rank, Score};
+    use pinyin::ToPinyinMulti;
+
+    struct Text {
+        plain: String,
+        syllables: Vec<Vec<&'static str>>,
+    }
+
+    impl Text {
+        fn new(s: &str) -> Self {
+            let mut syllables = Vec::new();
+            for c in s.chars() {
+                if let Some(multi) = c.to_pinyin_multi() {
+                    let mut readings: Vec<&'static str> = multi.into_iter().map(|p| p.plain()).collect();
+                    readings.dedup();
+                    syllables.push(readings);
+                } else if c.is_ascii_alphanumeric() {
+                    syllables.push(vec![ascii_str(c.to_ascii_lowercase())]);
+                }
+            }
+            Self { plain: s.to_lowercase(), syllables }
+        }
+
+        fn find(&self, q: &str, latin: bool) -> Option<usize> {
+            if latin {
+                (0..self.syllables.len()).find(|&start| match_from(&self.syllables[start..], q.as_bytes()))
+            } else {
+                self.plain.find(q).map(|byte| self.plain[..byte].chars().count())
+            }
+        }
+    }
 
     fn match_from(syllables: &[Vec<&'static str>], q: &[u8]) -> bool {
         if q.is_empty() {
@@ -313,50 +477,72 @@ pub mod reference {
         out
     }
 
-    fn score(e: &Entry, q: &str) -> Option<Score> {
-        if q.is_empty() {
-            return None;
-        }
-        let at = |kind, start| Some(Score { kind, start });
-        if e.code.starts_with(q) {
-            return at(MatchKind::Code, 0);
-        }
-        let latin = q.bytes().all(|b| b.is_ascii_alphanumeric());
-        if latin && e.aliases.iter().any(|a| a.plain == q) {
-            return at(MatchKind::AliasCode, 0);
-        }
-        let find = |t: &Text| {
-            if latin {
-                (0..t.syllables.len()).find(|&start| match_from(&t.syllables[start..], q.as_bytes()))
-            } else {
-                t.match_substring(q)
-            }
-        };
-        let name = find(&e.name);
-        if name == Some(0) {
-            return at(MatchKind::NameStart, 0);
-        }
-        let alias = e.aliases.iter().filter_map(find).min();
-        if alias == Some(0) {
-            return at(MatchKind::AliasStart, 0);
-        }
-        if let Some(start) = name {
-            return at(MatchKind::NameInside, start);
-        }
-        alias.map(|start| Score { kind: MatchKind::AliasInside, start })
+    struct Entry {
+        code: String,
+        name: Text,
+        aliases: Vec<Text>,
+        ties: (bool, usize),
     }
 
-    /// The old linear search over the index's items: every item scored, all hits sorted.
-    pub fn search(ix: &Index, query: &str, limit: usize) -> Vec<usize> {
-        let q = normalise(query);
-        let mut hits: Vec<Rank> = ix
-            .entries
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| score(e, &q).map(|s| (s, ix.ties[i].0, ix.ties[i].1, i)))
-            .collect();
-        hits.sort_unstable();
-        hits.into_iter().take(limit).map(|(.., i)| i).collect()
+    impl Entry {
+        fn score(&self, q: &str) -> Option<Score> {
+            if q.is_empty() {
+                return None;
+            }
+            let at = |kind, start| Some(Score { kind, start });
+            if self.code.starts_with(q) {
+                return at(MatchKind::Code, 0);
+            }
+            let latin = q.bytes().all(|b| b.is_ascii_alphanumeric());
+            if latin && self.aliases.iter().any(|a| a.plain == q) {
+                return at(MatchKind::AliasCode, 0);
+            }
+            let name = self.name.find(q, latin);
+            if name == Some(0) {
+                return at(MatchKind::NameStart, 0);
+            }
+            let alias = self.aliases.iter().filter_map(|a| a.find(q, latin)).min();
+            if alias == Some(0) {
+                return at(MatchKind::AliasStart, 0);
+            }
+            if let Some(start) = name {
+                return at(MatchKind::NameInside, start);
+            }
+            alias.map(|start| Score { kind: MatchKind::AliasInside, start })
+        }
+    }
+
+    /// The items as the old search held them.
+    pub struct Scan(Vec<Entry>);
+
+    impl Scan {
+        /// `items` as for [`super::Index::new`].
+        pub fn new<'a>(items: impl IntoIterator<Item = (&'a str, &'a str, &'a [String], bool)>) -> Self {
+            Scan(
+                items
+                    .into_iter()
+                    .map(|(code, name, aliases, frequent)| Entry {
+                        code: code.to_lowercase(),
+                        name: Text::new(name),
+                        aliases: aliases.iter().map(|a| Text::new(a)).collect(),
+                        ties: (!frequent, name.chars().count()),
+                    })
+                    .collect(),
+            )
+        }
+
+        /// Every item scored, all hits sorted: catalogue positions, best first.
+        pub fn search(&self, query: &str, limit: usize) -> Vec<usize> {
+            let q = normalise(query);
+            let mut hits: Vec<Rank> = self
+                .0
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| e.score(&q).map(|s| (s, e.ties.0, e.ties.1, i)))
+                .collect();
+            hits.sort_unstable();
+            hits.into_iter().take(limit).map(|(.., i)| i).collect()
+        }
     }
 }
 
