@@ -115,8 +115,13 @@ impl Lexicon {
                     let (Ok(key), Ok(w)) = (std::str::from_utf8(key), std::str::from_utf8(word)) else {
                         return;
                     };
-                    let Some(n) = syllables::match_key(key, &tokens) else { return };
-                    if n >= 2 && w.chars().count() == n && drawable(w) {
+                    // A word stands for as many tokens as it has characters: longer words than
+                    // the letters typed are passed over before their key is parsed.
+                    let n = w.chars().count();
+                    if !(2..=tokens.len()).contains(&n) || syllables::match_key(key, &tokens) != Some(n) {
+                        return;
+                    }
+                    if drawable(w) {
                         keep(w, n, false, freq);
                     }
                 });

@@ -167,7 +167,8 @@ pub fn match_key(key: &str, tokens: &[Token]) -> Option<usize> {
         let mut best = None;
         for len in 1..=MAX_SYLLABLE.min(key.len()) {
             let Some(syllable) = key.get(..len) else { continue };
-            if !is_syllable(syllable) || !token.matches(syllable) {
+            // The token's test first: it is a few byte compares and rejects most cuts.
+            if !token.matches(syllable) || !is_syllable(syllable) {
                 continue;
             }
             let found = if len == key.len() { Some(used + 1) } else { go(&key[len..], &tokens[1..], used + 1) };
