@@ -1,6 +1,7 @@
 //! `kiosk run` (the default): the kiosk itself, full screen on the terminal.
 
 use std::path::Path;
+use std::time::Instant;
 
 use anyhow::Context;
 
@@ -8,10 +9,15 @@ use crate::config::Config;
 
 /// Opens the store, starts the devices and the sync worker, and runs the UI until it closes.
 pub fn run(config_path: Option<&Path>) -> anyhow::Result<i32> {
+    let mut phases = Phases::start();
     let config = Config::resolve(config_path)?;
     let config = &config;
+    phases.mark("config");
     crate::fonts::ensure_fontconfig(&config.data_dir).context("preparing fonts")?;
+    skip_compose_table();
+    phases.mark("fonts");
     let (mut store, catalog) = super::open_store(config)?;
+    phases.mark("store");
     let purged = store.purge_personal(config.applications.retention_days, chrono::Local::now())?;
     if purged > 0 {
         log::info!("purged personal fields of {purged} synced applications");
@@ -22,11 +28,15 @@ pub fn run(config_path: Option<&Path>) -> anyhow::Result<i32> {
         catalog.version(),
         catalog.items().len()
     );
+    phases.mark("purge");
     let devices = crate::ui::Devices::start(config);
+    phases.mark("devices");
     let ui = crate::ui::KioskUi::new(config, catalog, devices)?;
+    phases.mark("ui");
     ui.attach_store(store);
     // Offline-first: with no [hub] url the worker only keeps the outbox; the kiosk never waits for it.
     ui.attach_sync(crate::sync::SyncWorker::start(config, &config.database_path(), ui.health()));
+    phases.mark("sync");
     if let Some(path) = super::config_file(config_path) {
         for w in config.port_warnings(&path) {
             log::warn!("{w}");
@@ -39,6 +49,49 @@ pub fn run(config_path: Option<&Path>) -> anyhow::Result<i32> {
     if config.screen.fullscreen {
         window.set_fullscreen(true);
     }
+    window.show()?;
+    phases.mark("window");
+    log::info!("shown after {}", phases);
     slint::ComponentHandle::run(ui.window())?;
     Ok(0)
+}
+
+/// Residents type on the on-screen keyboard, never with dead keys: an empty compose table spares
+/// libX11's input method and xkbcommon from parsing the locale's Compose file (some 6,000 lines)
+/// when the window opens, 20-30 ms of start-up on this machine (`cargo bench --bench startup`).
+/// A technician's `XCOMPOSEFILE` is kept. Call before other threads exist (it sets a variable).
+fn skip_compose_table() {
+    if std::env::var_os("XCOMPOSEFILE").is_none() {
+        std::env::set_var("XCOMPOSEFILE", "/dev/null");
+    }
+}
+
+/// How long each step of start-up took, for the log (`cargo bench --bench startup` times it
+/// from outside).
+struct Phases {
+    last: Instant,
+    done: Vec<(&'static str, u128)>,
+}
+
+impl Phases {
+    fn start() -> Self {
+        Self { last: Instant::now(), done: Vec::new() }
+    }
+
+    fn mark(&mut self, what: &'static str) {
+        let now = Instant::now();
+        self.done.push((what, now.duration_since(self.last).as_micros()));
+        self.last = now;
+    }
+}
+
+impl std::fmt::Display for Phases {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let total: u128 = self.done.iter().map(|(_, us)| us).sum();
+        write!(f, "{:.1} ms:", total as f64 / 1e3)?;
+        for (what, us) in &self.done {
+            write!(f, " {what} {:.1}", *us as f64 / 1e3)?;
+        }
+        Ok(())
+    }
 }
