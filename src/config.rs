@@ -426,6 +426,8 @@ pub enum Problem {
     NotBelow(&'static str),
     /// `printer.paper` other than 58 or 80.
     PaperWidth(u32),
+    /// `printer.baud` that is not one of [`STANDARD_BAUDS`].
+    BaudRate(u32),
     /// A device port missing while `kind = "serial"`; an example path.
     PortRequired {
         example: &'static str,
@@ -481,6 +483,7 @@ impl fmt::Display for Problem {
             }
             Problem::NotBelow(key) => write!(f, "expected at least {key}"),
             Problem::PaperWidth(mm) => write!(f, "expected 58 or 80 (millimetres), found {mm}"),
+            Problem::BaudRate(b) => write!(f, "expected a standard baud rate ({}), found {b}", bauds_listed()),
             Problem::PortRequired { example } => write!(f, "required when kind = \"serial\" (e.g. {example:?})"),
             Problem::PortPath(p) => write!(f, "expected a device path such as \"/dev/ttyUSB0\", found {p:?}"),
             Problem::PinHash { malformed } => write!(
@@ -525,6 +528,7 @@ impl Problem {
             Problem::TokenRequired => "设置了 hub.url 时必须填写（`kiosk-hub terminals add` 输出的令牌）".into(),
             Problem::NotBelow(key) => format!("不能小于 {key}"),
             Problem::PaperWidth(mm) => format!("应为 58 或 80（毫米），实际为 {mm}"),
+            Problem::BaudRate(b) => format!("应为标准波特率（{}），实际为 {b}", bauds_listed()),
             Problem::PortRequired { example } => format!("kind = \"serial\" 时必须填写（例如 {example:?}）"),
             Problem::PortPath(p) => format!("应为设备路径，例如 \"/dev/ttyUSB0\"，实际为 {p:?}"),
             Problem::PinHash { malformed } => format!(
@@ -686,6 +690,9 @@ impl Config {
         if self.printer.paper != 58 && self.printer.paper != 80 {
             out.push(("printer.paper".into(), Problem::PaperWidth(self.printer.paper)));
         }
+        if !STANDARD_BAUDS.contains(&self.printer.baud) {
+            out.push(("printer.baud".into(), Problem::BaudRate(self.printer.baud)));
+        }
         for (key, kind, port, example) in self.ports() {
             match port.filter(|p| !p.is_empty()) {
                 None if kind == DeviceKind::Serial => out.push((key.into(), Problem::PortRequired { example })),
@@ -726,6 +733,13 @@ impl Config {
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("kiosk.sqlite3")
     }
+}
+
+/// The baud rates `[printer] baud` may take: the standard ones receipt printers offer.
+pub const STANDARD_BAUDS: [u32; 7] = [2_400, 4_800, 9_600, 19_200, 38_400, 57_600, 115_200];
+
+fn bauds_listed() -> String {
+    STANDARD_BAUDS.map(|b| b.to_string()).join(", ")
 }
 
 /// A serial device path: absolute, under `/dev/`, without spaces.
@@ -951,6 +965,23 @@ mod tests {
         assert_eq!(e.key, "printer.paper");
         let e = parse(&format!("{MINIMAL}[idle]\nwarning_secs = 5\n")).unwrap_err();
         assert_eq!(e.key, "idle.warning_secs");
+    }
+
+    #[test]
+    fn the_printer_baud_rate_defaults_to_9600_and_must_be_a_standard_rate() {
+        assert_eq!(parse(MINIMAL).unwrap().printer.baud, 9_600);
+        assert_eq!(parse(&format!("{MINIMAL}[printer]\nbaud = 19200\n")).unwrap().printer.baud, 19_200);
+        let e = parse(&format!("{MINIMAL}[printer]\nbaud = 9601\n")).unwrap_err();
+        assert_eq!(e.key, "printer.baud");
+        assert_eq!(
+            e.to_string(),
+            "kiosk-config/test.toml: key `printer.baud`: expected a standard baud rate \
+             (2400, 4800, 9600, 19200, 38400, 57600, 115200), found 9601"
+        );
+        assert_eq!(
+            e.zh(),
+            "kiosk-config/test.toml：[printer] baud：应为标准波特率（2400, 4800, 9600, 19200, 38400, 57600, 115200），实际为 9601"
+        );
     }
 
     #[test]

@@ -567,8 +567,12 @@ fn on_device_tick(window: &AppWindow, state: &Rc<RefCell<State>>) {
         changed = true;
     }
     changed |= staff::on_device_tick(&mut state.borrow_mut());
+    let moved = printing::poll_progress(&mut state.borrow_mut());
     if changed {
         render(window, &state.borrow());
+    } else if moved {
+        // Only the bar moved: no need to lay the whole screen out again.
+        printing::render_progress(window, &state.borrow());
     }
 }
 
@@ -583,6 +587,7 @@ fn render(window: &AppWindow, s: &State) {
     }
     render_keyboard(window, s);
     staff::render(window, s);
+    printing::render_progress(window, s);
     guides.set_query(format!("{}{}", s.session.query, search_letters(s)).into());
     let query = search_text(s);
     let screen = match s.session.nav.current() {

@@ -9,7 +9,7 @@ use slint::{ComponentHandle, Image, Rgb8Pixel, SharedPixelBuffer, SharedString};
 
 use super::{handler, model, State};
 use crate::app::nav::Page;
-use crate::devices::printer::{qr_image, PrintError, PrintOutcome, RenderedJob};
+use crate::devices::printer::{qr_image, PrintError, PrintOutcome, Progress, RenderedJob};
 use crate::messages;
 use crate::slip::{Align, ChecklistSlip, Line, Paper, Slip};
 use crate::{AppWindow, GuideState, PrintState, SlipLine, SlipLineKind};
@@ -58,6 +58,8 @@ pub struct PrintView {
     pub paper: Option<Paper>,
     /// The job being printed for this session.
     pub pending: Option<u64>,
+    /// How far that job has got on the line, while it is being sent.
+    pub progress: Option<Progress>,
     /// A sentence for the resident once the job is done (or could not start).
     pub message: String,
     pub failed: bool,
@@ -150,6 +152,7 @@ pub(super) fn on_outcome(s: &mut State, outcome: PrintOutcome) -> Option<(Purpos
     }
     let view = &mut s.session.print;
     view.pending = None;
+    view.progress = None;
     (view.failed, view.message) = match &printed {
         Printed::Ok { near_end } => (false, messages::printed(lang, *near_end).to_string()),
         Printed::Failed(m) => (true, m.clone()),
@@ -174,6 +177,32 @@ fn record_health(s: &State, outcome: &PrintOutcome) {
             h.printer = PrinterHealth::OFFLINE;
             h.device_error = Some(e.to_string());
         }
+    }
+}
+
+/// Ten times a second while a job is sent: how far the session's job has got. True when what the
+/// screen shows of it changed (a percent or a second).
+pub(super) fn poll_progress(s: &mut State) -> bool {
+    let Some(id) = s.session.print.pending else { return false };
+    let now = s.terminal.devices.printer.as_ref().and_then(|p| p.progress()).filter(|p| p.id == id).map(|p| p.progress);
+    let shown = |p: Option<Progress>| p.map(|p| (p.percent(), p.seconds_left()));
+    let changed = shown(now) != shown(s.session.print.progress);
+    if now.is_some() {
+        s.session.print.progress = now;
+    }
+    changed
+}
+
+/// The progress bar of a slow job (one the line takes more than 2 s to carry, from the configured
+/// baud rate): shown from its first byte, so it never flashes up for a short one. Shared by the
+/// slip screen and the application's last step.
+pub(super) fn render_progress(window: &AppWindow, s: &State) {
+    let ps = window.global::<PrintState>();
+    let progress = s.session.print.progress.filter(|p| s.session.print.pending.is_some() && p.is_slow());
+    ps.set_progress_shown(progress.is_some());
+    if let Some(p) = progress {
+        ps.set_progress_percent(i32::from(p.percent()));
+        ps.set_progress_seconds_left(p.seconds_left() as i32);
     }
 }
 

@@ -7,7 +7,8 @@ use kiosk::cli::device::{
     run_print_checklist, run_print_slip, run_printer_status, PrintChecklistArgs, PrintSlipArgs, PrinterStatusArgs,
 };
 use kiosk::devices::printer::{
-    write_png, NotReady, PaperImage, PaperState, PrintError, Printer, QrMode, SimMode, SimPrinter,
+    render, write_png, NotReady, PaperImage, PaperState, PrintError, Printer, Progress, QrMode, SimMode, SimPrinter,
+    CHUNK,
 };
 use kiosk::slip::{ChecklistSlip, Paper, PickupSlip, Slip};
 
@@ -192,4 +193,48 @@ fn sample_slip_printout_png_reads_back() {
             write_png(&job.image, std::path::Path::new(&out)).unwrap();
         }
     }
+}
+
+/// Issue 17: a printer without native QR on a 9600-baud line (the simulator takes 960 bytes a second).
+/// The raster pickup slip is at most 6 KB, so it leaves the line in about 3 s instead of 25; its QR
+/// still reads back from the printed paper; and the driver reports its progress as the line carries
+/// it, piece by piece, not all at once.
+#[test]
+fn raster_slip_on_a_9600_baud_line_is_under_6_kb_and_reports_its_progress() {
+    let sim = SimPrinter::start(Paper::Mm80, SimMode::Normal).unwrap();
+    sim.set_pace(Some(960));
+    let mut printer = printer_for(&sim, QrMode::Raster);
+    let slip = PickupSlip::sample("https://zwfw.example.gov.cn");
+    let job = render(&Slip::Pickup(slip.clone()), Paper::Mm80, QrMode::Raster).unwrap();
+    let total = job.bytes.len();
+    eprintln!("raster pickup slip, 80 mm: {total} bytes, {:?} at 9600 baud", printer.line_time(total));
+    assert!(total <= 6 * 1024, "{total} bytes");
+
+    let started = Instant::now();
+    let mut seen: Vec<(Duration, Progress)> = Vec::new();
+    let report = printer.print_job_with(&job, &mut |p| seen.push((started.elapsed(), p))).expect("printed");
+    let took = started.elapsed();
+    assert_eq!(report.bytes, total);
+    assert_eq!(sim.received_print_bytes(), total, "every byte arrived");
+    let expected = printer.line_time(total);
+    assert!(took >= expected.mul_f32(0.9), "the line carried {total} bytes in {took:?}, expected {expected:?}");
+
+    // From 0 to the whole job, a piece at a time, as the line carries it.
+    assert_eq!(seen.first().map(|s| s.1.sent), Some(0));
+    assert_eq!(seen.last().map(|s| s.1.sent), Some(total));
+    assert!(seen.iter().all(|(_, p)| p.total == total && p.baud == 9_600 && p.is_slow()));
+    assert!(seen.windows(2).all(|w| w[1].1.sent > w[0].1.sent && w[1].1.sent - w[0].1.sent <= CHUNK));
+    let half = seen.iter().find(|(_, p)| p.sent >= total / 2).unwrap();
+    assert!(
+        half.0 >= expected.mul_f32(0.35),
+        "half the job was reported sent after {:?}, the line needs {:?} for it",
+        half.0,
+        expected / 2
+    );
+    assert!((1..=4).contains(&seen[0].1.seconds_left()), "{} s left at the start", seen[0].1.seconds_left());
+
+    let jobs = sim.wait_for_jobs(1, JOB_WAIT);
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(decode_qr(&jobs[0].image), vec![slip.qr_text.clone()], "the QR reads back from the paper");
+    assert!(jobs[0].text_lines.iter().any(|l| l.contains(&slip.pickup_code)));
 }

@@ -18,6 +18,7 @@ mod idle;
 mod keyboard;
 mod language;
 mod print_checklist;
+mod print_progress;
 mod speech;
 mod staff;
 mod sync;

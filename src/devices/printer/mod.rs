@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 pub use super::idcard::DeviceKind;
 pub use render::{qr_image, render, RenderError, RenderedJob};
-pub use serial::{PrintError, PrintReport, Printer};
-pub use service::{PrintOutcome, PrintService};
+pub use serial::{line_time, PrintError, PrintReport, Printer, Progress, CHUNK, SLOW_JOB};
+pub use service::{JobProgress, PrintOutcome, PrintService};
 pub use sim::{write_png, PaperImage, PrintedJob, SimMode, SimPrinter};
 pub use status::{NotReady, PaperState, PrinterStatus};
 
@@ -26,6 +26,9 @@ pub struct PrinterConfig {
     pub kind: DeviceKind,
     /// Serial device path; required when `kind = "serial"`.
     pub port: Option<String>,
+    /// The serial line's baud rate (8N1), one of `config::STANDARD_BAUDS`: the port is opened at it,
+    /// and a job's expected time on the line (bytes × 10 / baud) decides whether the screen shows
+    /// its progress.
     pub baud: u32,
     /// Paper width in millimetres: 58 or 80.
     pub paper: u32,

@@ -90,16 +90,19 @@ pub fn native_qr(text: &str) -> Result<Vec<u8>, RenderError> {
     Ok(p.driver().take())
 }
 
-/// A 1-bit image, rows of `width_bytes` bytes, MSB = leftmost dot, 1 = black.
+/// A 1-bit image, rows of `width_bytes` bytes, MSB = leftmost dot, 1 = black. Each bit prints as a
+/// `scale` × `scale` square of dots (1: normal, 2: `GS v 0`'s quadruple mode).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RasterImage {
     pub width_bytes: u16,
     pub height: u16,
+    pub scale: u8,
     pub data: Vec<u8>,
 }
 
 impl RasterImage {
-    pub fn width_dots(&self) -> u32 {
+    /// Width in bits (one bit is `scale` dots).
+    pub fn width_bits(&self) -> u32 {
         u32::from(self.width_bytes) * 8
     }
 
@@ -108,41 +111,81 @@ impl RasterImage {
         self.data.get(i).is_some_and(|b| b & (0x80 >> (x % 8)) != 0)
     }
 
-    /// `GS v 0 m xL xH yL yH data` with m = 0 (normal size).
+    /// `GS v 0 m xL xH yL yH data`: m = 0 (normal) or 3 (double width and height).
     pub fn gs_v0(&self) -> Vec<u8> {
         let [xl, xh] = self.width_bytes.to_le_bytes();
         let [yl, yh] = self.height.to_le_bytes();
-        let mut out = vec![0x1D, 0x76, 0x30, 0x00, xl, xh, yl, yh];
+        let m = if self.scale == 2 { 3 } else { 0 };
+        let mut out = vec![0x1D, 0x76, 0x30, m, xl, xh, yl, yh];
         out.extend_from_slice(&self.data);
         out
     }
 }
 
-/// The QR for `text` as a paper-wide raster: scaled like the native symbol, centred, with a
-/// 4-module quiet zone above and below (the paper's margins give it left and right).
-pub fn raster_qr(text: &str, paper: Paper) -> Result<RasterImage, RenderError> {
-    let (plan, code) = QrPlan::for_text(text)?;
+/// How a raster QR is drawn: the symbol the text needs (level M, smallest version, like the native
+/// one) and a module size that keeps it 25–35 mm wide. An even module size is sent in `GS v 0`'s
+/// quadruple mode (one bit per 2 × 2 dots), a quarter of the bytes; the module size is the largest
+/// even one within 35 mm. Only a symbol no even size fits (version 8, or 14 and up) goes at normal
+/// density, with the native plan's module size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RasterPlan {
+    pub qr: QrPlan,
+    /// 2 in quadruple mode, else 1.
+    pub scale: u8,
+}
+
+impl RasterPlan {
+    pub fn for_text(text: &str) -> Result<(Self, QrCode), RenderError> {
+        let (mut qr, code) = QrPlan::for_text(text)?;
+        let even = (QR_MAX_DOTS / qr.modules / 2 * 2).min(16);
+        let scale = if even >= 2 && qr.modules * even >= QR_MIN_DOTS {
+            qr.module_dots = even as u8;
+            2
+        } else {
+            1
+        };
+        Ok((RasterPlan { qr, scale }, code))
+    }
+
+    /// The quiet zone above and below the symbol, in dots (fed as paper, not sent as white rows).
+    pub fn quiet_dots(&self) -> u32 {
+        QR_QUIET_MODULES * u32::from(self.qr.module_dots)
+    }
+}
+
+/// The QR for `text` as a raster image of the symbol alone: its own width (rounded up to whole bytes,
+/// the padding split left and right) and height, no white rows. The printer centres it (`ESC a 1`)
+/// and the paper around it is the quiet zone: a 25–35 mm symbol leaves more than 4 modules on either
+/// side of 58 mm paper's 48 mm print width; above and below, the renderer feeds paper (`ESC d`).
+pub fn raster_qr(text: &str) -> Result<RasterImage, RenderError> {
+    let (plan, code) = RasterPlan::for_text(text)?;
     let colors = code.to_colors();
-    let n = u32::from(plan.module_dots);
-    let width_dots = paper.dots();
-    let width_bytes = (width_dots / 8) as usize;
-    let quiet = QR_QUIET_MODULES * n;
-    let height = plan.symbol_dots() + 2 * quiet;
-    let left = width_dots.saturating_sub(plan.symbol_dots()) / 2;
-    let mut data = vec![0u8; width_bytes * height as usize];
-    for y in 0..plan.symbol_dots() {
-        for x in 0..plan.symbol_dots() {
-            let idx = (y / n * plan.modules + x / n) as usize;
-            if colors.get(idx) == Some(&Color::Dark) {
+    let modules = plan.qr.modules;
+    // Bits per module.
+    let n = u32::from(plan.qr.module_dots) / u32::from(plan.scale);
+    let side = modules * n;
+    let width_bytes = side.div_ceil(8);
+    let left = (width_bytes * 8 - side) / 2;
+    let mut data = vec![0u8; (width_bytes * side) as usize];
+    for y in 0..side {
+        for x in 0..side {
+            if colors.get((y / n * modules + x / n) as usize) == Some(&Color::Dark) {
                 let px = left + x;
-                if px < width_dots {
-                    let row = (y + quiet) as usize * width_bytes;
-                    data[row + (px / 8) as usize] |= 0x80 >> (px % 8);
-                }
+                data[(y * width_bytes + px / 8) as usize] |= 0x80 >> (px % 8);
             }
         }
     }
-    Ok(RasterImage { width_bytes: width_bytes as u16, height: height as u16, data })
+    Ok(RasterImage { width_bytes: width_bytes as u16, height: side as u16, scale: plan.scale, data })
+}
+
+/// The smallest default line feed among common printers: 30 dots (3.75 mm; Epson's is 1/6 inch).
+pub const MIN_LINE_DOTS: u32 = 30;
+
+/// `ESC d n`: print what is pending and feed whole lines, at least `dots` dots of blank paper.
+/// Lines rather than `ESC J` dots: the line feed is about 4 mm on every printer, while `ESC J`'s
+/// motion unit is 1/203 inch on some and 1/360 inch on others.
+fn feed_at_least(dots: u32) -> [u8; 3] {
+    [0x1B, b'd', dots.div_ceil(MIN_LINE_DOTS).clamp(1, 255) as u8]
 }
 
 /// The QR for `text` as a greyscale image (0 = black, 255 = white) for screens: `module_px` pixels
@@ -226,8 +269,12 @@ pub fn render_lines(lines: &[Line], paper: Paper, qr_mode: QrMode) -> Result<Vec
                     p.write("\n")?.custom(&native_qr(text)?)?.write("\n")?;
                 }
                 QrMode::Raster => {
-                    justify(&mut p, false)?;
-                    p.custom(&raster_qr(text, paper)?.gs_v0())?;
+                    // Centred by the printer; the quiet zone above and below is fed paper.
+                    let (plan, _) = RasterPlan::for_text(text)?;
+                    justify(&mut p, true)?;
+                    p.custom(&feed_at_least(plan.quiet_dots()))?
+                        .custom(&raster_qr(text)?.gs_v0())?
+                        .custom(&feed_at_least(plan.quiet_dots()))?;
                 }
             },
             Line::Feed(n) => {
@@ -313,43 +360,66 @@ mod tests {
     }
 
     #[test]
-    fn raster_header_and_rows() {
-        let text = "https://k.cn/p/abcdefghijklmnopqrst";
-        let img = raster_qr(text, Paper::Mm58).unwrap();
-        let (plan, _) = QrPlan::for_text(text).unwrap();
+    fn raster_is_the_symbol_alone_in_quadruple_mode() {
+        let text = "https://k.cn/p/abcdefghijklmnopqrst"; // version 3 at M: 29 modules
+        let (plan, _) = RasterPlan::for_text(text).unwrap();
+        // 280 / 29 = 9 → the largest even size is 8 dots a module: 232 dots = 29 mm, 4 bits a module.
+        assert_eq!((plan.qr.modules, plan.qr.module_dots, plan.scale), (29, 8, 2));
+        assert_eq!(plan.qr.symbol_dots(), 232);
+        let img = raster_qr(text).unwrap();
         let bytes = img.gs_v0();
-        // 384 dots = 48 bytes; height = (29 + 8) modules × 9 dots = 333 = 0x014D.
-        assert_eq!(&bytes[..8], &[0x1D, 0x76, 0x30, 0x00, 48, 0, 0x4D, 0x01]);
-        assert_eq!(bytes.len(), 8 + 48 * 333);
-        // Quiet zone rows are white; the first symbol row starts with the finder pattern's top edge:
-        // 7 dark modules (63 dots) at x = (384 − 261) / 2 = 61.
-        assert!(img.data[..48 * 36].iter().all(|&b| b == 0));
-        let y = 36;
-        assert!(!img.get(60, y) && img.get(61, y) && img.get(61 + 62, y) && !img.get(61 + 63, y));
-        assert_eq!(plan.symbol_dots(), 261);
+        // m = 3 (double width and height); 116 bits = 15 bytes wide, 116 rows.
+        assert_eq!(&bytes[..8], &[0x1D, 0x76, 0x30, 0x03, 15, 0, 116, 0]);
+        assert_eq!(bytes.len(), 8 + 15 * 116);
+        // The first row is the finder patterns' top edge: 7 dark modules (28 bits) from bit 2 (the
+        // 4 bits of byte padding split 2 and 2).
+        assert!(!img.get(1, 0) && img.get(2, 0) && img.get(29, 0) && !img.get(30, 0));
+        // The right finder pattern ends at the last symbol bit, 2 + 116 − 1 = 117.
+        assert!(!img.get(89, 0) && img.get(90, 0) && img.get(117, 0) && !img.get(118, 0));
+        // No blank rows: the quiet zone is paper fed, not white raster rows.
+        assert!(img.data.chunks(15).all(|row| row.iter().any(|&b| b != 0)));
     }
 
-    /// Decodes the raster bytes back into a bitmap and reads it with a QR decoder.
+    #[test]
+    fn raster_keeps_the_symbol_between_25_and_35_mm_and_its_quiet_zone_on_58_mm_paper() {
+        for len in [10, 35, 60, 100, 150, 200, 300] {
+            let text = "x".repeat(len);
+            let (plan, _) = RasterPlan::for_text(&text).unwrap();
+            let w = plan.qr.symbol_dots();
+            assert!((QR_MIN_DOTS..=QR_MAX_DOTS).contains(&w), "{len} bytes, v{}: {w} dots", plan.qr.version);
+            assert!(w + 2 * plan.quiet_dots() <= Paper::Mm58.dots(), "{len} bytes: no room for the quiet zone");
+            let img = raster_qr(&text).unwrap();
+            let scale = u32::from(img.scale);
+            assert_eq!(img.width_bits(), (w / scale).div_ceil(8) * 8, "{len} bytes: its own width, whole bytes");
+            assert_eq!(u32::from(img.height) * scale, w, "{len} bytes: its own height");
+        }
+    }
+
+    /// Decodes the raster bytes back into a bitmap, as the printer draws it (each bit `scale` dots
+    /// square, the quiet zone around it white paper), and reads it with a QR decoder.
     #[test]
     fn raster_bytes_decode_back_to_the_text() {
-        for paper in [Paper::Mm58, Paper::Mm80] {
-            let text = "https://hub.example.cn/p/k3q7xw2mnb4r5tyuz6ae";
-            let bytes = raster_qr(text, paper).unwrap().gs_v0();
-            let xb = usize::from(u16::from_le_bytes([bytes[4], bytes[5]]));
-            let h = usize::from(u16::from_le_bytes([bytes[6], bytes[7]]));
-            let data = &bytes[8..];
-            assert_eq!(data.len(), xb * h);
-            let mut img = rqrr::PreparedImage::prepare_from_greyscale(xb * 8, h, |x, y| {
-                if data[y * xb + x / 8] & (0x80 >> (x % 8)) != 0 {
-                    0
-                } else {
-                    255
-                }
-            });
-            let grids = img.detect_grids();
-            assert_eq!(grids.len(), 1);
-            assert_eq!(grids[0].decode().unwrap().1, text);
-        }
+        let text = "https://hub.example.cn/p/k3q7xw2mnb4r5tyuz6ae";
+        let bytes = raster_qr(text).unwrap().gs_v0();
+        let scale = if bytes[3] == 3 { 2 } else { 1 };
+        let xb = usize::from(u16::from_le_bytes([bytes[4], bytes[5]]));
+        let h = usize::from(u16::from_le_bytes([bytes[6], bytes[7]]));
+        let data = &bytes[8..];
+        assert_eq!(data.len(), xb * h);
+        let margin = 40;
+        let (w, hh) = (xb * 8 * scale + 2 * margin, h * scale + 2 * margin);
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, hh, |x, y| {
+            let (Some(x), Some(y)) = (x.checked_sub(margin), y.checked_sub(margin)) else { return 255 };
+            let (x, y) = (x / scale, y / scale);
+            if x < xb * 8 && y < h && data[y * xb + x / 8] & (0x80 >> (x % 8)) != 0 {
+                0
+            } else {
+                255
+            }
+        });
+        let grids = img.detect_grids();
+        assert_eq!(grids.len(), 1);
+        assert_eq!(grids[0].decode().unwrap().1, text);
     }
 
     #[test]
@@ -367,19 +437,54 @@ mod tests {
     }
 
     #[test]
-    fn sample_slip_with_native_qr_fits_in_1_5_kb() {
+    fn sample_slips_fit_in_1_kb_native_and_6_kb_raster() {
         for paper in [Paper::Mm58, Paper::Mm80] {
             let pickup = render(&PickupSlip::sample("https://hub.example.cn").into(), paper, QrMode::Native).unwrap();
-            assert!(pickup.bytes.len() <= 1536, "{paper:?}: {} bytes", pickup.bytes.len());
+            assert!(pickup.bytes.len() <= 1024, "{paper:?}: {} bytes", pickup.bytes.len());
             let raster = render(&PickupSlip::sample("https://hub.example.cn").into(), paper, QrMode::Raster).unwrap();
+            assert!(raster.bytes.len() <= 6 * 1024, "{paper:?}: {} bytes", raster.bytes.len());
             eprintln!(
                 "{paper:?}: pickup slip {} bytes native, {} bytes raster",
                 pickup.bytes.len(),
                 raster.bytes.len()
             );
-            let checklist = render(&ChecklistSlip::sample().into(), paper, QrMode::Native).unwrap();
-            assert!(checklist.bytes.len() <= 1536, "{paper:?}: {} bytes", checklist.bytes.len());
+            for mode in [QrMode::Native, QrMode::Raster] {
+                let checklist = render(&ChecklistSlip::sample().into(), paper, mode).unwrap();
+                let limit = if mode == QrMode::Native { 1024 } else { 6 * 1024 };
+                assert!(checklist.bytes.len() <= limit, "{paper:?} {mode:?}: {} bytes", checklist.bytes.len());
+            }
         }
+    }
+
+    /// The longest pickup slip a terminal realistically prints: the production QR base, a long centre,
+    /// item and pickup place, a grid worker, in `lang`.
+    fn longest_pickup(lang: crate::Lang) -> Slip {
+        let mut s = PickupSlip::sample("https://zwfw.example.gov.cn");
+        s.centre = "石峰区清水塘街道华垅社区党群服务中心".into();
+        s.item = "城乡居民基本养老保险待遇领取资格认证".into();
+        s.pickup_place = "石峰区清水塘街道华垅社区党群服务中心一楼综合受理3号窗口".into();
+        s.pickup_hours = "工作日9:00-12:00，14:00-17:30（节假日除外）".into();
+        Slip::from(s.in_lang(lang))
+    }
+
+    /// Goals of issue 17: a raster slip leaves a 9600-baud line in about 6 s (≤ 6 KB), a native one
+    /// in about a second (≤ 1 KB), on either paper, in either language.
+    /// `cargo test --lib printer::render::tests::slip_sizes -- --nocapture` prints the sizes.
+    #[test]
+    fn slip_sizes_stay_within_6_kb_raster_and_1_kb_native() {
+        let mut too_big = Vec::new();
+        for lang in [crate::Lang::Zh, crate::Lang::En] {
+            for paper in [Paper::Mm58, Paper::Mm80] {
+                let slip = longest_pickup(lang);
+                let native = render(&slip, paper, QrMode::Native).unwrap().bytes.len();
+                let raster = render(&slip, paper, QrMode::Raster).unwrap().bytes.len();
+                eprintln!("{lang:?} {}mm pickup slip: native {native} bytes, raster {raster} bytes", paper.mm());
+                if native > 1024 || raster > 6 * 1024 {
+                    too_big.push(format!("{lang:?} {paper:?}: native {native}, raster {raster}"));
+                }
+            }
+        }
+        assert!(too_big.is_empty(), "over 1 KB native or 6 KB raster: {too_big:#?}");
     }
 
     #[test]

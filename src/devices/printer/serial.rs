@@ -10,8 +10,61 @@ use super::status::{parse_status, status_request, NotReady, PaperState, PrinterS
 use super::{PrinterConfig, QrMode};
 use crate::slip::{Paper, Slip};
 
-/// Time allowed for writing a job (a raster QR is ~20 KB; at 9600 baud that is ~20 s).
+/// Time allowed for writing one piece of a job (the port waits while the printer's buffer is full).
 const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A job goes to the port in pieces of this many bytes, and its progress is reported after each
+/// (about a quarter of a second at 9600 baud).
+pub const CHUNK: usize = 256;
+
+/// A job the line carries for longer than this shows its progress on screen, and is written no
+/// faster than the line carries it (see [`Printer::print_job_with`]).
+pub const SLOW_JOB: Duration = Duration::from_secs(2);
+
+/// How long `bytes` take on a serial line at `baud` (8N1: ten bits a byte).
+pub fn line_time(bytes: usize, baud: u32) -> Duration {
+    Duration::from_millis((bytes as u64 * 10 * 1000).div_ceil(u64::from(baud.max(1))))
+}
+
+/// How far a job being sent has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes written to the port so far.
+    pub sent: usize,
+    pub total: usize,
+    /// The line's baud rate (`[printer] baud`).
+    pub baud: u32,
+}
+
+impl Progress {
+    /// How long the whole job takes on the line.
+    pub fn expected(&self) -> Duration {
+        line_time(self.total, self.baud)
+    }
+
+    /// How long what is not sent yet takes on the line.
+    pub fn left(&self) -> Duration {
+        line_time(self.total.saturating_sub(self.sent), self.baud)
+    }
+
+    /// Whole seconds left, rounded up (0 once everything is sent).
+    pub fn seconds_left(&self) -> u32 {
+        self.left().as_millis().div_ceil(1000) as u32
+    }
+
+    /// Sent, in percent (0–100).
+    pub fn percent(&self) -> u8 {
+        if self.total == 0 {
+            return 100;
+        }
+        (self.sent.min(self.total) * 100 / self.total) as u8
+    }
+
+    /// Whether the job is slow enough to show its progress: it takes the line more than [`SLOW_JOB`].
+    pub fn is_slow(&self) -> bool {
+        self.expected() > SLOW_JOB
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrintError {
@@ -118,7 +171,11 @@ impl Printer {
 
     /// How long `bytes` take on this line (8N1: ten bits a byte at the configured baud rate).
     pub fn line_time(&self, bytes: usize) -> Duration {
-        Duration::from_millis((bytes as u64 * 10 * 1000).div_ceil(u64::from(self.baud.max(1))))
+        line_time(bytes, self.baud)
+    }
+
+    pub fn baud(&self) -> u32 {
+        self.baud
     }
 
     /// Asks DLE EOT 1, 2 and 4, allowing `timeout` for each answer.
@@ -180,16 +237,47 @@ impl Printer {
     /// Checks status, sends the job if the printer is ready (paper near end is ready), checks
     /// status again.
     pub fn print_job(&mut self, job: &RenderedJob) -> Result<PrintReport, PrintError> {
+        self.print_job_with(job, &mut |_| {})
+    }
+
+    /// Like [`Printer::print_job`], reporting progress while the job is sent: once before the first
+    /// byte and after each [`CHUNK`].
+    ///
+    /// A slow job (one the line carries for more than [`SLOW_JOB`]) is written no faster than the
+    /// line's baud rate carries it, at most one chunk ahead: otherwise the port's buffer (a few KB in
+    /// the kernel, a pseudo-terminal's far more) would take most of the slip at once and the
+    /// progress would jump to the end while the slip is still on the line. On a real port at the
+    /// configured rate this costs nothing: the line cannot go faster anyway. A short job is written
+    /// at once; nobody sees its progress.
+    pub fn print_job_with(
+        &mut self,
+        job: &RenderedJob,
+        on_progress: &mut dyn FnMut(Progress),
+    ) -> Result<PrintReport, PrintError> {
         let before = self.status()?;
         if let Some(reason) = before.not_ready() {
             log::warn!("printer {}: not printing, {reason} (status {:02X?})", self.path, before.raw);
             return Err(PrintError::NotReady { port: self.path.clone(), reason, status: before });
         }
         let started = Instant::now();
-        self.write_all(&job.bytes)?;
+        let total = job.bytes.len();
+        let mut progress = Progress { sent: 0, total, baud: self.baud };
+        let paced = progress.is_slow();
+        on_progress(progress);
+        for chunk in job.bytes.chunks(CHUNK) {
+            if paced {
+                let due = self.line_time(progress.sent.saturating_sub(CHUNK));
+                if let Some(wait) = due.checked_sub(started.elapsed()) {
+                    std::thread::sleep(wait);
+                }
+            }
+            self.write_all(chunk)?;
+            progress.sent += chunk.len();
+            on_progress(progress);
+        }
         // A printer busy with the job (its buffer full of a raster image) answers only once it has
         // taken in what is before the request: allow for the whole job on the line.
-        let allowed = self.status_timeout + self.line_time(job.bytes.len());
+        let allowed = self.status_timeout + self.line_time(total);
         let after = match self.status_within(allowed) {
             Err(PrintError::NoAnswer { n, timeout_ms, .. }) => {
                 let bytes = job.bytes.len();

@@ -1,15 +1,18 @@
 //! The kiosk's printing worker: jobs go to a background thread that owns the serial port, so a slow
-//! printer (a raster slip at 9600 baud takes ~20 s) never blocks the screen. The port is opened per job,
+//! printer (a raster slip at 9600 baud takes ~3 s) never blocks the screen; the worker publishes how
+//! far the job on the port has got ([`PrintService::progress`]) for the screen's progress bar. The port is opened per job,
 //! so a printer that was unplugged and plugged back in works again without a restart. Status checks
 //! (staff diagnostics) go through the same queue, so they never meet a job on the port and never
 //! block the screen either.
 
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::{render, DeviceKind, PrintError, PrintReport, Printer, PrinterConfig, PrinterStatus, QrMode, RenderedJob};
+use super::{
+    render, DeviceKind, PrintError, PrintReport, Printer, PrinterConfig, PrinterStatus, Progress, QrMode, RenderedJob,
+};
 use super::{SimMode, SimPrinter};
 use crate::slip::{Paper, Slip};
 
@@ -27,6 +30,13 @@ pub struct StatusOutcome {
     pub result: Result<PrinterStatus, PrintError>,
 }
 
+/// The job on the port and how far it has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobProgress {
+    pub id: u64,
+    pub progress: Progress,
+}
+
 enum Request {
     Print { id: u64, job: RenderedJob },
     Status { id: u64 },
@@ -37,6 +47,8 @@ pub struct PrintService {
     outcomes: Receiver<PrintOutcome>,
     statuses: Receiver<StatusOutcome>,
     worker: Option<JoinHandle<()>>,
+    /// Written by the worker while a job is sent; `None` between jobs.
+    progress: Arc<Mutex<Option<JobProgress>>>,
     sim: Option<Arc<SimPrinter>>,
     paper: Paper,
     qr_mode: QrMode,
@@ -70,13 +82,19 @@ impl PrintService {
         let (requests, jobs) = mpsc::channel::<Request>();
         let (done, outcomes) = mpsc::channel();
         let (status_done, statuses) = mpsc::channel();
+        let progress = Arc::new(Mutex::new(None));
+        let shared = Arc::clone(&progress);
+        let set_progress = move |p: Option<JobProgress>| *shared.lock().unwrap_or_else(|e| e.into_inner()) = p;
         let worker = std::thread::Builder::new()
             .name("printer".into())
             .spawn(move || {
                 for request in jobs {
                     let sent = match request {
                         Request::Print { id, job } => {
-                            let result = Printer::open(&config).and_then(|mut p| p.print_job(&job));
+                            let result = Printer::open(&config).and_then(|mut p| {
+                                p.print_job_with(&job, &mut |progress| set_progress(Some(JobProgress { id, progress })))
+                            });
+                            set_progress(None);
                             match &result {
                                 Ok(r) => log::info!("print job {id}: {} bytes, near_end={}", r.bytes, r.near_end),
                                 Err(e) => log::warn!("print job {id} failed: {e}"),
@@ -99,6 +117,7 @@ impl PrintService {
             outcomes,
             statuses,
             worker: Some(worker),
+            progress,
             sim,
             paper,
             qr_mode,
@@ -135,6 +154,11 @@ impl PrintService {
     /// The next answered status check, if any (never blocks).
     pub fn try_status(&self) -> Option<StatusOutcome> {
         self.statuses.try_recv().ok()
+    }
+
+    /// The job being sent and how far it has got; `None` between jobs (never blocks).
+    pub fn progress(&self) -> Option<JobProgress> {
+        *self.progress.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The next finished job, if any (never blocks).

@@ -736,6 +736,23 @@ mod tests {
         }
     }
 
+    /// `ESC a` places a `GS v 0` image as it places text (what common printers do): the raster QR
+    /// is sent at its own width and the printer centres it.
+    #[test]
+    fn raster_images_follow_the_justification() {
+        let image = [0x1D, 0x76, 0x30, 0x00, 1, 0, 1, 0, 0xFF]; // 8 black dots, one row
+        for (align, x0) in [(0u8, 0u32), (1, (576 - 8) / 2), (2, 576 - 8)] {
+            let mut interp = Interpreter::new(Paper::Mm80);
+            let mut bytes = vec![0x1B, b'a', align];
+            bytes.extend(image);
+            bytes.extend([0x1D, 0x56, 0x42, 0x00]);
+            let Some(SimEvent::Job(job)) = interp.push(&bytes).pop() else { panic!("no job") };
+            let row = &job.image.pixels[..576];
+            let black: Vec<u32> = (0..576).filter(|&x| row[x as usize] == 0).collect();
+            assert_eq!(black, (x0..x0 + 8).collect::<Vec<_>>(), "ESC a {align}");
+        }
+    }
+
     #[test]
     fn status_requests_between_commands_are_events() {
         let mut interp = Interpreter::new(Paper::Mm58);
