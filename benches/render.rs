@@ -7,7 +7,7 @@
 //!   the buffer kept from the last frame. On the search screen (and the PIN pad) the input is a key
 //!   press on the on-screen keyboard, alternately one more letter and backspace, so the time includes
 //!   the search and the new result list; elsewhere it is a finger on a button, alternately pressed
-//!   and lifted off it (the button's pressed colour comes and goes, nothing is activated).
+//!   and lifted just off it (the button's pressed colour comes and goes, nothing is activated).
 //!
 //! `cargo bench --bench render` prints a table of p50/p95 per screen and size, and whether the goal
 //! of issue 17 is met (p95 ≤ 16 ms partial, ≤ 50 ms full). No assertions on time: machines are noisy.
@@ -28,6 +28,8 @@ use slint::{ComponentHandle, LogicalPosition};
 const SIZES: [(u32, u32); 2] = [(1080, 1920), (1920, 1080)];
 const GOAL_FULL_MS: f64 = 50.0;
 const GOAL_PARTIAL_MS: f64 = 16.0;
+/// Slint's Flickable forwards a press to the item under it after 100 ms (i-slint-core's FORWARD_DELAY).
+const FLICKABLE_DELAY: Duration = Duration::from_millis(110);
 
 /// What a partial redraw follows.
 #[derive(Clone, Copy)]
@@ -36,7 +38,8 @@ enum Input {
     SearchKey,
     /// A digit on the PIN pad, then delete.
     PinKey,
-    /// A finger on the screen's first button below the header, then lifted off it.
+    /// A finger on the screen's first button below the header, then lifted just off it (the pressed
+    /// colour comes and goes, nothing is activated).
     Touch,
 }
 
@@ -159,24 +162,34 @@ fn measure(config: &Config, case: &Case, target: &Target, size: (u32, u32), iter
             (Input::SearchKey, _) => w.global::<KeyboardState>().invoke_key("r".into()),
             (Input::PinKey, _) if second => w.global::<StaffState>().invoke_pin_delete(),
             (Input::PinKey, _) => w.global::<StaffState>().invoke_pin_digit("1".into()),
-            (Input::Touch, Some((_, away))) if second => {
-                h.window().dispatch_event(WindowEvent::PointerMoved { position: away });
-                h.window()
-                    .dispatch_event(WindowEvent::PointerReleased { position: away, button: PointerEventButton::Left });
-                h.window().dispatch_event(WindowEvent::PointerExited);
-            }
+            // Lifted just off the button: no click (and, with no move before, no drag that would
+            // scroll a list).
+            (Input::Touch, Some((_, off))) if second => h
+                .window()
+                .dispatch_event(WindowEvent::PointerReleased { position: off, button: PointerEventButton::Left }),
             (Input::Touch, Some((at, _))) => h
                 .window()
                 .dispatch_event(WindowEvent::PointerPressed { position: at, button: PointerEventButton::Left }),
             (Input::Touch, None) => unreachable!(),
         }
         slint::platform::update_timers_and_animations();
-        let drawn = Instant::now();
-        let region = h.draw_partial();
-        let end = Instant::now();
-        let region = region.unwrap_or_else(|| panic!("{}: the input changed nothing on screen", case.name));
+        let mut drawn = Instant::now();
+        let mut region = h.draw_partial();
+        let mut end = Instant::now();
+        let mut waited = Duration::ZERO;
+        if region.is_none() && matches!(case.input, Input::Touch) && !second {
+            // A list (Flickable) hands a press to the button under it only after 100 ms without a
+            // drag: the frame comes then, and the wait is not the renderer's.
+            std::thread::sleep(FLICKABLE_DELAY);
+            waited = end.elapsed();
+            slint::platform::update_timers_and_animations();
+            drawn = Instant::now();
+            region = h.draw_partial();
+            end = Instant::now();
+        }
+        let region = region.unwrap_or_else(|| panic!("{}: input {i} changed nothing on screen", case.name));
         dirty_px += region.iter().map(|(_, s)| s.width as u64 * s.height as u64).sum::<u64>();
-        partial.push(ms(end - start));
+        partial.push(ms(end - start - waited));
         draw.push(ms(end - drawn));
     }
     assert_eq!(
@@ -189,8 +202,8 @@ fn measure(config: &Config, case: &Case, target: &Target, size: (u32, u32), iter
     Row { screen: case.name, size, full, partial, draw, dirty }
 }
 
-/// Where to press: the middle of the first enabled button below the header that lies wholly on screen, and a
-/// point off it to lift the finger at (nothing there to activate: the header's far corner).
+/// Where to press: the middle of the first enabled button below the header that lies wholly on screen;
+/// and where to lift the finger: just above that button.
 fn touch_point(h: &Headless, name: &str) -> (LogicalPosition, LogicalPosition) {
     let (width, height) = (h.size().0 as f32, h.size().1 as f32);
     let buttons =
@@ -212,8 +225,10 @@ fn touch_point(h: &Headless, name: &str) -> (LogicalPosition, LogicalPosition) {
         println!("{name}: pressing {:?}", button.accessible_label().unwrap_or_default());
     }
     let (p, s) = (button.absolute_position(), button.size());
-    let at = LogicalPosition::new(p.x + s.width / 2.0, p.y + s.height / 2.0);
-    (at, LogicalPosition::new(width - 1.0, 1.0))
+    (
+        LogicalPosition::new(p.x + s.width / 2.0, p.y + s.height / 2.0),
+        LogicalPosition::new(p.x + s.width / 2.0, p.y - 2.0),
+    )
 }
 
 fn ms(d: Duration) -> f64 {
