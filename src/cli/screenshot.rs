@@ -9,7 +9,9 @@ use crate::config::Config;
 /// `kiosk screenshot --screen TARGET --out FILE [--size WxH] [--lang zh|en]`
 #[derive(Debug, clap::Args)]
 pub struct ScreenshotArgs {
-    /// home | guides | search:<query> | theme:<code> | guide:<code> | identify | checklist:<code>
+    /// home | guides | search:<query> | theme:<code> | guide:<code> | identify | checklist:<code>;
+    /// with the demo config's simulated devices also apply | form:<code> | review | submitted | rating |
+    /// thanks | progress | grid | grid-worker | staff-pin | staff-menu
     #[arg(long)]
     pub screen: crate::screenshot::Target,
     /// The PNG file to write.
