@@ -171,10 +171,14 @@ fn screen(ui: &KioskUi) -> Screen {
     ui.window().global::<AppState>().get_screen()
 }
 
-fn check(ok: bool, session: usize, what: &str) {
-    if !ok {
-        eprintln!("soak: session {session}: {what}");
-        std::process::exit(1);
+/// A flow that broke: the session and what went wrong (the run stops, its samples are kept).
+type Broken = String;
+
+fn check(ok: bool, session: usize, what: &str) -> Result<(), Broken> {
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("session {session}: {what}"))
     }
 }
 
@@ -209,11 +213,11 @@ fn place(ui: &KioskUi, card: &Card) {
 /// machine: the screen asks to place the card again) is met as a resident meets it: lift the card and
 /// place it again, counted in `phases.replaced`. The first wait is short of the 90 s idle time in
 /// mock time (100 ms of it for each 10 ms waited).
-fn identify(ui: &KioskUi, n: usize, card: &Card, next: ApplyStep, phases: &mut Phases) {
+fn identify(ui: &KioskUi, n: usize, card: &Card, next: ApplyStep, phases: &mut Phases) -> Result<(), Broken> {
     place(ui, card);
     for _ in 0..3 {
         if wait_until(ui, Duration::from_secs(5), |ui| step(ui) == next) {
-            return;
+            return Ok(());
         }
         if step(ui) != ApplyStep::Identify {
             break;
@@ -229,12 +233,12 @@ fn identify(ui: &KioskUi, n: usize, card: &Card, next: ApplyStep, phases: &mut P
     }
     let (message, problem) =
         (ui.window().global::<ApplyState>().get_message(), ui.window().global::<IdentifyState>().get_problem());
-    check(false, n, &format!("{next:?} not reached after the card: at {:?}, {message:?} {problem:?}", step(ui)));
+    check(false, n, &format!("{next:?} not reached after the card: at {:?}, {message:?} {problem:?}", step(ui)))
 }
 
 /// One resident, from the home screen back to the home screen.
-fn session(ui: &KioskUi, n: usize, (elderly, younger): &(Card, Card), phases: &mut Phases) {
-    check(screen(ui) == Screen::Home, n, "does not start on the home screen");
+fn session(ui: &KioskUi, n: usize, (elderly, younger): &(Card, Card), phases: &mut Phases) -> Result<(), Broken> {
+    check(screen(ui) == Screen::Home, n, "does not start on the home screen")?;
     phases.start();
     // Search, and open the first result.
     let (keys, word) = SEARCHES[n % SEARCHES.len()];
@@ -245,19 +249,18 @@ fn session(ui: &KioskUi, n: usize, (elderly, younger): &(Card, Card), phases: &m
     }
     let first = common::button_labels(ui).into_iter().find(|l| l.contains(word));
     let Some(first) = first else {
-        check(false, n, &format!("no result for {keys}"));
-        return;
+        return check(false, n, &format!("no result for {keys}"));
     };
     phases.lap("search");
     tap(ui, &first);
-    check(screen(ui) == Screen::Detail && shows(ui, "申请材料"), n, "the guide did not open");
+    check(screen(ui) == Screen::Detail && shows(ui, "申请材料"), n, "the guide did not open")?;
     tap(ui, "首页");
     phases.lap("guide");
 
     if n.is_multiple_of(2) {
         // The senior-card fast path: the card, then one tap.
         tap(ui, "老年优待证");
-        identify(ui, n, &resident(elderly, n), ApplyStep::Review, phases);
+        identify(ui, n, &resident(elderly, n), ApplyStep::Review, phases)?;
         phases.lap("identify");
         tap(ui, "同意并提交");
     } else {
@@ -265,7 +268,7 @@ fn session(ui: &KioskUi, n: usize, (elderly, younger): &(Card, Card), phases: &m
         tap(ui, "我要办理");
         tap(ui, "临时救助申请");
         tap(ui, "同意");
-        identify(ui, n, &resident(younger, n), ApplyStep::Form, phases);
+        identify(ui, n, &resident(younger, n), ApplyStep::Form, phases)?;
         phases.lap("identify");
         tap(ui, "遇到的困难：突发重大疾病");
         text_field(ui, "联系电话").invoke_accessible_default_action();
@@ -276,33 +279,37 @@ fn session(ui: &KioskUi, n: usize, (elderly, younger): &(Card, Card), phases: &m
         text_field(ui, "急需救助金额").set_accessible_value("0");
         text_field(ui, "家庭共同生活人口").set_accessible_value("3");
         tap(ui, "下一步");
-        check(label_containing(ui, "11位").is_some(), n, "the short phone number was not explained");
+        check(label_containing(ui, "11位").is_some(), n, "the short phone number was not explained")?;
         text_field(ui, "联系电话").invoke_accessible_default_action();
         tap(ui, "4");
         tap(ui, "完成");
         text_field(ui, "急需救助金额").set_accessible_value("5000");
         tap(ui, "下一步");
-        check(step(ui) == ApplyStep::Review, n, "the corrected form was not accepted");
+        check(step(ui) == ApplyStep::Review, n, "the corrected form was not accepted")?;
         tap(ui, "确认提交");
     }
-    check(step(ui) == ApplyStep::Done, n, "not submitted");
+    check(step(ui) == ApplyStep::Done, n, "not submitted")?;
     phases.lap("apply");
-    check(
-        wait_until(ui, LIMIT, |ui| shows(ui, "回执已打印，请从出纸口取走。")),
-        n,
-        &format!("no slip: {}", ui.window().global::<ApplyState>().get_print_message()),
-    );
+    let printed = wait_until(ui, LIMIT, |ui| !ui.window().global::<ApplyState>().get_printing());
+    check(printed, n, "the slip never finished printing")?;
+    if !shows(ui, "回执已打印，请从出纸口取走。") {
+        // The application is saved and its slip is on screen to photograph; the resident goes on.
+        let message = ui.window().global::<ApplyState>().get_print_message();
+        eprintln!("soak: session {n}: slip not printed: {message}");
+        phases.unprinted += 1;
+    }
     phases.lap("print");
     tap(ui, ["非常满意", "满意", "基本满意"][n % 3]);
-    check(step(ui) == ApplyStep::Thanks, n, "the rating was not taken");
+    check(step(ui) == ApplyStep::Thanks, n, "the rating was not taken")?;
     phases.lap("rate");
     // The resident takes the card and the slip and walks away.
     if let Some(reader) = ui.devices().reader.as_ref().and_then(|r| r.simulator()) {
         reader.lift();
     }
     wait_secs(111);
-    check(screen(ui) == Screen::Home, n, "the idle reset did not go home");
+    check(screen(ui) == Screen::Home, n, "the idle reset did not go home")?;
     phases.lap("idle reset");
+    Ok(())
 }
 
 /// Where the sessions' time goes, phase by phase (wall clock).
@@ -312,6 +319,8 @@ struct Phases {
     total: Vec<(&'static str, Duration)>,
     /// Cards placed a second time because a read failed.
     replaced: usize,
+    /// Slips the printer did not print (the application saved, the slip shown on screen).
+    unprinted: usize,
 }
 
 impl Phases {
@@ -336,7 +345,7 @@ impl Phases {
             .map(|(n, t)| format!("{n} {:.1}", t.as_secs_f64() * 1000.0 / sessions.max(1) as f64))
             .collect();
         println!("ms a session by phase: {}", each.join(", "));
-        println!("cards placed again after a failed read: {}", self.replaced);
+        println!("cards placed again after a failed read: {}; slips not printed: {}", self.replaced, self.unprinted);
     }
 }
 
@@ -617,8 +626,14 @@ fn main() {
     conn.pragma_update(None, "cache_size", 16).expect("cache_size");
     let mut samples = vec![sample(0, started, &db, &conn)];
     let mut phases = Phases::default();
+    let mut broken = None;
+    let mut done = 0;
     for n in 0..options.sessions {
-        session(&ui, n, &cards, &mut phases);
+        if let Err(e) = session(&ui, n, &cards, &mut phases) {
+            broken = Some(e);
+            break;
+        }
+        done = n + 1;
         if (n + 1) % options.every == 0 || n + 1 == options.sessions {
             let s = sample(n + 1, started, &db, &conn);
             println!(
@@ -643,8 +658,12 @@ fn main() {
         eprintln!("soak: chart not drawn: {e}");
     }
     println!("samples: {}\nchart:   {}", csv.display(), png.display());
-    phases.print(options.sessions);
+    phases.print(done);
     let met = verdict(&samples);
     println!("verdict: {}", if met { "all goals met" } else { "goals missed (see above)" });
     drop(ui);
+    if let Some(e) = broken {
+        eprintln!("soak: a flow broke, the run stopped after {done} sessions: {e}");
+        std::process::exit(1);
+    }
 }
