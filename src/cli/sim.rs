@@ -122,13 +122,12 @@ pub fn run_printer(args: &SimPrinterArgs) -> i32 {
     eprintln!("printed jobs are written to {}", dir.display());
     let mut written = 0;
     loop {
-        let jobs = sim.wait_for_jobs(written + 1, Duration::from_secs(1));
-        for job in jobs.iter().skip(written) {
-            written += 1;
-            let path = dir.join(format!("job-{written:04}.png"));
+        for (no, job) in sim.jobs_after(written, Duration::from_secs(1)) {
+            written = no;
+            let path = dir.join(format!("job-{no:04}.png"));
             match write_png(&job.image, &path) {
-                Ok(()) => eprintln!("job {written}: {}", path.display()),
-                Err(e) => eprintln!("job {written}: cannot write {}: {e}", path.display()),
+                Ok(()) => eprintln!("job {no}: {}", path.display()),
+                Err(e) => eprintln!("job {no}: cannot write {}: {e}", path.display()),
             }
         }
     }
