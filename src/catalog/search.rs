@@ -224,7 +224,7 @@ fn is_latin(q: &str) -> bool {
 ///   36 + 36² such queries, and they match the most items);
 /// - a longer Latin query walks the places where its first three letters can start a match (see
 ///   [`Text::keys`]), kept in the order the match there would rank, and stops at `limit` items;
-/// - a Chinese query only against the items holding its rarest character.
+/// - a Chinese query walks the places where its first character stands, the same way.
 ///
 /// The postings are supersets of the matches, so results are those of a full scan: a property
 /// test in `catalog` compares them with [`reference::search`] on random queries.
@@ -239,7 +239,8 @@ pub struct Index {
     by_three: HashMap<[u8; 3], Vec<Place>>,
     /// Items by a Latin alias (助记码) spelled out in full.
     by_alias: HashMap<String, Vec<u32>>,
-    by_char: HashMap<char, Vec<u32>>,
+    /// Where a Chinese query with this first character can start matching, best rank first.
+    by_char: HashMap<char, Vec<Place>>,
     /// Lower-case codes, sorted, with their item.
     codes: Vec<(String, u32)>,
 }
@@ -249,8 +250,11 @@ pub struct Index {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Place {
     id: u32,
-    text: u16,
-    at: u16,
+    text: u32,
+    /// The syllable (Latin queries) or the character (Chinese ones) where the match starts.
+    at: u32,
+    /// Where that character starts in the text's bytes (Chinese queries).
+    byte: u32,
 }
 
 /// The ranking key of a hit: best match kind, then earlier match, then 常办事项, then shorter
@@ -282,10 +286,10 @@ impl Index {
                 } else {
                     1 + entry.aliases.iter().position(|a| std::ptr::eq(a, t)).unwrap_or(0)
                 };
-                let place = |at: usize| Place { id, text: text as u16, at: at as u16 };
-                t.keys(short_key, |k, at| ix.by_three.entry(k).or_default().push(place(at)));
-                for c in t.plain.chars() {
-                    push(ix.by_char.entry(c).or_default());
+                let place = |at: usize, byte: usize| Place { id, text: text as u32, at: at as u32, byte: byte as u32 };
+                t.keys(short_key, |k, at| ix.by_three.entry(k).or_default().push(place(at, 0)));
+                for (at, (byte, c)) in t.plain.char_indices().enumerate() {
+                    ix.by_char.entry(c).or_default().push(place(at, byte));
                 }
             }
             // A code is also found by its first one or two characters.
@@ -302,12 +306,12 @@ impl Index {
             ix.entries.push(entry);
         }
         ix.codes.sort_unstable();
-        let mut by_three = std::mem::take(&mut ix.by_three);
-        for places in by_three.values_mut() {
+        let (mut by_three, mut by_char) = (std::mem::take(&mut ix.by_three), std::mem::take(&mut ix.by_char));
+        for places in by_three.values_mut().chain(by_char.values_mut()) {
             places.sort_unstable_by_key(|p| ix.place_rank(p));
             places.dedup();
         }
-        ix.by_three = by_three;
+        (ix.by_three, ix.by_char) = (by_three, by_char);
         ix.short = short
             .into_iter()
             .map(|(key, ids)| {
@@ -350,21 +354,26 @@ impl Index {
             let ranked = self.short.get(b).map_or(&[][..], Vec::as_slice);
             return ranked.iter().take(limit).map(|&id| id as usize).collect();
         }
-        if latin {
-            return self.search_long(&q, limit);
-        }
-        // Every character of a substring match is in the text: the rarest one narrows most.
-        let postings: &[u32] = q
-            .chars()
-            .map(|c| self.by_char.get(&c).map_or(&[][..], Vec::as_slice))
-            .min_by_key(|l| l.len())
-            .unwrap_or(&[]);
-        let from = self.codes.partition_point(|(c, _)| c.as_str() < q.as_str());
-        let by_code = self.codes[from..].iter().take_while(|(c, _)| c.starts_with(q.as_str())).map(|&(_, id)| id);
-        let by_code = by_code.filter(|id| postings.binary_search(id).is_err());
-        let mut hits: Vec<Rank> = postings.iter().copied().chain(by_code).filter_map(|id| self.rank(id, &q)).collect();
-        top(&mut hits, limit);
-        hits.into_iter().map(|(.., i)| i).collect()
+        let first = q.chars().next().expect("not empty");
+        let (places, aliased) = if latin {
+            (self.by_three.get(&[b[0], b[1], b[2]]), self.by_alias.get(&q))
+        } else {
+            (self.by_char.get(&first), None)
+        };
+        let places = places.map_or(&[][..], Vec::as_slice);
+        self.walk(
+            &q,
+            aliased.map_or(&[][..], Vec::as_slice),
+            places,
+            |t, p| {
+                if latin {
+                    t.match_from(p.at as usize, b)
+                } else {
+                    t.plain[p.byte as usize..].starts_with(q.as_str())
+                }
+            },
+            limit,
+        )
     }
 }
 
@@ -375,10 +384,17 @@ impl Index {
         self.codes[from..].iter().take_while(move |(c, _)| c.starts_with(q)).map(|&(_, id)| id)
     }
 
-    /// A Latin query of three letters or more: the kinds of match in their ranking order — code,
-    /// 助记码, then the places under its first three letters, best first — each item at its first
-    /// (so best) match, until `limit` items.
-    fn search_long(&self, q: &str, limit: usize) -> Vec<usize> {
+    /// The kinds of match in their ranking order — code, 助记码 (`aliased`), then the `places`
+    /// where the query can start matching, best first, each checked by `matches` — each item at its
+    /// first (so best) match, until `limit` items.
+    fn walk(
+        &self,
+        q: &str,
+        aliased: &[u32],
+        places: &[Place],
+        matches: impl Fn(&Text, &Place) -> bool,
+        limit: usize,
+    ) -> Vec<usize> {
         let tie_order = |ids: &mut Vec<u32>| ids.sort_unstable_by_key(|&id| (self.ties[id as usize], id));
         let mut out: Vec<usize> = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -390,32 +406,22 @@ impl Index {
         };
         let mut coded: Vec<u32> = self.by_code(q).collect();
         tie_order(&mut coded);
-        let mut aliased: Vec<u32> = self.by_alias.get(q).cloned().unwrap_or_default();
+        let mut aliased = aliased.to_vec();
         tie_order(&mut aliased);
         for id in coded.into_iter().chain(aliased) {
             if emit(id, &mut out) {
                 return out;
             }
         }
-        let b = q.as_bytes();
-        for p in self.by_three.get(&[b[0], b[1], b[2]]).map_or(&[][..], Vec::as_slice) {
+        for p in places {
             let e = &self.entries[p.id as usize];
             let text = if p.text == 0 { &e.name } else { &e.aliases[p.text as usize - 1] };
-            if text.match_from(p.at as usize, b) && emit(p.id, &mut out) {
+            if matches(text, p) && emit(p.id, &mut out) {
                 break;
             }
         }
         out
     }
-}
-
-/// Keeps the best `limit` of `hits`, sorted.
-fn top(hits: &mut Vec<Rank>, limit: usize) {
-    if hits.len() > limit {
-        hits.select_nth_unstable(limit - 1);
-        hits.truncate(limit);
-    }
-    hits.sort_unstable();
 }
 
 /// The search as it was before the index (a scan of every item with backtracking over its
