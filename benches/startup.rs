@@ -99,8 +99,8 @@ fn time_to_screen(display: &str, mut cmd: Command) -> Result<(Duration, Duration
         if mapped.is_none() && !viewable(&conn, root).is_empty() {
             mapped = Some(t0.elapsed());
         }
-        if mapped.is_some() && drawn(&conn, root) {
-            return Ok((mapped.unwrap(), t0.elapsed(), child));
+        if let Some(mapped) = mapped.filter(|_| drawn(&conn, root)) {
+            return Ok((mapped, t0.elapsed(), child));
         }
         if let Ok(Some(status)) = child.try_wait() {
             return Err(format!("{cmd:?} exited ({status}) before drawing"));
