@@ -27,8 +27,7 @@ pub struct Catalog {
 
 impl Catalog {
     pub fn new(file: CatalogFile) -> Self {
-        let index =
-            Index::new(file.items.iter().map(|g| (g.code.as_str(), g.name.as_str(), g.aliases.as_slice(), g.frequent)));
+        let index = Index::new(search_items(&file.items));
         let by_code = file.items.iter().enumerate().map(|(i, g)| (g.code.clone(), i)).collect();
         Self { file, index, by_code }
     }
@@ -78,8 +77,12 @@ impl Catalog {
 
     /// The items as the search index takes them: (code, name, aliases, 常办).
     pub fn search_items(&self) -> impl Iterator<Item = (&str, &str, &[String], bool)> {
-        self.file.items.iter().map(|g| (g.code.as_str(), g.name.as_str(), g.aliases.as_slice(), g.frequent))
+        search_items(&self.file.items)
     }
+}
+
+fn search_items(items: &[Guide]) -> impl Iterator<Item = (&str, &str, &[String], bool)> {
+    items.iter().map(|g| (g.code.as_str(), g.name.as_str(), g.aliases.as_slice(), g.frequent))
 }
 
 #[cfg(test)]

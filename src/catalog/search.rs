@@ -166,14 +166,14 @@ fn ascii_str(c: char) -> &'static str {
 
 /// The searchable form of one item.
 #[derive(Debug, Clone)]
-pub struct Entry {
+struct Entry {
     code: String,
     name: Text,
     aliases: Vec<Text>,
 }
 
 impl Entry {
-    pub fn new(code: &str, name: &str, aliases: &[String]) -> Self {
+    fn new(code: &str, name: &str, aliases: &[String]) -> Self {
         Self {
             code: code.to_lowercase(),
             name: Text::new(name),
@@ -186,7 +186,8 @@ impl Entry {
     }
 
     /// How well this item matches a normalised query (see [`normalise`]); `None` if not at all.
-    pub fn score(&self, q: &str) -> Option<Score> {
+    /// The definition the index answers by (its short lists are ranked with it).
+    fn score(&self, q: &str) -> Option<Score> {
         if q.is_empty() {
             return None;
         }
@@ -227,7 +228,7 @@ fn is_latin(q: &str) -> bool {
 /// - a Chinese query walks the places where its first character stands, the same way.
 ///
 /// The postings are supersets of the matches, so results are those of a full scan: a property
-/// test in `catalog` compares them with [`reference::search`] on random queries.
+/// test in `catalog` compares them with [`reference::Scan`] on random queries.
 #[derive(Debug, Default)]
 pub struct Index {
     entries: Vec<Entry>,
@@ -245,13 +246,13 @@ pub struct Index {
     codes: Vec<(String, u32)>,
 }
 
-/// A syllable where a query can start matching: the item, its text (0 the name, then the
-/// aliases), the syllable.
+/// Where a query can start matching: the item, its text (0 the name, then the aliases), and the
+/// syllable (Latin queries) or character (Chinese ones).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Place {
     id: u32,
     text: u32,
-    /// The syllable (Latin queries) or the character (Chinese ones) where the match starts.
+    /// The syllable or the character where the match starts.
     at: u32,
     /// Where that character starts in the text's bytes (Chinese queries).
     byte: u32,
@@ -274,17 +275,12 @@ impl Index {
                     list.push(id);
                 }
             };
-            for t in entry.texts() {
+            for (text, t) in entry.texts().enumerate() {
                 // Readings may hold a 'ü', which no query holds: such keys are never asked for.
                 let short_key = |k: &[u8]| {
                     if k.iter().all(u8::is_ascii_alphanumeric) {
                         push(short.entry(k.to_vec()).or_default());
                     }
-                };
-                let text = if std::ptr::eq(t, &entry.name) {
-                    0
-                } else {
-                    1 + entry.aliases.iter().position(|a| std::ptr::eq(a, t)).unwrap_or(0)
                 };
                 let place = |at: usize, byte: usize| Place { id, text: text as u32, at: at as u32, byte: byte as u32 };
                 t.keys(short_key, |k, at| ix.by_three.entry(k).or_default().push(place(at, 0)));
@@ -375,9 +371,7 @@ impl Index {
             limit,
         )
     }
-}
 
-impl Index {
     /// Items whose code starts with `q`.
     fn by_code<'a>(&'a self, q: &'a str) -> impl Iterator<Item = u32> + 'a {
         let from = self.codes.partition_point(|(c, _)| c.as_str() < q);
