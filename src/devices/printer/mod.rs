@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use super::idcard::DeviceKind;
 pub use render::{qr_image, render, RenderError, RenderedJob};
-pub use serial::{line_time, PrintError, PrintReport, Printer, Progress, CHUNK, SLOW_JOB};
+pub use serial::{PrintError, PrintReport, Printer, Progress, CHUNK};
 pub use service::{JobProgress, PrintOutcome, PrintService};
 pub use sim::{write_png, PaperImage, PrintedJob, SimMode, SimPrinter};
 pub use status::{NotReady, PaperState, PrinterStatus};

@@ -151,6 +151,27 @@ impl RasterPlan {
     pub fn quiet_dots(&self) -> u32 {
         QR_QUIET_MODULES * u32::from(self.qr.module_dots)
     }
+
+    /// The symbol `code` (the one this plan was made for) drawn as [`raster_qr`] describes.
+    pub fn image(&self, code: &QrCode) -> RasterImage {
+        let colors = code.to_colors();
+        let modules = self.qr.modules;
+        // Bits per module.
+        let n = u32::from(self.qr.module_dots) / u32::from(self.scale);
+        let side = modules * n;
+        let width_bytes = side.div_ceil(8);
+        let left = (width_bytes * 8 - side) / 2;
+        let mut data = vec![0u8; (width_bytes * side) as usize];
+        for y in 0..side {
+            for x in 0..side {
+                if colors.get((y / n * modules + x / n) as usize) == Some(&Color::Dark) {
+                    let px = left + x;
+                    data[(y * width_bytes + px / 8) as usize] |= 0x80 >> (px % 8);
+                }
+            }
+        }
+        RasterImage { width_bytes: width_bytes as u16, height: side as u16, scale: self.scale, data }
+    }
 }
 
 /// The QR for `text` as a raster image of the symbol alone: its own width (rounded up to whole bytes,
@@ -159,23 +180,7 @@ impl RasterPlan {
 /// side of 58 mm paper's 48 mm print width; above and below, the renderer feeds paper (`ESC d`).
 pub fn raster_qr(text: &str) -> Result<RasterImage, RenderError> {
     let (plan, code) = RasterPlan::for_text(text)?;
-    let colors = code.to_colors();
-    let modules = plan.qr.modules;
-    // Bits per module.
-    let n = u32::from(plan.qr.module_dots) / u32::from(plan.scale);
-    let side = modules * n;
-    let width_bytes = side.div_ceil(8);
-    let left = (width_bytes * 8 - side) / 2;
-    let mut data = vec![0u8; (width_bytes * side) as usize];
-    for y in 0..side {
-        for x in 0..side {
-            if colors.get((y / n * modules + x / n) as usize) == Some(&Color::Dark) {
-                let px = left + x;
-                data[(y * width_bytes + px / 8) as usize] |= 0x80 >> (px % 8);
-            }
-        }
-    }
-    Ok(RasterImage { width_bytes: width_bytes as u16, height: side as u16, scale: plan.scale, data })
+    Ok(plan.image(&code))
 }
 
 /// The smallest default line feed among common printers: 30 dots (3.75 mm; Epson's is 1/6 inch).
@@ -270,10 +275,10 @@ pub fn render_lines(lines: &[Line], paper: Paper, qr_mode: QrMode) -> Result<Vec
                 }
                 QrMode::Raster => {
                     // Centred by the printer; the quiet zone above and below is fed paper.
-                    let (plan, _) = RasterPlan::for_text(text)?;
+                    let (plan, code) = RasterPlan::for_text(text)?;
                     justify(&mut p, true)?;
                     p.custom(&feed_at_least(plan.quiet_dots()))?
-                        .custom(&raster_qr(text)?.gs_v0())?
+                        .custom(&plan.image(&code).gs_v0())?
                         .custom(&feed_at_least(plan.quiet_dots()))?;
                 }
             },
