@@ -754,6 +754,39 @@ pub enum SlipText {
     ScanForGuide,
 }
 
+impl SlipText {
+    pub const ALL: [SlipText; 17] = {
+        use SlipText::*;
+        [
+            PickupTitle,
+            Item,
+            AcceptanceNo,
+            Applicant,
+            IdNumber,
+            SubmittedAt,
+            PromisedBy,
+            CallBackBy,
+            PickupPlace,
+            PickupHours,
+            GridWorker,
+            ScanForProgress,
+            Hotline,
+            ChecklistTitle,
+            GuidePlace,
+            GuideHours,
+            ScanForGuide,
+        ]
+    };
+
+    /// A key before a value (not a heading or a line under a QR).
+    pub fn is_key(self) -> bool {
+        !matches!(
+            self,
+            SlipText::PickupTitle | SlipText::ScanForProgress | SlipText::ChecklistTitle | SlipText::ScanForGuide
+        )
+    }
+}
+
 /// A fixed line or key of a slip. Keys fit [`crate::slip::Line::KEY_COLUMNS`] (10 columns), so a
 /// value has the same room in either language and codes stay whole.
 pub fn slip_text(lang: Lang, t: SlipText) -> &'static str {
@@ -1074,24 +1107,15 @@ mod tests {
     }
 
     #[test]
+    fn slip_text_all_lists_every_variant_once_in_order() {
+        assert!(SlipText::ALL.iter().enumerate().all(|(i, t)| *t as usize == i));
+        assert_eq!(SlipText::ALL.len(), SlipText::ScanForGuide as usize + 1, "ScanForGuide is the last variant");
+    }
+
+    #[test]
     fn english_slip_keys_leave_the_value_column_as_wide_as_chinese_ones() {
         use crate::slip::{display_width, Line};
-        let keys = [
-            SlipText::Item,
-            SlipText::AcceptanceNo,
-            SlipText::Applicant,
-            SlipText::IdNumber,
-            SlipText::SubmittedAt,
-            SlipText::PromisedBy,
-            SlipText::CallBackBy,
-            SlipText::PickupPlace,
-            SlipText::PickupHours,
-            SlipText::GridWorker,
-            SlipText::Hotline,
-            SlipText::GuidePlace,
-            SlipText::GuideHours,
-        ];
-        for key in keys {
+        for key in SlipText::ALL.into_iter().filter(|t| t.is_key()) {
             for lang in [Lang::Zh, Lang::En] {
                 let w = display_width(slip_text(lang, key));
                 assert!(w <= Line::KEY_COLUMNS, "{lang:?} {key:?} is {w} columns");
@@ -1307,25 +1331,7 @@ mod tests {
         for r in crate::app::flow::RATING_REASONS {
             e.check("rating_reason", rating_reason(EN, r), &[]);
         }
-        for t in [
-            SlipText::PickupTitle,
-            SlipText::Item,
-            SlipText::AcceptanceNo,
-            SlipText::Applicant,
-            SlipText::IdNumber,
-            SlipText::SubmittedAt,
-            SlipText::PromisedBy,
-            SlipText::CallBackBy,
-            SlipText::PickupPlace,
-            SlipText::PickupHours,
-            SlipText::GridWorker,
-            SlipText::ScanForProgress,
-            SlipText::Hotline,
-            SlipText::ChecklistTitle,
-            SlipText::GuidePlace,
-            SlipText::GuideHours,
-            SlipText::ScanForGuide,
-        ] {
+        for t in SlipText::ALL {
             e.check("slip_text", slip_text(EN, t), &[]);
         }
         e.check("slip_call_back", slip_call_back(EN, NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()), &[]);
