@@ -12,7 +12,9 @@ use std::time::Duration;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementRoot};
 use kiosk::catalog::{self, Catalog};
 use kiosk::config::Config;
+use kiosk::devices::printer::QrMode;
 use kiosk::ui::{Devices, KioskUi};
+use kiosk::{ApplyState, ApplyStep};
 use slint::ComponentHandle;
 
 /// The demo config (simulated devices), silent: the speech tests turn speech on themselves.
@@ -168,4 +170,30 @@ pub fn text_field(ui: &KioskUi, label: &str) -> ElementHandle {
         down.invoke_accessible_default_action();
     }
     panic!("no text field labelled {label:?}")
+}
+
+/// The application flow's step on screen.
+pub fn apply_step(ui: &KioskUi) -> ApplyStep {
+    ui.window().global::<ApplyState>().get_step()
+}
+
+/// A demo kiosk whose printer sits on a 9600-baud line (the simulator takes 960 bytes a second),
+/// with native or raster QR.
+pub fn kiosk_on_a_9600_baud_line(qr_mode: QrMode) -> KioskUi {
+    let mut config = demo_config();
+    config.printer.qr_mode = qr_mode;
+    config.printer.baud = 9_600;
+    let ui = kiosk_with_devices(&config);
+    ui.devices().printer.as_ref().unwrap().simulator().unwrap().set_pace(Some(960));
+    ui
+}
+
+/// From the home screen: 老年优待证 with the elderly sample card, confirmed, up to 已提交.
+pub fn submit_senior_card(ui: &KioskUi) {
+    let limit = Duration::from_secs(10);
+    tap(ui, "老年优待证");
+    tap(ui, "模拟刷卡：老年居民");
+    assert!(wait_until(ui, limit, |ui| apply_step(ui) == ApplyStep::Review), "confirmation after the card");
+    tap(ui, "同意并提交");
+    assert!(wait_until(ui, limit, |ui| apply_step(ui) == ApplyStep::Done), "已提交");
 }

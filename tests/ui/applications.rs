@@ -12,10 +12,6 @@ use slint::ComponentHandle;
 
 const LIMIT: Duration = Duration::from_secs(10);
 
-fn step(ui: &KioskUi) -> ApplyStep {
-    ui.window().global::<ApplyState>().get_step()
-}
-
 fn decode_qr(image: &PaperImage) -> Vec<String> {
     let mut img = rqrr::PreparedImage::prepare_from_greyscale(image.width as usize, image.height as usize, |x, y| {
         image.pixels[y * image.width as usize + x]
@@ -45,16 +41,16 @@ fn senior_card_renewal_reaches_a_printed_slip_in_at_most_three_taps_after_the_ca
     let ui = kiosk_with_devices(&demo_config());
     tap(&ui, "老年优待证");
     place(&ui, "老年居民");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == ApplyStep::Review), "confirmation right after the card");
+    assert!(wait_until(&ui, LIMIT, |ui| apply_step(ui) == ApplyStep::Review), "confirmation right after the card");
     assert!(label_containing(&ui, "60周岁以上").is_some(), "the tier that applies is shown");
     let mut taps = Taps { ui: &ui, count: 0 };
     taps.tap("同意并提交");
-    assert_eq!(step(&ui), ApplyStep::Done, "已提交 once the outbox has it");
+    assert_eq!(apply_step(&ui), ApplyStep::Done, "已提交 once the outbox has it");
     assert!(shows(&ui, "已提交"));
     assert!(wait_until(&ui, LIMIT, |ui| shows(ui, "回执已打印，请从出纸口取走。")), "the slip was printed");
     taps.tap("非常满意");
     assert!(taps.count <= 3, "{} taps after the card", taps.count);
-    assert_eq!(step(&ui), ApplyStep::Thanks);
+    assert_eq!(apply_step(&ui), ApplyStep::Thanks);
 
     let store = ui.store();
     let apps = store.as_ref().unwrap().applications().unwrap();
@@ -78,7 +74,7 @@ fn a_45_year_old_is_told_the_senior_card_is_not_yet_for_them() {
     let ui = kiosk_with_devices(&demo_config());
     tap(&ui, "老年优待证");
     place(&ui, "青年居民");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == ApplyStep::NotEligible));
+    assert!(wait_until(&ui, LIMIT, |ui| apply_step(ui) == ApplyStep::NotEligible));
     let message = ui.window().global::<ApplyState>().get_message();
     assert!(message.contains("年满60周岁") && message.contains("暂不符合条件"), "{message}");
     assert!(shows(&ui, &message), "the reason is in the accessibility tree");
@@ -90,16 +86,16 @@ fn temporary_assistance_form_with_mistakes_corrected() {
     let ui = kiosk_with_devices(&demo_config());
     tap(&ui, "我要办理");
     tap(&ui, "临时救助申请");
-    assert_eq!(step(&ui), ApplyStep::Consent, "consent before the card is read");
+    assert_eq!(apply_step(&ui), ApplyStep::Consent, "consent before the card is read");
     tap(&ui, "同意");
     place(&ui, "青年居民");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == ApplyStep::Form));
+    assert!(wait_until(&ui, LIMIT, |ui| apply_step(ui) == ApplyStep::Form));
     // The holder of the younger sample card is 李演明.
     assert!(shows(&ui, "李*明"), "the card's fields are shown locked, the name masked");
     assert!(label_containing(&ui, "李演明").is_none(), "never the full name");
 
     tap(&ui, "下一步");
-    assert_eq!(step(&ui), ApplyStep::Form, "an empty form does not go on");
+    assert_eq!(apply_step(&ui), ApplyStep::Form, "an empty form does not go on");
     let summary = label_containing(&ui, "请修改以下").expect("the problems are listed at the top");
     assert!(summary.contains("请填写联系电话。"), "each error says what to fix: {summary}");
 
@@ -114,7 +110,7 @@ fn temporary_assistance_form_with_mistakes_corrected() {
     set("急需救助金额", "0");
     set("家庭共同生活人口", "3");
     tap(&ui, "下一步");
-    assert_eq!(step(&ui), ApplyStep::Form);
+    assert_eq!(apply_step(&ui), ApplyStep::Form);
     assert!(label_containing(&ui, "11位").is_some(), "the short phone number is explained");
     assert!(label_containing(&ui, "不能少于1元").is_some(), "the zero amount is explained");
 
@@ -123,11 +119,11 @@ fn temporary_assistance_form_with_mistakes_corrected() {
     tap(&ui, "完成");
     set("急需救助金额", "5000");
     tap(&ui, "下一步");
-    assert_eq!(step(&ui), ApplyStep::Review);
+    assert_eq!(apply_step(&ui), ApplyStep::Review);
     assert!(shows(&ui, "13807331234"));
     assert!(shows(&ui, "5000元"));
     tap(&ui, "确认提交");
-    assert_eq!(step(&ui), ApplyStep::Done);
+    assert_eq!(apply_step(&ui), ApplyStep::Done);
     assert!(wait_until(&ui, LIMIT, |ui| !ui.window().global::<ApplyState>().get_printing()));
     let apps = ui.store().as_ref().unwrap().outgoing(10).unwrap();
     assert_eq!(apps.len(), 1);
@@ -135,7 +131,7 @@ fn temporary_assistance_form_with_mistakes_corrected() {
     assert_eq!(apps[0].form.get("amount").map(String::as_str), Some("5000"));
     assert_eq!(apps[0].form.get("reason").map(String::as_str), Some("突发重大疾病"));
     tap(&ui, "跳过评价");
-    assert_eq!(step(&ui), ApplyStep::Thanks);
+    assert_eq!(apply_step(&ui), ApplyStep::Thanks);
 }
 
 #[test]
@@ -144,7 +140,7 @@ fn paper_out_shows_the_slip_keeps_the_application_and_reprint_works_later() {
     ui.devices().printer.as_ref().unwrap().simulator().unwrap().set_mode(SimMode::PaperOut);
     tap(&ui, "老年优待证");
     place(&ui, "老年居民");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == ApplyStep::Review));
+    assert!(wait_until(&ui, LIMIT, |ui| apply_step(ui) == ApplyStep::Review));
     tap(&ui, "同意并提交");
     assert!(wait_until(&ui, LIMIT, |ui| ui.window().global::<ApplyState>().get_print_failed()));
     let message = ui.window().global::<ApplyState>().get_print_message();
@@ -170,7 +166,7 @@ fn progress_query_by_scanned_qr_shows_the_state_in_plain_words() {
     let ui = kiosk_with_devices(&demo_config());
     tap(&ui, "老年优待证");
     place(&ui, "老年居民");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == ApplyStep::Review));
+    assert!(wait_until(&ui, LIMIT, |ui| apply_step(ui) == ApplyStep::Review));
     tap(&ui, "同意并提交");
     assert!(wait_until(&ui, LIMIT, |ui| !ui.window().global::<ApplyState>().get_printing()));
     tap(&ui, "首页");
@@ -194,10 +190,10 @@ fn an_english_session_reads_english_messages_and_gets_an_english_slip() {
     let ui = kiosk_with_devices(&config);
     ui.window().global::<AppState>().invoke_open_screen(Screen::Identify);
     ui.devices().place_sample("elderly");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == ApplyStep::Review), "confirmation right after the card");
+    assert!(wait_until(&ui, LIMIT, |ui| apply_step(ui) == ApplyStep::Review), "confirmation right after the card");
     assert!(shows(&ui, "Resident Identity Card"), "the card's rows in English");
     ui.window().global::<ApplyState>().invoke_confirm();
-    assert_eq!(step(&ui), ApplyStep::Done);
+    assert_eq!(apply_step(&ui), ApplyStep::Done);
     let printed = "Your receipt has been printed. Please take it from the paper slot.";
     assert!(
         wait_until(&ui, LIMIT, |ui| shows(ui, printed)),

@@ -17,35 +17,13 @@ const LIMIT: Duration = Duration::from_secs(10);
 /// A raster slip at 960 bytes a second takes about 3 s (issue 17; 17 s before); room to spare.
 const SLOW_PRINT: Duration = Duration::from_secs(60);
 
-fn step(ui: &KioskUi) -> ApplyStep {
-    ui.window().global::<ApplyState>().get_step()
-}
-
-/// A demo kiosk whose printer has no native QR and sits on a 9600-baud line (960 bytes a second).
-fn kiosk_with_slow_printer() -> KioskUi {
-    let mut config = demo_config();
-    config.printer.qr_mode = QrMode::Raster;
-    config.printer.baud = 9_600;
-    let ui = kiosk_with_devices(&config);
-    ui.devices().printer.as_ref().unwrap().simulator().unwrap().set_pace(Some(960));
-    ui
-}
-
-fn submit_senior_card(ui: &KioskUi) {
-    tap(ui, "老年优待证");
-    tap(ui, "模拟刷卡：老年居民");
-    assert!(wait_until(ui, LIMIT, |ui| step(ui) == ApplyStep::Review), "confirmation after the card");
-    tap(ui, "同意并提交");
-    assert!(wait_until(ui, LIMIT, |ui| step(ui) == ApplyStep::Done), "已提交");
-}
-
 fn jobs_printed(ui: &KioskUi) -> usize {
     ui.devices().printer.as_ref().unwrap().simulator().unwrap().jobs().len()
 }
 
 #[test]
 fn home_while_a_slow_slip_prints_records_it_once_and_the_idle_warning_comes_back() {
-    let ui = kiosk_with_slow_printer();
+    let ui = kiosk_on_a_9600_baud_line(QrMode::Raster);
     submit_senior_card(&ui);
     assert!(ui.window().global::<ApplyState>().get_printing(), "正在打印回执");
     tap(&ui, "首页");
@@ -73,7 +51,7 @@ fn home_while_a_slow_slip_prints_records_it_once_and_the_idle_warning_comes_back
 
 #[test]
 fn a_printer_busy_with_a_raster_slip_is_waited_for_and_not_called_broken() {
-    let ui = kiosk_with_slow_printer();
+    let ui = kiosk_on_a_9600_baud_line(QrMode::Raster);
     submit_senior_card(&ui);
     assert!(wait_until(&ui, SLOW_PRINT, |ui| !ui.window().global::<ApplyState>().get_printing()), "the job ends");
     let message = ui.window().global::<ApplyState>().get_print_message();
@@ -109,7 +87,7 @@ fn a_silent_or_garbled_reader_is_shown_whenever_the_identification_screen_opens(
     ui.devices().reader.as_ref().unwrap().simulator().unwrap().clear_fault();
     assert!(wait_until(&ui, LIMIT, |ui| problem(ui).is_empty()), "the fault goes once the reader answers");
     tap(&ui, "模拟刷卡：老年居民");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == ApplyStep::Review), "and cards are read again");
+    assert!(wait_until(&ui, LIMIT, |ui| apply_step(ui) == ApplyStep::Review), "and cards are read again");
 }
 
 #[test]
@@ -122,8 +100,9 @@ fn the_same_card_twice_on_one_day_is_told_and_goes_on_only_on_purpose() {
 
     tap(&ui, "老年优待证");
     tap(&ui, "模拟刷卡：老年居民");
-    let noticed =
-        |ui: &KioskUi| ui.window().global::<AppState>().get_screen() == Screen::Apply && step(ui) == ApplyStep::Already;
+    let noticed = |ui: &KioskUi| {
+        ui.window().global::<AppState>().get_screen() == Screen::Apply && apply_step(ui) == ApplyStep::Already
+    };
     assert!(wait_until(&ui, LIMIT, noticed), "the second time is noticed");
     assert!(label_containing(&ui, &first).is_some(), "with the earlier acceptance number");
     assert!(!shows(&ui, "同意并提交"), "nothing to submit by accident");
@@ -134,13 +113,13 @@ fn the_same_card_twice_on_one_day_is_told_and_goes_on_only_on_purpose() {
 
     tap(&ui, "首页");
     tap(&ui, "老年优待证");
-    assert_eq!(step(&ui), ApplyStep::Identify, "a new flow waits for the card");
+    assert_eq!(apply_step(&ui), ApplyStep::Identify, "a new flow waits for the card");
     tap(&ui, "模拟刷卡：老年居民");
     assert!(wait_until(&ui, LIMIT, noticed));
     tap(&ui, "仍要再次申请");
-    assert_eq!(step(&ui), ApplyStep::Review, "on purpose: the usual confirmation");
+    assert_eq!(apply_step(&ui), ApplyStep::Review, "on purpose: the usual confirmation");
     tap(&ui, "同意并提交");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == ApplyStep::Done));
+    assert!(wait_until(&ui, LIMIT, |ui| apply_step(ui) == ApplyStep::Done));
     assert_eq!(ui.store().as_ref().unwrap().applications().unwrap().len(), 2);
 }
 
@@ -169,7 +148,7 @@ fn consent_comes_before_the_card_is_read() {
     tap(&ui, "同意");
     assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Identify, "then the card");
     tap(&ui, "模拟刷卡：老年居民");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == ApplyStep::Form), "then the form");
+    assert!(wait_until(&ui, LIMIT, |ui| apply_step(ui) == ApplyStep::Form), "then the form");
 }
 
 #[test]

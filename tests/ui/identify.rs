@@ -4,14 +4,10 @@ use std::time::Duration;
 
 use crate::common::*;
 use kiosk::devices::idcard::DeviceKind;
-use kiosk::{AppState, ApplyState, ApplyStep, IdentifyState, Screen};
+use kiosk::{AppState, ApplyStep, IdentifyState, Screen};
 use slint::ComponentHandle;
 
 const LIMIT: Duration = Duration::from_secs(10);
-
-fn step(ui: &kiosk::ui::KioskUi) -> ApplyStep {
-    ui.window().global::<ApplyState>().get_step()
-}
 
 #[test]
 fn an_elderly_residents_card_shows_the_masked_identity() {
@@ -20,7 +16,7 @@ fn an_elderly_residents_card_shows_the_masked_identity() {
     assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Identify);
     assert!(shows(&ui, "请将身份证放在感应区"));
     tap(&ui, "模拟刷卡：老年居民");
-    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == ApplyStep::Review), "the card was read");
+    assert!(wait_until(&ui, LIMIT, |ui| apply_step(ui) == ApplyStep::Review), "the card was read");
     assert!(shows(&ui, "张*英"), "masked name");
     assert!(shows(&ui, "4302**********102X"), "masked ID number");
     assert!(shows(&ui, "居民身份证"));
@@ -40,7 +36,7 @@ fn an_expired_card_says_so_and_another_card_can_follow() {
     assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Identify, "still waiting for a card");
     tap(&ui, "模拟刷卡：港澳台居民");
     assert!(
-        wait_until(&ui, LIMIT, |ui| step(ui) == ApplyStep::NotEligible),
+        wait_until(&ui, LIMIT, |ui| apply_step(ui) == ApplyStep::NotEligible),
         "the permit holder (35) is told why: {:?}",
         ui.window().global::<IdentifyState>().get_problem()
     );

@@ -6,34 +6,12 @@ use std::time::Duration;
 use crate::common::*;
 use kiosk::devices::printer::QrMode;
 use kiosk::ui::KioskUi;
-use kiosk::{ApplyState, ApplyStep};
+use kiosk::ApplyState;
 use slint::ComponentHandle;
 
 const LIMIT: Duration = Duration::from_secs(10);
 const PRINT_LIMIT: Duration = Duration::from_secs(30);
 const BAR: &str = "打印进度";
-
-/// A demo kiosk whose printer sits on a 9600-baud line (the simulator takes 960 bytes a second).
-fn kiosk_on_a_9600_baud_line(qr_mode: QrMode) -> KioskUi {
-    let mut config = demo_config();
-    config.printer.qr_mode = qr_mode;
-    config.printer.baud = 9_600;
-    let ui = kiosk_with_devices(&config);
-    ui.devices().printer.as_ref().unwrap().simulator().unwrap().set_pace(Some(960));
-    ui
-}
-
-fn submit_senior_card(ui: &KioskUi) {
-    tap(ui, "老年优待证");
-    tap(ui, "模拟刷卡：老年居民");
-    assert!(wait_until(ui, LIMIT, |ui| step(ui) == ApplyStep::Review), "confirmation after the card");
-    tap(ui, "同意并提交");
-    assert!(wait_until(ui, LIMIT, |ui| step(ui) == ApplyStep::Done), "已提交");
-}
-
-fn step(ui: &KioskUi) -> ApplyStep {
-    ui.window().global::<ApplyState>().get_step()
-}
 
 fn printing(ui: &KioskUi) -> bool {
     ui.window().global::<ApplyState>().get_printing()
