@@ -13,7 +13,8 @@
 //! written); it asserts nothing: the exit code is 0 whatever the verdict, 1 only if a flow broke.
 //!
 //! Run: `cargo bench --bench soak` (10,000 sessions), `cargo bench --bench soak -- --sessions 200`
-//! for a short run (samples every 10 sessions then), `-- --out DIR` for another folder.
+//! for a short run (samples every 10 sessions then), `-- --out DIR` for another folder. Run as a
+//! test (`cargo test --bench soak`) it drives 20 sessions.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -22,27 +23,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{label_containing, shows, text_field, wait_secs, wait_until};
-use i_slint_backend_testing::{AccessibleRole, ElementHandle};
+use common::{label_containing, shows, tap, text_field, wait_secs, wait_until};
 use kiosk::catalog::{self, Catalog};
 use kiosk::devices::idcard::Card;
 use kiosk::ui::{Devices, KioskUi};
 use kiosk::{AppState, ApplyState, ApplyStep, IdentifyState, Screen};
 use plotters::prelude::*;
 use slint::ComponentHandle;
-
-/// Taps the button labelled `label`. Quicker than the tests' `tap`, which lays the whole window out
-/// (up to six walks of the tree) before every search: this looks first and lays out only when the
-/// button is not there yet (a list not yet instantiated), then taps it the same way.
-fn tap(ui: &KioskUi, label: &str) {
-    common::settle();
-    let found = ElementHandle::find_by_accessible_label(ui.window(), label)
-        .find(|e| e.accessible_role() == Some(AccessibleRole::Button));
-    match found {
-        Some(button) => button.invoke_accessible_default_action(),
-        None => common::tap(ui, label),
-    }
-}
 
 /// How long a device step (card read, slip printed) may take before the flow counts as broken.
 const LIMIT: Duration = Duration::from_secs(20);
@@ -58,7 +45,9 @@ struct Options {
 }
 
 fn options() -> Options {
-    let mut sessions = 10_000;
+    // `cargo bench` passes --bench; run as a test (`cargo test --benches`) it only checks the flows
+    // still go through, with a few sessions.
+    let mut sessions = if std::env::args().any(|a| a == "--bench") { 10_000 } else { 20 };
     let mut every = None;
     let mut out = None;
     let mut args = std::env::args().skip(1);
@@ -105,6 +94,13 @@ struct Sample {
 impl Sample {
     fn total_rows(&self) -> i64 {
         self.rows.values().sum()
+    }
+    /// The process and the database at this sample, on one line.
+    fn line(&self) -> String {
+        format!(
+            "RSS {:>6} kB  fds {:>3}  threads {:>3}  db {:>9} B  wal {:>8} B  in use {:>9} B",
+            self.rss_kb, self.fds, self.threads, self.db_bytes, self.wal_bytes, self.used_bytes
+        )
     }
     fn row(&self, table: &str) -> i64 {
         self.rows.get(table).copied().unwrap_or(0)
@@ -517,18 +513,8 @@ fn verdict(samples: &[Sample]) -> bool {
         1000.0 * secs / last.sessions.max(1) as f64
     );
     let show = |s: &Sample, name: &str| {
-        println!(
-            "  {name:>9} (session {:>5}): RSS {:>6} kB, fds {:>3}, threads {:>3}, db {:>9} B + wal {:>8} B, \
-             in use {:>9} B, rows {:?}",
-            s.sessions,
-            s.rss_kb,
-            s.fds,
-            s.threads,
-            s.db_bytes,
-            s.wal_bytes,
-            s.used_bytes,
-            s.rows.iter().filter(|(_, n)| **n > 0).collect::<BTreeMap<_, _>>()
-        )
+        let rows: BTreeMap<_, _> = s.rows.iter().filter(|(_, n)| **n > 0).collect();
+        println!("  {name:>9} (session {:>5}): {}  rows {rows:?}", s.sessions, s.line());
     };
     show(first, "first");
     show(base, "warmed up");
@@ -636,18 +622,7 @@ fn main() {
         done = n + 1;
         if (n + 1) % options.every == 0 || n + 1 == options.sessions {
             let s = sample(n + 1, started, &db, &conn);
-            println!(
-                "  {:>6} sessions {:>7.1} s  RSS {:>6} kB  fds {:>3}  threads {:>3}  db {:>9} B  wal {:>8} B  in use {:>9} B  rows {}",
-                s.sessions,
-                s.elapsed_s,
-                s.rss_kb,
-                s.fds,
-                s.threads,
-                s.db_bytes,
-                s.wal_bytes,
-                s.used_bytes,
-                s.total_rows()
-            );
+            println!("  {:>6} sessions {:>7.1} s  {}  rows {}", s.sessions, s.elapsed_s, s.line(), s.total_rows());
             samples.push(s);
         }
     }

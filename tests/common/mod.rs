@@ -54,11 +54,16 @@ pub fn all(ui: &KioskUi, label: &str) -> Vec<ElementHandle> {
     ElementHandle::find_by_accessible_label(ui.window(), label).collect()
 }
 
-/// The button labelled `label`; panics naming the label when there is none.
+/// The button labelled `label`; panics naming the label when there is none. It looks first and lays
+/// the window out only when the button is not there yet (a list not yet instantiated): a layout
+/// walks the whole tree up to six times.
 pub fn button(ui: &KioskUi, label: &str) -> ElementHandle {
-    all(ui, label)
-        .into_iter()
-        .find(|e| e.accessible_role() == Some(AccessibleRole::Button))
+    let find = |elements: Vec<ElementHandle>| {
+        elements.into_iter().find(|e| e.accessible_role() == Some(AccessibleRole::Button))
+    };
+    settle();
+    find(ElementHandle::find_by_accessible_label(ui.window(), label).collect())
+        .or_else(|| find(all(ui, label)))
         .unwrap_or_else(|| panic!("no button labelled {label:?} on screen"))
 }
 
