@@ -51,32 +51,42 @@ pub enum Target {
     StaffMenu,
 }
 
+/// The targets without an argument, by name.
+const NAMED: [(&str, Target); 13] = [
+    ("home", Target::Home),
+    ("guides", Target::Guides),
+    ("identify", Target::Identify),
+    ("apply", Target::Apply),
+    ("review", Target::Review),
+    ("submitted", Target::Submitted),
+    ("rating", Target::Rating),
+    ("thanks", Target::Thanks),
+    ("progress", Target::Progress),
+    ("grid", Target::Grid),
+    ("grid-worker", Target::GridWorker),
+    ("staff-pin", Target::StaffPin),
+    ("staff-menu", Target::StaffMenu),
+];
+
 impl std::str::FromStr for Target {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
+        if let Some((_, t)) = NAMED.iter().find(|(name, _)| *name == s) {
+            return Ok(t.clone());
+        }
         Ok(match s.split_once(':') {
-            None if s == "home" => Target::Home,
-            None if s == "guides" => Target::Guides,
-            None if s == "identify" => Target::Identify,
-            None if s == "apply" => Target::Apply,
-            None if s == "review" => Target::Review,
-            None if s == "submitted" => Target::Submitted,
-            None if s == "rating" => Target::Rating,
-            None if s == "thanks" => Target::Thanks,
-            None if s == "progress" => Target::Progress,
-            None if s == "grid" => Target::Grid,
-            None if s == "grid-worker" => Target::GridWorker,
-            None if s == "staff-pin" => Target::StaffPin,
-            None if s == "staff-menu" => Target::StaffMenu,
             Some(("checklist", c)) if !c.is_empty() => Target::Checklist(c.into()),
             Some(("search", q)) => Target::Search(q.into()),
             Some(("theme", c)) => Target::Theme(c.into()),
             Some(("guide", c)) if !c.is_empty() => Target::Guide(c.into()),
             Some(("form", c)) if !c.is_empty() => Target::Form(c.into()),
             _ => {
+                let named: Vec<&str> = NAMED.iter().map(|(name, _)| *name).collect();
                 return Err(format!(
-                    "unknown screen `{s}`: expected home, guides, search:<query>, theme:<code>, guide:<code>, identify or checklist:<code> (or apply, form:<code>, review, submitted, rating, thanks, progress, grid, grid-worker, staff-pin, staff-menu)"
-                ))
+                    "unknown screen `{s}`: expected search:<query>, theme:<code>, guide:<code>, checklist:<code>, \
+                     form:<code> or one of {}",
+                    named.join(", ")
+                ));
             }
         })
     }
@@ -95,6 +105,21 @@ impl Target {
                 | Target::Apply
                 | Target::StaffPin
                 | Target::StaffMenu
+        )
+    }
+
+    /// Whether the screen comes with a database (the outbox, the staff lockout), as on a terminal:
+    /// the screens further into a session; the first ones are drawn as they always were, without.
+    fn needs_store(&self) -> bool {
+        !matches!(
+            self,
+            Target::Home
+                | Target::Guides
+                | Target::Search(_)
+                | Target::Theme(_)
+                | Target::Guide(_)
+                | Target::Identify
+                | Target::Checklist(_)
         )
     }
 }
@@ -152,11 +177,7 @@ impl Headless {
         let window = LAST_WINDOW
             .with(|w| w.borrow_mut().take())
             .ok_or_else(|| anyhow::anyhow!("the headless platform made no window"))?;
-        // As on a terminal, the screens further into a session have a database (the outbox, the staff
-        // lockout); the first screens are drawn as they always were, without one.
-        if target.needs_devices() && !matches!(target, Target::Identify | Target::Checklist(_))
-            || matches!(target, Target::Apply | Target::StaffPin | Target::StaffMenu)
-        {
+        if target.needs_store() {
             ui.attach_store(crate::store::Store::open(Path::new(":memory:"))?);
         }
         // The bundled translation can only be selected once a component exists; Slint may also have
