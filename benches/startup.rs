@@ -129,7 +129,8 @@ fn stop(mut child: Child) {
     let _ = child.wait();
 }
 
-fn kiosk_command(dir: &Path) -> Command {
+/// Writes the kiosk's config (simulated devices, data in `dir`, no speech); its path.
+fn kiosk_config(dir: &Path) -> PathBuf {
     let config = dir.join("kiosk.toml");
     std::fs::write(
         &config,
@@ -142,20 +143,29 @@ fn kiosk_command(dir: &Path) -> Command {
         ),
     )
     .expect("write the bench config");
+    config
+}
+
+fn kiosk_command(config: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kiosk"));
-    cmd.arg("--config").arg(&config).env("RUST_LOG", "warn").stdout(Stdio::null()).stderr(Stdio::null());
+    cmd.arg("--config").arg(config).env("RUST_LOG", "warn").stdout(Stdio::null()).stderr(Stdio::null());
     cmd
 }
 
-/// A static page like the kiosk's home screen: header, greeting, six large buttons, footer.
-fn chromium_command(dir: &Path) -> Option<Command> {
-    let exe = ["chromium", "chromium-browser"].into_iter().find(|c| {
+/// Chromium's command name, when it is installed.
+fn chromium_exe() -> Option<&'static str> {
+    ["chromium", "chromium-browser"].into_iter().find(|c| {
         Command::new("sh")
             .args(["-c", &format!("command -v {c}")])
             .stdout(Stdio::null())
             .status()
             .is_ok_and(|s| s.success())
-    })?;
+    })
+}
+
+/// Writes a static page like the kiosk's home screen (header, greeting, six large buttons, footer)
+/// into `dir`; its path.
+fn home_page(dir: &Path) -> PathBuf {
     let page = dir.join("home.html");
     let buttons: String = ["办事指南", "身份证办理", "进度查询", "我的网格员", "评价服务", "常办事项"]
         .iter()
@@ -172,7 +182,11 @@ fn chromium_command(dir: &Path) -> Option<Command> {
              <footer>终端 BENCH-01</footer>"
         ),
     )
-    .ok()?;
+    .expect("write the page");
+    page
+}
+
+fn chromium_command(exe: &str, dir: &Path, page: &Path) -> Command {
     let mut cmd = Command::new(exe);
     cmd.args(["--kiosk", "--no-first-run", "--no-default-browser-check", "--disable-gpu", "--no-sandbox"])
         .arg(format!("--user-data-dir={}", dir.join("chromium").display()))
@@ -180,7 +194,7 @@ fn chromium_command(dir: &Path) -> Option<Command> {
         .arg(format!("file://{}", page.display()))
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    Some(cmd)
+    cmd
 }
 
 fn summary(label: &str, times: &mut [Duration]) -> f64 {
@@ -210,7 +224,8 @@ fn main() {
     };
     let dir = tempfile::tempdir().expect("temp dir");
     let root: PathBuf = dir.path().to_path_buf();
-    let chromium = if with_chromium { chromium_command(&root) } else { None };
+    let config = kiosk_config(&root);
+    let chromium = if with_chromium { chromium_exe().map(|exe| (exe, home_page(&root))) } else { None };
     if with_chromium && chromium.is_none() {
         println!("chromium is not installed (apt-get install chromium): the kiosk is measured alone");
     }
@@ -220,7 +235,7 @@ fn main() {
     let mut first = None;
     // Run 0 creates the data folder (first boot); it is reported apart and not in the figures.
     for run in 0..=runs {
-        match time_to_screen(&xvfb.display, kiosk_command(&root)) {
+        match time_to_screen(&xvfb.display, kiosk_command(&config)) {
             Ok((mapped, drawn, child)) => {
                 if run == 0 {
                     first = Some(drawn);
@@ -229,7 +244,9 @@ fn main() {
                     k_drawn.push(drawn);
                 }
                 std::thread::sleep(Duration::from_millis(1500));
-                mem.push(memory(child.id()));
+                if run > 0 {
+                    mem.push(memory(child.id()));
+                }
                 stop(child);
             }
             Err(e) => {
@@ -238,8 +255,8 @@ fn main() {
             }
         }
         std::thread::sleep(Duration::from_millis(200));
-        if let Some(cmd) = chromium_command(&root).filter(|_| chromium.is_some()) {
-            match time_to_screen(&xvfb.display, cmd) {
+        if let Some((exe, page)) = &chromium {
+            match time_to_screen(&xvfb.display, chromium_command(exe, &root, page)) {
                 Ok((mapped, drawn, child)) => {
                     if run > 0 {
                         c_map.push(mapped);
@@ -254,7 +271,8 @@ fn main() {
             std::thread::sleep(Duration::from_millis(200));
         }
     }
-    println!("start-up from exec, Xvfb {WIDTH}×{HEIGHT}, release build, alternating runs:");
+    let build = if cfg!(debug_assertions) { "debug" } else { "release" };
+    println!("start-up from exec, Xvfb {WIDTH}×{HEIGHT}, {build} build, alternating runs:");
     if let Some(d) = first {
         println!("  kiosk, first boot (new data folder): {:.1} ms", d.as_secs_f64() * 1e3);
     }
