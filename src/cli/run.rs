@@ -14,7 +14,7 @@ pub fn run(config_path: Option<&Path>) -> anyhow::Result<i32> {
     let config = &config;
     phases.mark("config");
     crate::fonts::ensure_fontconfig(&config.data_dir).context("preparing fonts")?;
-    skip_compose_table();
+    skip_compose_table(&config.data_dir);
     phases.mark("fonts");
     let (mut store, catalog) = super::open_store(config)?;
     phases.mark("store");
@@ -56,13 +56,29 @@ pub fn run(config_path: Option<&Path>) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// Residents type on the on-screen keyboard, never with dead keys: an empty compose table spares
-/// libX11's input method and xkbcommon from parsing the locale's Compose file (some 6,000 lines)
-/// when the window opens, 20-30 ms of start-up on this machine (`cargo bench --bench startup`).
-/// A technician's `XCOMPOSEFILE` is kept. Call before other threads exist (it sets a variable).
-fn skip_compose_table() {
-    if std::env::var_os("XCOMPOSEFILE").is_none() {
-        std::env::set_var("XCOMPOSEFILE", "/dev/null");
+/// Residents type on the on-screen keyboard, never with dead keys: a compose table with no sequences
+/// (`<data_dir>/Compose`, one comment line) spares libX11's input method and xkbcommon from parsing
+/// the locale's Compose file (some 6,000 lines) when the window opens, 20-30 ms of start-up on this
+/// machine (`cargo bench --bench startup`). Not `/dev/null`: xkbcommon maps the file and logs an
+/// error for one it cannot map. A technician's `XCOMPOSEFILE` is kept; if the file cannot be
+/// written, the locale's table is parsed as before. Call before other threads exist (it sets a
+/// variable).
+fn skip_compose_table(data_dir: &Path) {
+    const EMPTY: &str = "# No compose sequences: residents type on the on-screen keyboard (src/cli/run.rs).\n";
+    if std::env::var_os("XCOMPOSEFILE").is_some() {
+        return;
+    }
+    let file = data_dir.join("Compose");
+    if std::fs::read_to_string(&file).ok().as_deref() != Some(EMPTY) {
+        if let Err(e) = std::fs::write(&file, EMPTY) {
+            log::warn!("cannot write {}: {e}; the locale's compose table is read instead", file.display());
+            return;
+        }
+    }
+    // libX11 and xkbcommon take the path as it is: make it absolute.
+    match std::fs::canonicalize(&file) {
+        Ok(path) => std::env::set_var("XCOMPOSEFILE", path),
+        Err(e) => log::warn!("cannot resolve {}: {e}; the locale's compose table is read instead", file.display()),
     }
 }
 
