@@ -238,3 +238,52 @@ fn raster_slip_on_a_9600_baud_line_is_under_6_kb_and_reports_its_progress() {
     assert_eq!(decode_qr(&jobs[0].image), vec![slip.qr_text.clone()], "the QR reads back from the paper");
     assert!(jobs[0].text_lines.iter().any(|l| l.contains(&slip.pickup_code)));
 }
+
+/// Atomically points `link` at `target`, as udev re-points `/dev/kiosk-printer` on a replug.
+fn repoint(link: &std::path::Path, target: &str) {
+    let tmp = link.with_extension("tmp");
+    let _ = std::fs::remove_file(&tmp);
+    std::os::unix::fs::symlink(target, &tmp).unwrap();
+    std::fs::rename(&tmp, link).unwrap();
+}
+
+#[test]
+fn an_unplugged_printer_fails_the_job_clearly_and_prints_again_once_plugged_back_in_without_a_restart() {
+    use kiosk::devices::printer::{DeviceKind, PrintService, PrinterConfig};
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("kiosk-printer");
+    let config = PrinterConfig {
+        kind: DeviceKind::Serial,
+        port: Some(link.to_str().unwrap().to_string()),
+        ..PrinterConfig::default()
+    };
+    let mut service = PrintService::start(&config).unwrap();
+    let slip = Slip::Pickup(PickupSlip::sample("https://hub.example.cn"));
+    let print = |service: &mut PrintService| {
+        let id = service.submit(service.render(&slip).unwrap());
+        let outcome = service.wait_outcome(JOB_WAIT).expect("the worker answers");
+        assert_eq!(outcome.id, id);
+        outcome.result
+    };
+
+    // Plugged in: the link points at the device and a slip prints.
+    let sim = SimPrinter::start(Paper::Mm80, SimMode::Normal).unwrap();
+    repoint(&link, sim.path());
+    print(&mut service).expect("printed while plugged in");
+    assert_eq!(sim.wait_for_jobs(1, JOB_WAIT).len(), 1);
+
+    // Unplugged: the PTY closes, the link dangles; the job fails with an open error naming the port.
+    drop(sim);
+    match print(&mut service) {
+        Err(e @ PrintError::Open { .. }) => assert!(e.to_string().contains("kiosk-printer"), "{e}"),
+        other => panic!("an unplugged printer must fail to open, got {other:?}"),
+    }
+
+    // Plugged back in as a new device at the same name: the same service prints again.
+    let sim = SimPrinter::start(Paper::Mm80, SimMode::Normal).unwrap();
+    repoint(&link, sim.path());
+    print(&mut service).expect("printed after the replug, no restart");
+    let jobs = sim.wait_for_jobs(1, JOB_WAIT);
+    assert_eq!(jobs.len(), 1);
+    assert!(jobs[0].text_lines.iter().any(|l| l.contains("4302**********1027")));
+}
