@@ -74,6 +74,20 @@ impl ServiceHours {
     }
 }
 
+/// The libinput calibration matrix that turns touch as `[screen] rotation` (degrees clockwise)
+/// turns the picture. Slint's linuxkms backend (1.18) rotates only what it draws
+/// (`SLINT_KMS_ROTATION`): it scales a touch to the window's size but neither swaps nor mirrors the
+/// axes, so a panel turned by 90 degrees would press the wrong place. libinput applies this matrix
+/// to the panel's normalised touch (and absolute pointer) coordinates first: panel to window.
+pub fn touch_calibration(rotation: u32) -> [f32; 6] {
+    match rotation {
+        90 => [0., 1., 0., -1., 0., 1.],
+        180 => [-1., 0., 1., 0., -1., 1.],
+        270 => [0., -1., 1., 1., 0., 0.],
+        _ => [1., 0., 0., 0., 1., 0.],
+    }
+}
+
 /// The home screen's power: dark after `after` seconds without a touch, lit again by a touch that
 /// only wakes it. Any other screen never goes dark (a resident is mid-session there).
 #[derive(Debug, Clone, Default)]
@@ -151,6 +165,32 @@ mod tests {
             Err(HoursError::Overlap("08:30-12:00".into(), "11:00-14:00".into()))
         );
         assert!(ServiceHours::parse(&["08:30-12:00", "12:00-14:00"]).is_ok(), "touching spans do not overlap");
+    }
+
+    /// Where Slint's software renderer draws a window point (normalised) on a panel turned by
+    /// `rotation`: i-slint-renderer-software's `Point2D::transformed` (mirror, then transpose).
+    fn drawn_at(rotation: u32, (x, y): (f32, f32)) -> (f32, f32) {
+        let x = if matches!(rotation, 270 | 180) { 1. - x } else { x };
+        let y = if matches!(rotation, 90 | 180) { 1. - y } else { y };
+        if matches!(rotation, 90 | 270) {
+            (y, x)
+        } else {
+            (x, y)
+        }
+    }
+
+    #[test]
+    fn a_touch_lands_where_the_turned_picture_shows_it() {
+        for rotation in [0, 90, 180, 270] {
+            let [a, b, c, d, e, f] = touch_calibration(rotation);
+            for point in [(0.1, 0.2), (0.9, 0.05), (0.5, 0.5), (0.3, 0.95)] {
+                let (px, py) = drawn_at(rotation, point);
+                let touched = (a * px + b * py + c, d * px + e * py + f);
+                let close = (touched.0 - point.0).abs() < 1e-6 && (touched.1 - point.1).abs() < 1e-6;
+                assert!(close, "{rotation}°: drawn {point:?} at {:?}, touch lands at {touched:?}", (px, py));
+            }
+        }
+        assert_eq!(touch_calibration(90), [0., 1., 0., -1., 0., 1.], "libinput's 270° clockwise undoes 90°");
     }
 
     #[test]
