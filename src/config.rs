@@ -225,7 +225,13 @@ pub struct ScreenConfig {
 
 impl Default for ScreenConfig {
     fn default() -> Self {
-        Self { orientation: Orientation::Portrait, fullscreen: true, rotation: 0, blank_after_secs: None, hours: Vec::new() }
+        Self {
+            orientation: Orientation::Portrait,
+            fullscreen: true,
+            rotation: 0,
+            blank_after_secs: None,
+            hours: Vec::new(),
+        }
     }
 }
 
@@ -553,7 +559,9 @@ impl Problem {
             Problem::NotBelow(key) => format!("不能小于 {key}"),
             Problem::PaperWidth(mm) => format!("应为 58 或 80（毫米），实际为 {mm}"),
             Problem::Rotation(d) => format!("应为 0、90、180 或 270（顺时针角度），实际为 {d}"),
-            Problem::Hours(HoursError::Form(e)) => format!("每项应为 \"HH:MM-HH:MM\"，例如 \"08:30-12:00\"，实际为 {e:?}"),
+            Problem::Hours(HoursError::Form(e)) => {
+                format!("每项应为 \"HH:MM-HH:MM\"，例如 \"08:30-12:00\"，实际为 {e:?}")
+            }
             Problem::Hours(HoursError::Order(e)) => format!("{e:?}：开始时间应早于结束时间"),
             Problem::Hours(HoursError::Overlap(a, b)) => format!("{a:?} 与 {b:?} 时间重叠"),
             Problem::BaudRate(b) => format!("应为标准波特率（{}），实际为 {b}", bauds_listed()),
@@ -1018,7 +1026,10 @@ mod tests {
             e.to_string(),
             "kiosk-config/test.toml: key `screen.rotation`: expected 0, 90, 180 or 270 (degrees clockwise), found 45"
         );
-        assert_eq!(e.zh(), "kiosk-config/test.toml：[screen] rotation：应为 0、90、180 或 270（顺时针角度），实际为 45");
+        assert_eq!(
+            e.zh(),
+            "kiosk-config/test.toml：[screen] rotation：应为 0、90、180 或 270（顺时针角度），实际为 45"
+        );
         let e = parse(&format!("{MINIMAL}[screen]\nhours = [\"08:30-12:00\", \"8:00-9:00\"]\n")).unwrap_err();
         assert_eq!(
             e.to_string(),

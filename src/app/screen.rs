@@ -43,7 +43,8 @@ impl ServiceHours {
             let entry = entry.as_ref();
             let time = |t: &str| {
                 let b = t.as_bytes();
-                let form = b.len() == 5 && b[2] == b':' && t.chars().enumerate().all(|(i, c)| i == 2 || c.is_ascii_digit());
+                let form =
+                    b.len() == 5 && b[2] == b':' && t.chars().enumerate().all(|(i, c)| i == 2 || c.is_ascii_digit());
                 form.then(|| NaiveTime::parse_from_str(t, "%H:%M").ok()).flatten()
             };
             let span = entry
@@ -155,7 +156,9 @@ mod tests {
 
     #[test]
     fn malformed_reversed_and_overlapping_hours_are_refused_by_entry() {
-        for bad in ["8:30-12:00", "08:30–12:00", "08:30", "08:30-24:00", "08:60-09:00", "ab:cd-12:00", "08:30-12:00-13:00"] {
+        for bad in
+            ["8:30-12:00", "08:30–12:00", "08:30", "08:30-24:00", "08:60-09:00", "ab:cd-12:00", "08:30-12:00-13:00"]
+        {
             assert_eq!(ServiceHours::parse(&[bad]), Err(HoursError::Form(bad.into())), "{bad}");
         }
         assert_eq!(ServiceHours::parse(&["12:00-08:30"]), Err(HoursError::Order("12:00-08:30".into())));

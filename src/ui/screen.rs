@@ -75,7 +75,8 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
         s.session.idle.activity();
     });
     window.global::<SessionGlobal>().on_wake(move || wake(()));
-    let spans = state.borrow().terminal.screen.hours.spans().iter().map(|s| SharedString::from(s.to_string())).collect();
+    let spans =
+        state.borrow().terminal.screen.hours.spans().iter().map(|s| SharedString::from(s.to_string())).collect();
     window.global::<AppState>().set_service_hours(model(spans));
 }
 
