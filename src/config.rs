@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::app::screen::HoursError;
 use crate::devices::idcard::{DeviceKind, IdReaderConfig};
 use crate::devices::printer::PrinterConfig;
 
@@ -214,11 +215,30 @@ pub struct ScreenConfig {
     pub orientation: Orientation,
     /// Full screen without window decorations (production); a window otherwise (development).
     pub fullscreen: bool,
+    /// Degrees clockwise the picture (and touch) is turned on the panel: 0, 90, 180 or 270.
+    pub rotation: u32,
+    /// Seconds without a touch before the home screen goes dark; none or 0: never.
+    pub blank_after_secs: Option<u32>,
+    /// When the terminal takes applications, e.g. `["08:30-12:00", "14:00-17:30"]`; none: always.
+    pub hours: Vec<String>,
 }
 
 impl Default for ScreenConfig {
     fn default() -> Self {
-        Self { orientation: Orientation::Portrait, fullscreen: true }
+        Self {
+            orientation: Orientation::Portrait,
+            fullscreen: true,
+            rotation: 0,
+            blank_after_secs: None,
+            hours: Vec::new(),
+        }
+    }
+}
+
+impl ScreenConfig {
+    /// `hours` parsed (a config that passed `problems` always parses).
+    pub fn service_hours(&self) -> Result<crate::app::screen::ServiceHours, crate::app::screen::HoursError> {
+        crate::app::screen::ServiceHours::parse(&self.hours)
     }
 }
 
@@ -426,6 +446,10 @@ pub enum Problem {
     NotBelow(&'static str),
     /// `printer.paper` other than 58 or 80.
     PaperWidth(u32),
+    /// `screen.rotation` other than 0, 90, 180 or 270.
+    Rotation(u32),
+    /// A `screen.hours` entry.
+    Hours(crate::app::screen::HoursError),
     /// `printer.baud` that is not one of [`STANDARD_BAUDS`].
     BaudRate(u32),
     /// A device port missing while `kind = "serial"`; an example path.
@@ -483,6 +507,12 @@ impl fmt::Display for Problem {
             }
             Problem::NotBelow(key) => write!(f, "expected at least {key}"),
             Problem::PaperWidth(mm) => write!(f, "expected 58 or 80 (millimetres), found {mm}"),
+            Problem::Rotation(d) => write!(f, "expected 0, 90, 180 or 270 (degrees clockwise), found {d}"),
+            Problem::Hours(HoursError::Form(e)) => {
+                write!(f, "expected entries \"HH:MM-HH:MM\" such as \"08:30-12:00\", found {e:?}")
+            }
+            Problem::Hours(HoursError::Order(e)) => write!(f, "{e:?}: the start must be before the end"),
+            Problem::Hours(HoursError::Overlap(a, b)) => write!(f, "{a:?} and {b:?} overlap"),
             Problem::BaudRate(b) => write!(f, "expected a standard baud rate ({}), found {b}", bauds_listed()),
             Problem::PortRequired { example } => write!(f, "required when kind = \"serial\" (e.g. {example:?})"),
             Problem::PortPath(p) => write!(f, "expected a device path such as \"/dev/ttyUSB0\", found {p:?}"),
@@ -528,6 +558,12 @@ impl Problem {
             Problem::TokenRequired => "设置了 hub.url 时必须填写（`kiosk-hub terminals add` 输出的令牌）".into(),
             Problem::NotBelow(key) => format!("不能小于 {key}"),
             Problem::PaperWidth(mm) => format!("应为 58 或 80（毫米），实际为 {mm}"),
+            Problem::Rotation(d) => format!("应为 0、90、180 或 270（顺时针角度），实际为 {d}"),
+            Problem::Hours(HoursError::Form(e)) => {
+                format!("每项应为 \"HH:MM-HH:MM\"，例如 \"08:30-12:00\"，实际为 {e:?}")
+            }
+            Problem::Hours(HoursError::Order(e)) => format!("{e:?}：开始时间应早于结束时间"),
+            Problem::Hours(HoursError::Overlap(a, b)) => format!("{a:?} 与 {b:?} 时间重叠"),
             Problem::BaudRate(b) => format!("应为标准波特率（{}），实际为 {b}", bauds_listed()),
             Problem::PortRequired { example } => format!("kind = \"serial\" 时必须填写（例如 {example:?}）"),
             Problem::PortPath(p) => format!("应为设备路径，例如 \"/dev/ttyUSB0\"，实际为 {p:?}"),
@@ -685,6 +721,12 @@ impl Config {
         }
         if self.idle.warning_secs < 20 {
             out.push(("idle.warning_secs".into(), Problem::WarningTooShort));
+        }
+        if ![0, 90, 180, 270].contains(&self.screen.rotation) {
+            out.push(("screen.rotation".into(), Problem::Rotation(self.screen.rotation)));
+        }
+        if let Err(e) = self.screen.service_hours() {
+            out.push(("screen.hours".into(), Problem::Hours(e)));
         }
         self.hub.problems(&mut out);
         if self.printer.paper != 58 && self.printer.paper != 80 {
@@ -965,6 +1007,39 @@ mod tests {
         assert_eq!(e.key, "printer.paper");
         let e = parse(&format!("{MINIMAL}[idle]\nwarning_secs = 5\n")).unwrap_err();
         assert_eq!(e.key, "idle.warning_secs");
+    }
+
+    #[test]
+    fn screen_rotation_blanking_and_hours_are_checked_and_named() {
+        let c = parse(MINIMAL).unwrap();
+        assert_eq!((c.screen.rotation, c.screen.blank_after_secs), (0, None));
+        assert!(c.screen.service_hours().unwrap().spans().is_empty(), "no hours: always open");
+        let c = parse(&format!(
+            "{MINIMAL}[screen]\nrotation = 270\nblank_after_secs = 120\nhours = [\"08:30-12:00\", \"14:00-17:30\"]\n"
+        ))
+        .unwrap();
+        assert_eq!((c.screen.rotation, c.screen.blank_after_secs), (270, Some(120)));
+        assert_eq!(c.screen.service_hours().unwrap().spans().len(), 2);
+
+        let e = parse(&format!("{MINIMAL}[screen]\nrotation = 45\n")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "kiosk-config/test.toml: key `screen.rotation`: expected 0, 90, 180 or 270 (degrees clockwise), found 45"
+        );
+        assert_eq!(
+            e.zh(),
+            "kiosk-config/test.toml：[screen] rotation：应为 0、90、180 或 270（顺时针角度），实际为 45"
+        );
+        let e = parse(&format!("{MINIMAL}[screen]\nhours = [\"08:30-12:00\", \"8:00-9:00\"]\n")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "kiosk-config/test.toml: key `screen.hours`: expected entries \"HH:MM-HH:MM\" such as \"08:30-12:00\", \
+             found \"8:00-9:00\""
+        );
+        let e = parse(&format!("{MINIMAL}[screen]\nhours = [\"17:30-14:00\"]\n")).unwrap_err();
+        assert_eq!(e.zh(), "kiosk-config/test.toml：[screen] hours：\"17:30-14:00\"：开始时间应早于结束时间");
+        let e = parse(&format!("{MINIMAL}[screen]\nhours = [\"08:30-12:00\", \"11:30-13:00\"]\n")).unwrap_err();
+        assert!(e.to_string().ends_with("\"08:30-12:00\" and \"11:30-13:00\" overlap"), "{e}");
     }
 
     #[test]

@@ -279,6 +279,21 @@ pub fn network_down(lang: Lang) -> &'static str {
     }
 }
 
+/// The home screen outside `[screen] hours`, for 朗读: the hours (`08:30-12:00`) and that no
+/// application is taken now.
+pub fn service_hours(lang: Lang, spans: &[String]) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "本机服务时间：{}。现在不在服务时间，本机暂不受理申请。请在以上时间再来，或到服务窗口咨询。",
+            spans.join("，")
+        ),
+        Lang::En => format!(
+            "Service hours of this terminal: {}. It takes no applications now. Please come back during these hours, or ask at a service window.",
+            spans.join(", ")
+        ),
+    }
+}
+
 /// What the search screen says about a query and its hits.
 pub fn search(lang: Lang, query: &str, hits: usize) -> String {
     match (lang, query.is_empty(), hits) {
@@ -1328,6 +1343,7 @@ mod tests {
             e.check("progress", x, &[note.unwrap_or_default()]);
         }
         e.check("clock", clock(EN, &chrono::Local::now()), &[]);
+        e.check("service_hours", service_hours(EN, &["08:30-12:00".into(), "14:00-17:30".into()]), &[]);
         for r in crate::app::flow::RATING_REASONS {
             e.check("rating_reason", rating_reason(EN, r), &[]);
         }

@@ -14,10 +14,12 @@ mod grid;
 mod identify;
 mod printing;
 mod progress;
+mod screen;
 mod speech;
 mod staff;
 
 pub use devices::Devices;
+pub use screen::Clock;
 
 use crate::app::idle::{IdleEvent, IdleTimer};
 use crate::app::nav::{Nav, Page};
@@ -67,6 +69,8 @@ struct Terminal {
     shown_lang: speech::Shown,
     /// What became of the latest utterances (diagnostics and tests; text already made for the ear).
     speech_log: speech::Log,
+    /// Screen power and service hours.
+    screen: screen::ScreenTerminal,
 }
 
 impl Terminal {
@@ -225,6 +229,7 @@ impl KioskUi {
             speech: crate::speech::start(&config.speech, speech_log.sink()),
             shown_lang: speech::Shown::default(),
             speech_log,
+            screen: screen::ScreenTerminal::new(&config.screen),
         };
         let session = Session::new(&terminal);
         let state = Rc::new(RefCell::new(State { terminal, session }));
@@ -232,7 +237,7 @@ impl KioskUi {
         app.set_centre_name(config.centre_name.as_str().into());
         app.set_landscape(config.screen.orientation == crate::config::Orientation::Landscape);
         app.set_terminal_id(config.terminal_id.as_str().into());
-        app.set_clock(messages::clock(config.ui.language, &chrono::Local::now()).into());
+        app.set_clock(messages::clock(config.ui.language, &state.borrow().terminal.screen.now()).into());
         wire(&window, &state);
         render(&window, &state.borrow());
 
@@ -298,6 +303,12 @@ impl KioskUi {
         self.state.borrow().terminal.speech_log.events()
     }
 
+    /// Where the kiosk reads the time of day (the header, `[screen] hours`); tests put their own.
+    pub fn set_clock(&self, clock: Clock) {
+        self.state.borrow_mut().terminal.screen.set_clock(clock);
+        render(&self.window, &self.state.borrow());
+    }
+
     /// Marks the kiosk busy (printing, submitting): the idle timer never fires meanwhile.
     pub fn set_busy(&self, busy: bool) {
         self.state.borrow_mut().terminal.held_busy = busy;
@@ -329,7 +340,7 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
             let item = s.terminal.config.senior_card.item.clone();
             apply::start(s, &item);
         }
-        Screen::Apply => {
+        Screen::Apply if s.terminal.screen.open_now() => {
             s.session.flow = None;
             s.session.nav.open(Page::Apply);
         }
@@ -346,6 +357,7 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     staff::wire(window, state);
     grid::wire(window, state);
     speech::wire(window, state);
+    screen::wire(window, state);
     let back = handler(window, state, |s, ()| {
         if *s.session.nav.current() == Page::Apply && s.session.flow.is_some() {
             apply::back(s);
@@ -365,7 +377,11 @@ fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
 
     let session = window.global::<SessionGlobal>();
     let st = state.clone();
-    session.on_touched(move || st.borrow_mut().session.idle.activity());
+    session.on_touched(move || {
+        let mut s = st.borrow_mut();
+        s.session.idle.activity();
+        s.terminal.screen.touched();
+    });
     let resume = handler(window, state, |s, ()| s.session.idle.activity());
     session.on_continue_session(move || resume(()));
 
@@ -488,9 +504,12 @@ fn render_keyboard(window: &AppWindow, s: &State) {
 
 /// Once a second: the clock, and the idle countdown.
 fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
-    let lang = state.borrow().session.lang;
-    window.global::<AppState>().set_clock(messages::clock(lang, &chrono::Local::now()).into());
+    let clock = { messages::clock(state.borrow().session.lang, &state.borrow().terminal.screen.now()) };
+    window.global::<AppState>().set_clock(clock.into());
     report_health(window, &state.borrow());
+    if screen::on_second(&mut state.borrow_mut()) {
+        render(window, &state.borrow());
+    }
     let clean = { state.borrow().at_rest() && window.global::<Theme>().get_elder() };
     let event = {
         let mut s = state.borrow_mut();
@@ -652,6 +671,7 @@ fn render(window: &AppWindow, s: &State) {
         Page::Staff(view) => staff::screen(s, *view),
     };
     session.set_busy(s.terminal.busy());
+    self::screen::render(window, s);
     app.set_screen(screen);
     speech::render(window, s);
 }

@@ -6,4 +6,5 @@ pub mod grid;
 pub mod idle;
 pub mod nav;
 pub mod receipt;
+pub mod screen;
 pub mod staff;

@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod device;
+pub mod display;
 pub mod grid;
 pub mod guides;
 pub mod outbox;

@@ -15,6 +15,7 @@ pub fn run(config_path: Option<&Path>) -> anyhow::Result<i32> {
     phases.mark("config");
     crate::fonts::ensure_fontconfig(&config.data_dir).context("preparing fonts")?;
     skip_compose_table(&config.data_dir);
+    super::display::prepare(&config.screen)?;
     phases.mark("fonts");
     let (mut store, catalog) = super::open_store(config)?;
     phases.mark("store");

@@ -28,6 +28,13 @@ fn target(key: &str) -> String {
 
 /// Starts a flow for `code` and shows its identification screen.
 pub(super) fn start(s: &mut State, code: &str) {
+    if !s.terminal.screen.open_now() {
+        // Whatever button led here: home shows the service hours instead.
+        log::info!("apply: outside the service hours, no application started");
+        s.session.flow = None;
+        s.session.nav.home();
+        return;
+    }
     let Some(guide) = s.terminal.catalog.get(code).cloned() else {
         log::warn!("apply: item {code} is not in the catalogue");
         return;

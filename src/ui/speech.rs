@@ -283,7 +283,7 @@ fn screen_content(s: &State) -> (String, Option<&Card>) {
     let text = match s.session.nav.current() {
         Page::Home => match s.terminal.staff.out_of_service() {
             Some(m) => m.to_string(),
-            None => prompt(lang, Prompt::Home).to_string(),
+            None => super::screen::closed_text(s).unwrap_or_else(|| prompt(lang, Prompt::Home).to_string()),
         },
         Page::Staff(_) => String::new(),
         Page::Guides => {

@@ -19,6 +19,7 @@ mod keyboard;
 mod language;
 mod print_checklist;
 mod print_progress;
+mod screen_power;
 mod speech;
 mod staff;
 mod sync;
