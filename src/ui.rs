@@ -67,6 +67,8 @@ struct Terminal {
     shown_lang: speech::Shown,
     /// What became of the latest utterances (diagnostics and tests; text already made for the ear).
     speech_log: speech::Log,
+    /// The `STATUS=` line systemd shows (src/service.rs), sent when it changes.
+    status: kiosk_systemd::StatusLine,
 }
 
 impl Terminal {
@@ -225,6 +227,7 @@ impl KioskUi {
             speech: crate::speech::start(&config.speech, speech_log.sink()),
             shown_lang: speech::Shown::default(),
             speech_log,
+            status: Default::default(),
         };
         let session = Session::new(&terminal);
         let state = Rc::new(RefCell::new(State { terminal, session }));
@@ -491,6 +494,8 @@ fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let lang = state.borrow().session.lang;
     window.global::<AppState>().set_clock(messages::clock(lang, &chrono::Local::now()).into());
     report_health(window, &state.borrow());
+    let line = status_line(&state.borrow());
+    state.borrow_mut().terminal.status.set(&line);
     let clean = { state.borrow().at_rest() && window.global::<Theme>().get_elder() };
     let event = {
         let mut s = state.borrow_mut();
@@ -529,6 +534,20 @@ fn report_health(window: &AppWindow, s: &State) {
         Some(r) => r.health().into(),
         None => crate::sync::ReaderHealth::PortMissing,
     };
+}
+
+/// The line `systemctl status` shows (src/service.rs).
+fn status_line(s: &State) -> String {
+    let configured = s.terminal.config.hub.url.as_deref().is_some_and(|u| !u.is_empty());
+    let sync = s.terminal.sync.as_ref().map(|h| h.status());
+    let health = crate::sync::HealthReport::snapshot(&s.terminal.health);
+    crate::service::status_line(&crate::service::Facts {
+        out_of_service: s.terminal.staff.out_of_service(),
+        revoked: sync.as_ref().is_some_and(|st| st.revoked),
+        hub_unreachable: configured && sync.as_ref().is_some_and(|st| !st.online),
+        printer: health.printer,
+        reader: health.reader,
+    })
 }
 
 /// Ten times a second: what the reader and the printer have to say.
