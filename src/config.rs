@@ -25,6 +25,9 @@ pub struct Config {
     /// Demo mode: simulated devices with a panel to place sample cards.
     #[serde(default)]
     pub demo: bool,
+    /// What `kiosk run` logs, in `RUST_LOG`'s syntax (`info,kiosk::sync=debug`); `RUST_LOG` wins.
+    #[serde(default = "default_log_level")]
+    pub log_level: String,
     #[serde(default)]
     pub screen: ScreenConfig,
     #[serde(default)]
@@ -53,6 +56,10 @@ pub struct Config {
     pub ui: UiConfig,
     #[serde(default)]
     pub speech: crate::speech::SpeechConfig,
+}
+
+fn default_log_level() -> String {
+    "info".into()
 }
 
 /// `[ui]`: the interface.
@@ -436,6 +443,8 @@ pub enum Problem {
     },
     /// `speech.device` that is not an ALSA device name.
     AlsaDevice(String),
+    /// `log_level` that is not a filter of levels; the value found.
+    LogLevel(String),
     /// `idle.warning_secs` under 20.
     WarningTooShort,
     /// `hub.url` in the config that is not an http(s) address.
@@ -500,6 +509,11 @@ impl fmt::Display for Problem {
             Problem::AlsaDevice(d) => {
                 write!(f, "expected an ALSA device name such as \"plughw:0,0\" or \"default\", found {d:?}")
             }
+            Problem::LogLevel(v) => write!(
+                f,
+                "expected a level (off, error, warn, info, debug, trace) or module=level pairs, comma-separated, \
+                 e.g. \"info,kiosk::sync=debug\", found {v:?}"
+            ),
             Problem::WarningTooShort => f.write_str("expected at least 20 seconds, so a resident has time to answer"),
             Problem::HubUrl(url) => write!(f, "expected an http:// or https:// address, found {url:?}"),
             Problem::TokenRequired => {
@@ -553,6 +567,9 @@ impl Problem {
                 format!("应为 {min} 到 {max}（{}），实际为 {found}", unit.zh())
             }
             Problem::AlsaDevice(d) => format!("应为 ALSA 设备名，例如 \"plughw:0,0\" 或 \"default\"，实际为 {d:?}"),
+            Problem::LogLevel(v) => format!(
+                "应为日志级别（off、error、warn、info、debug、trace）或 模块=级别，以逗号分隔，例如 \"info,kiosk::sync=debug\"，实际为 {v:?}"
+            ),
             Problem::WarningTooShort => "至少应为 20 秒，让居民有时间回应".into(),
             Problem::HubUrl(url) => format!("应为 http:// 或 https:// 开头的地址，实际为 {url:?}"),
             Problem::TokenRequired => "设置了 hub.url 时必须填写（`kiosk-hub terminals add` 输出的令牌）".into(),
@@ -715,6 +732,9 @@ impl Config {
         }
         if self.centre_name.trim().is_empty() {
             out.push(("centre_name".into(), Problem::Empty { example: None }));
+        }
+        if kiosk_systemd::logger::check_level(&self.log_level).is_err() {
+            out.push(("log_level".into(), Problem::LogLevel(self.log_level.clone())));
         }
         if self.idle.timeout_secs < 10 {
             out.push(("idle.timeout_secs".into(), Problem::AtLeast { min: 10, unit: Unit::Seconds }));
@@ -999,6 +1019,23 @@ mod tests {
         let e = parse(&format!("{MINIMAL}[idle]\ntimeout_secs = \"ninety\"\n")).unwrap_err();
         assert_eq!(e.key, "idle.timeout_secs");
         assert!(e.problem.to_string().contains("expected a whole number"), "{}", e.problem);
+    }
+
+    #[test]
+    fn the_log_level_is_a_filter_of_levels() {
+        assert_eq!(parse(MINIMAL).unwrap().log_level, "info");
+        let c = parse(&format!("log_level = \"warn,kiosk::sync=debug\"\n{MINIMAL}")).unwrap();
+        assert_eq!(c.log_level, "warn,kiosk::sync=debug");
+        let e = parse(&format!("log_level = \"verbose\"\n{MINIMAL}")).unwrap_err();
+        assert_eq!(e.key, "log_level");
+        let text = e.to_string();
+        assert!(text.starts_with("kiosk-config/test.toml: key `log_level`: expected a level"), "{text}");
+        assert!(text.ends_with("found \"verbose\""), "{text}");
+        assert_eq!(
+            e.zh(),
+            "kiosk-config/test.toml：log_level：应为日志级别（off、error、warn、info、debug、trace）或 模块=级别，\
+             以逗号分隔，例如 \"info,kiosk::sync=debug\"，实际为 \"verbose\""
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod lang;
 pub mod messages;
 pub mod privacy;
 pub mod screenshot;
+pub mod service;
 pub mod slip;
 pub mod speech;
 pub mod staff;

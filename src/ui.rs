@@ -71,6 +71,8 @@ struct Terminal {
     speech_log: speech::Log,
     /// Screen power and service hours.
     screen: screen::ScreenTerminal,
+    /// The `STATUS=` line systemd shows (src/service.rs), sent when it changes.
+    status: kiosk_systemd::StatusLine,
 }
 
 impl Terminal {
@@ -230,6 +232,7 @@ impl KioskUi {
             shown_lang: speech::Shown::default(),
             speech_log,
             screen: screen::ScreenTerminal::new(&config.screen),
+            status: Default::default(),
         };
         let session = Session::new(&terminal);
         let state = Rc::new(RefCell::new(State { terminal, session }));
@@ -510,6 +513,8 @@ fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
     if screen::on_second(&mut state.borrow_mut()) {
         render(window, &state.borrow());
     }
+    let line = status_line(&state.borrow());
+    state.borrow_mut().terminal.status.set(&line);
     let clean = { state.borrow().at_rest() && window.global::<Theme>().get_elder() };
     let event = {
         let mut s = state.borrow_mut();
@@ -548,6 +553,21 @@ fn report_health(window: &AppWindow, s: &State) {
         Some(r) => r.health().into(),
         None => crate::sync::ReaderHealth::PortMissing,
     };
+}
+
+/// The line `systemctl status` shows (src/service.rs).
+fn status_line(s: &State) -> String {
+    let configured = s.terminal.config.hub.url.as_deref().is_some_and(|u| !u.is_empty());
+    let sync = s.terminal.sync.as_ref().map(|h| h.status());
+    let health = crate::sync::HealthReport::snapshot(&s.terminal.health);
+    crate::service::status_line(&crate::service::Facts {
+        out_of_service: s.terminal.staff.out_of_service(),
+        closed: s.terminal.screen.closed(),
+        revoked: sync.as_ref().is_some_and(|st| st.revoked),
+        hub_unreachable: configured && sync.as_ref().is_some_and(|st| !st.online),
+        printer: health.printer,
+        reader: health.reader,
+    })
 }
 
 /// Ten times a second: what the reader and the printer have to say.

@@ -15,6 +15,9 @@ pub struct Config {
     /// Public address of this hub as kiosks reach it (e.g. behind a reverse proxy); shown in the served
     /// OpenAPI document's `servers`.
     pub public_base_url: Option<String>,
+    /// The log filter in `RUST_LOG`'s syntax (`info`, `info,kiosk_hub::api=debug`); `RUST_LOG`
+    /// wins when set.
+    pub log_level: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -25,7 +28,7 @@ pub enum ConfigError {
     Syntax { file: String, message: String },
     #[error("{file}: key `{key}`: expected {expected}")]
     Key { file: String, key: String, expected: &'static str },
-    #[error("{file}: unknown key `{key}` (known keys: listen, database, public_base_url)")]
+    #[error("{file}: unknown key `{key}` (known keys: listen, database, public_base_url, log_level)")]
     Unknown { file: String, key: String },
 }
 
@@ -36,6 +39,7 @@ impl Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8700)),
             database: base.join("hub.sqlite3"),
             public_base_url: None,
+            log_level: "info".into(),
         }
     }
 
@@ -74,6 +78,13 @@ impl Config {
                     }
                     config.public_base_url = Some(s.trim_end_matches('/').to_string());
                 }
+                "log_level" => {
+                    const FORM: &str = "a log filter string like \"info\" or \"info,kiosk_hub::api=debug\" \
+                                        (levels: off, error, warn, info, debug, trace)";
+                    let s = value.as_str().ok_or_else(|| key_err(key, FORM))?;
+                    kiosk_systemd::logger::check_level(s).map_err(|_| key_err(key, FORM))?;
+                    config.log_level = s.trim().to_string();
+                }
                 _ => return Err(ConfigError::Unknown { file: file.into(), key: key.clone() }),
             }
         }
@@ -101,5 +112,9 @@ mod tests {
         assert!(e.contains("unknown key `databse`"), "{e}");
         let e = Config::parse("public_base_url = \"ftp://x\"", "a.toml", Path::new(".")).unwrap_err().to_string();
         assert!(e.contains("a.toml: key `public_base_url`"), "{e}");
+        let e = Config::parse("log_level = \"verbose\"", "hub.toml", Path::new(".")).unwrap_err().to_string();
+        assert!(e.starts_with("hub.toml: key `log_level`: expected a log filter string"), "{e}");
+        let c = Config::parse("log_level = \"warn,kiosk_hub::api=debug\"", "hub.toml", Path::new(".")).unwrap();
+        assert_eq!(c.log_level, "warn,kiosk_hub::api=debug");
     }
 }

@@ -11,7 +11,8 @@ use kiosk_hub::config::{Config, DEFAULT_CONFIG};
 use kiosk_hub::store::Store;
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    // The journal under systemd, stderr otherwise; the config's log_level applies once it is read.
+    kiosk_systemd::logger::init("kiosk-hub", &[]);
     let cli = Cli::parse();
     match run(cli) {
         Ok(out) => {
@@ -38,6 +39,7 @@ fn load_config(path: Option<&Path>) -> Result<Config, CliError> {
 
 fn run(cli: Cli) -> Result<String, CliError> {
     let config = load_config(cli.config.as_deref())?;
+    kiosk_systemd::logger::set_level(&config.log_level);
     let store =
         Store::open(&config.database).map_err(|e| CliError::Other(format!("{}: {e}", config.database.display())))?;
     match cli.command {
@@ -63,7 +65,20 @@ fn serve(config: Config, store: Store) -> Result<(), CliError> {
             .map_err(|e| CliError::Other(format!("cannot listen on {}: {e}", config.listen)))?;
         let state = Arc::new(kiosk_hub::api::AppState::new(Arc::new(store), config.public_base_url.as_deref()));
         log::info!("kiosk-hub listening on http://{} (database {})", config.listen, config.database.display());
+        // Type=notify: systemd counts the hub started once it listens; the watchdog pings come from
+        // the runtime that serves requests, so a wedged runtime stops them.
+        kiosk_systemd::notify::notify_logged(&format!("READY=1\nSTATUS=serving on http://{}", config.listen));
+        if let Some(every) = kiosk_systemd::watchdog_interval() {
+            tokio::spawn(async move {
+                let mut ticks = tokio::time::interval(every);
+                loop {
+                    ticks.tick().await;
+                    kiosk_systemd::notify::notify_logged("WATCHDOG=1");
+                }
+            });
+        }
         kiosk_hub::api::serve(listener, state, shutdown_signal()).await.map_err(|e| CliError::Other(e.to_string()))?;
+        kiosk_systemd::notify::notify_logged("STOPPING=1");
         log::info!("kiosk-hub stopped");
         Ok(())
     })

@@ -12,6 +12,7 @@ pub fn run(config_path: Option<&Path>) -> anyhow::Result<i32> {
     let mut phases = Phases::start();
     let config = Config::resolve(config_path)?;
     let config = &config;
+    crate::service::apply_config(config);
     phases.mark("config");
     crate::fonts::ensure_fontconfig(&config.data_dir).context("preparing fonts")?;
     skip_compose_table(&config.data_dir);
@@ -51,6 +52,7 @@ pub fn run(config_path: Option<&Path>) -> anyhow::Result<i32> {
         window.set_fullscreen(true);
     }
     window.show()?;
+    let _service = crate::service::start(window);
     phases.mark("window");
     log::info!("shown after {}", phases);
     slint::ComponentHandle::run(ui.window())?;

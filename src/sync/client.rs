@@ -79,7 +79,10 @@ impl HubClient {
         match json::<ApplicationReceipt>(response).await {
             Ok(receipt) => Ok(receipt.status.as_str().to_string()),
             Err(Failure::Transient(e)) if !e.starts_with("broken answer") => {
-                log::warn!("sync: {} stored by the hub, but its receipt is unreadable: {e}", o.stored.acceptance_no);
+                log::warn!(
+                    acceptance_no = o.stored.acceptance_no.as_str();
+                    "sync: {} stored by the hub, but its receipt is unreadable: {e}", o.stored.acceptance_no
+                );
                 Ok("accepted".to_string())
             }
             Err(e) => Err(e),

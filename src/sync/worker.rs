@@ -293,7 +293,7 @@ impl Worker {
                         None => {
                             let reason = format!("no hub credential kept for former terminal {}", o.stored.terminal_id);
                             self.store.mark_refused(key, &reason).map_err(db)?;
-                            log::warn!("sync: {no}: {reason} (kept on the terminal, skipped)");
+                            log::warn!(acceptance_no = no.as_str(); "sync: {no}: {reason} (kept on the terminal, skipped)");
                             self.unreported = Some(format!("{no}: {reason}"));
                             continue;
                         }
@@ -303,18 +303,18 @@ impl Worker {
                 match client.push_application(o).await {
                     Ok(status) => {
                         self.store.mark_synced(key, &status).map_err(db)?;
-                        log::info!("sync: {no} at the hub ({status}, {} ms)", started.elapsed().as_millis());
+                        log::info!(acceptance_no = no.as_str(); "sync: {no} at the hub ({status}, {} ms)", started.elapsed().as_millis());
                     }
                     // The hub holds this key with another body: a retry after an update that changed how
                     // the body is written. The application is there; its status comes with the next refresh.
                     Err(Failure::Refused { status: 409, code, .. }) if code == "idempotency_conflict" => {
                         self.store.mark_synced(key, "accepted").map_err(db)?;
-                        log::warn!("sync: {no} was already at the hub with a different body (409 {code})");
+                        log::warn!(acceptance_no = no.as_str(); "sync: {no} was already at the hub with a different body (409 {code})");
                     }
                     Err(Failure::Refused { status, code, message }) => {
                         let reason = format!("hub refused it: {status} {code}: {message}");
                         self.store.mark_refused(key, &reason).map_err(db)?;
-                        log::warn!("sync: hub refused {no}: {status} {code} (kept on the terminal, skipped)");
+                        log::warn!(acceptance_no = no.as_str(); "sync: hub refused {no}: {status} {code} (kept on the terminal, skipped)");
                         self.unreported = Some(format!("{no}: {reason}"));
                     }
                     Err(e) => return Err(e),
@@ -340,12 +340,12 @@ impl Worker {
                 match client.push_rating(r).await {
                     Ok(()) => {
                         self.store.mark_rating_synced(r.id).map_err(db)?;
-                        log::info!("sync: rating of {} at the hub", r.acceptance_no);
+                        log::info!(acceptance_no = r.acceptance_no.as_str(); "sync: rating of {} at the hub", r.acceptance_no);
                     }
                     Err(Failure::Refused { status, code, message }) => {
                         let reason = format!("hub refused it: {status} {code}: {message}");
                         self.store.mark_rating_refused(r.id, &reason).map_err(db)?;
-                        log::warn!("sync: hub refused the rating of {}: {status} {code}", r.acceptance_no);
+                        log::warn!(acceptance_no = r.acceptance_no.as_str(); "sync: hub refused the rating of {}: {status} {code}", r.acceptance_no);
                     }
                     Err(e) => return Err(e),
                 }
@@ -394,10 +394,12 @@ impl Worker {
                     let note = p.current_note();
                     if c.hub_status.as_deref() != Some(p.status.as_str()) || c.hub_note.as_deref() != note {
                         self.store.set_hub_status(&c.token, p.status.as_str(), note).map_err(db)?;
-                        log::info!("sync: {} is now {}", c.acceptance_no, p.status);
+                        log::info!(acceptance_no = c.acceptance_no.as_str(); "sync: {} is now {}", c.acceptance_no, p.status);
                     }
                 }
-                None => log::warn!("sync: the hub has no application {}", c.acceptance_no),
+                None => {
+                    log::warn!(acceptance_no = c.acceptance_no.as_str(); "sync: the hub has no application {}", c.acceptance_no)
+                }
             }
             self.store.mark_hub_checked(&c.token).map_err(db)?;
         }

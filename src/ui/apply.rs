@@ -213,7 +213,7 @@ fn submit(s: &mut State) {
         Some(store) => store
             .submit(&config.terminal_id, &new, now, |a| pickup_slip(config, guide, a, now, promised).in_lang(lang))
             .map(|(a, job)| {
-                log::info!("application {} queued ({})", a.acceptance_no, a.item_code);
+                log::info!(acceptance_no = a.acceptance_no.as_str(); "application {} queued ({})", a.acceptance_no, a.item_code);
                 if let Some(sync) = &s.terminal.sync {
                     sync.kick();
                 }

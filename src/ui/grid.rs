@@ -203,7 +203,10 @@ fn submit(s: &mut State) {
                 proxy_slip(lang, config, a, now, call_back_by, &request.grid_name, &request.worker)
             })
             .map(|(a, _job)| {
-                log::info!("proxy request {} queued for grid {}", a.acceptance_no, request.grid_number);
+                log::info!(
+                    acceptance_no = a.acceptance_no.as_str();
+                    "proxy request {} queued for grid {}", a.acceptance_no, request.grid_number
+                );
                 if let Some(sync) = &s.terminal.sync {
                     sync.kick();
                 }

@@ -63,6 +63,11 @@ impl ScreenTerminal {
         !self.closed
     }
 
+    /// Outside the hours at the last look (`open_now`, once a second).
+    pub(super) fn closed(&self) -> bool {
+        self.closed
+    }
+
     /// A touch on a lit screen.
     pub(super) fn touched(&mut self) {
         self.blanker.touched();

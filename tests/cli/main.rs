@@ -3,6 +3,8 @@
 
 #[path = "../speech_support/mod.rs"]
 mod speech_support;
+#[path = "../sync_support/mod.rs"]
+mod sync_support;
 
 mod catalog_data;
 mod device;
@@ -12,3 +14,4 @@ mod outbox;
 mod outbox_crash;
 mod provision;
 mod say;
+mod systemd;

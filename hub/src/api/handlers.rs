@@ -85,11 +85,17 @@ pub async fn create_application(
     let (created, receipt) = state.blocking(move |s| s.create_application(&req)).await?;
     let status = match created {
         Created::New => {
-            log::info!("application {} accepted from terminal {terminal}", receipt.id);
+            log::info!(
+                acceptance_no = receipt.acceptance_no.as_str(), terminal_id = terminal.as_str();
+                "application {} ({}) accepted from terminal {terminal}", receipt.id, receipt.acceptance_no
+            );
             StatusCode::CREATED
         }
         Created::Replayed => {
-            log::info!("application {} repeated by terminal {terminal}", receipt.id);
+            log::info!(
+                acceptance_no = receipt.acceptance_no.as_str(), terminal_id = terminal.as_str();
+                "application {} ({}) repeated by terminal {terminal}", receipt.id, receipt.acceptance_no
+            );
             StatusCode::OK
         }
     };
@@ -126,7 +132,7 @@ pub async fn create_rating(
             e
         }
     })?;
-    log::info!("rating {} received from terminal {terminal}", receipt.score);
+    log::info!(terminal_id = terminal.as_str(); "rating {} received from terminal {terminal}", receipt.score);
     Ok((StatusCode::CREATED, Json(receipt)).into_response())
 }
 
@@ -141,7 +147,7 @@ pub async fn heartbeat(
     }
     let problems = heartbeat.problems();
     if !problems.is_empty() {
-        log::warn!("terminal {terminal} reports: {}", problems.join(", "));
+        log::warn!(terminal_id = terminal.as_str(); "terminal {terminal} reports: {}", problems.join(", "));
     }
     state.blocking(move |s| s.record_heartbeat(&terminal, &heartbeat)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

@@ -10,4 +10,5 @@ mod heartbeat_health;
 mod openapi_contract;
 mod ratings;
 mod status_timeline;
+mod systemd;
 mod terminal_auth;
