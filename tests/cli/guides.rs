@@ -44,7 +44,7 @@ fn searching_by_initials_pinyin_or_chinese_finds_the_senior_card_first() {
 #[test]
 fn config_check_accepts_the_shipped_files_and_names_what_is_wrong() {
     let root = env!("CARGO_MANIFEST_DIR");
-    for file in ["kiosk-config/demo.toml", "kiosk-config/example.toml"] {
+    for file in ["kiosk-config/demo.toml", "kiosk-config/example.toml", "packaging/kiosk.toml"] {
         let out = kiosk(&["config", "check", &format!("{root}/{file}")]);
         assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
     }
