@@ -62,6 +62,23 @@ fn config_check_accepts_the_shipped_files_and_names_what_is_wrong() {
 }
 
 #[test]
+fn config_check_without_a_path_checks_the_default_file() {
+    // A development build: kiosk-config/demo.toml in the current folder (the installed /usr/bin/kiosk
+    // reads /etc/community-kiosk/kiosk.toml instead; tools/test-deb.sh checks that one).
+    let run = |dir: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_kiosk")).args(["config", "check"]).current_dir(dir).output().unwrap()
+    };
+    let out = run(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "kiosk-config/demo.toml: ok\n");
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(empty.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no config file to check: give PATH or --config"), "{err}");
+}
+
+#[test]
 fn screenshot_writes_a_png_of_the_requested_size() {
     let dir = tempfile::tempdir().unwrap();
     let png = dir.path().join("home.png");
