@@ -688,8 +688,31 @@ pub struct CheckReport {
     pub warnings: Vec<ConfigWarning>,
 }
 
-/// The default configuration, used when no `--config` is given.
+/// The default configuration of a development build, used when no `--config` is given.
 pub const DEFAULT_CONFIG_PATH: &str = "kiosk-config/demo.toml";
+
+/// The configuration of an installed terminal (the package's conffile, `packaging/kiosk.toml`).
+pub const INSTALLED_CONFIG_PATH: &str = "/etc/community-kiosk/kiosk.toml";
+
+/// Where the package installs the executable: a `kiosk` running from here is an installed terminal.
+const INSTALLED_EXE_DIR: &str = "/usr/bin";
+
+/// The config file used when no `--config` is given: [`INSTALLED_CONFIG_PATH`] for the packaged
+/// executable (`/usr/bin/kiosk`), whether it exists or not, so that a production terminal never falls
+/// back to demo mode or reads a stray `kiosk-config/demo.toml`; otherwise [`DEFAULT_CONFIG_PATH`] in
+/// the current folder when it exists; otherwise none (the built-in demo config).
+pub fn default_config_file() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok();
+    default_config_file_for(exe.as_deref(), Path::new(DEFAULT_CONFIG_PATH).exists())
+}
+
+/// [`default_config_file`] for an executable path and whether the development default exists.
+fn default_config_file_for(exe: Option<&Path>, dev_default_exists: bool) -> Option<PathBuf> {
+    if exe.and_then(Path::parent) == Some(Path::new(INSTALLED_EXE_DIR)) {
+        return Some(PathBuf::from(INSTALLED_CONFIG_PATH));
+    }
+    dev_default_exists.then(|| PathBuf::from(DEFAULT_CONFIG_PATH))
+}
 
 impl Config {
     /// Reads and validates a config file. Relative `data_dir` is resolved against the file's folder.
@@ -971,15 +994,15 @@ fn toml_error(file: &Path, key: String, e: &toml::de::Error, text: &str) -> Conf
 const BUILT_IN_DEMO: &str = include_str!("../kiosk-config/demo.toml");
 
 impl Config {
-    /// The config named by `--config`, else `kiosk-config/demo.toml` in the current folder, else the
+    /// The config named by `--config`, else the default file ([`default_config_file`]: the `/etc`
+    /// file when installed, `kiosk-config/demo.toml` in the current folder in development), else the
     /// built-in demo config with its data in the system's temporary folder.
     pub fn resolve(path: Option<&Path>) -> Result<Config, ConfigError> {
         if let Some(p) = path {
             return Config::load(p);
         }
-        let default = Path::new(DEFAULT_CONFIG_PATH);
-        if default.exists() {
-            return Config::load(default);
+        if let Some(default) = default_config_file() {
+            return Config::load(&default);
         }
         let mut config = Config::parse(BUILT_IN_DEMO, Path::new("(built-in demo config)"))?;
         config.data_dir = std::env::temp_dir().join("kiosk-demo");
@@ -995,6 +1018,20 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse(text, Path::new("kiosk-config/test.toml"))
+    }
+
+    #[test]
+    fn the_installed_executable_reads_the_etc_config_and_a_development_build_the_demo() {
+        let installed = Some(Path::new("/usr/bin/kiosk"));
+        let etc = Some(PathBuf::from(INSTALLED_CONFIG_PATH));
+        assert_eq!(default_config_file_for(installed, false), etc);
+        // Installed: a demo.toml in the current folder is not picked up.
+        assert_eq!(default_config_file_for(installed, true), etc);
+        let dev = Some(Path::new("/home/dev/kiosk/target/debug/kiosk"));
+        assert_eq!(default_config_file_for(dev, true), Some(PathBuf::from(DEFAULT_CONFIG_PATH)));
+        assert_eq!(default_config_file_for(dev, false), None);
+        assert_eq!(default_config_file_for(Some(Path::new("/usr/local/bin/kiosk")), false), None);
+        assert_eq!(default_config_file_for(None, false), None);
     }
 
     #[test]
@@ -1224,9 +1261,20 @@ mod tests {
 
     #[test]
     fn the_shipped_configs_are_valid() {
-        for file in ["kiosk-config/demo.toml", "kiosk-config/example.toml"] {
+        for file in ["kiosk-config/demo.toml", "kiosk-config/example.toml", "packaging/kiosk.toml"] {
             let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
             Config::load(&path).unwrap_or_else(|e| panic!("{e}"));
         }
+    }
+
+    #[test]
+    fn the_packaged_config_uses_the_stable_device_names_and_the_state_folder() {
+        let c = Config::parse(include_str!("../packaging/kiosk.toml"), Path::new(INSTALLED_CONFIG_PATH)).unwrap();
+        assert_eq!(c.data_dir, Path::new("/var/lib/community-kiosk"));
+        assert!(!c.demo);
+        assert_eq!(c.id_reader.port.as_deref(), Some("/dev/kiosk-id-reader"));
+        assert_eq!(c.printer.port.as_deref(), Some("/dev/kiosk-printer"));
+        assert_eq!(c.scanner.port.as_deref(), Some("/dev/kiosk-scanner"));
+        assert_eq!(c.hub.base_url(), None, "the hub is a placeholder to fill in, offline until then");
     }
 }

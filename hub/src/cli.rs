@@ -12,7 +12,8 @@ use crate::store::{Store, StoreError};
 #[derive(Debug, Parser)]
 #[command(name = "kiosk-hub", version, about = "District hub server for community self-service kiosks")]
 pub struct Cli {
-    /// Config file (default: hub.toml in the current folder, if present; built-in defaults otherwise).
+    /// Config file (default: /etc/community-kiosk/hub.toml when installed as /usr/bin/kiosk-hub;
+    /// otherwise hub.toml in the current folder, if present; built-in defaults otherwise).
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]

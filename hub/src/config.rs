@@ -3,8 +3,31 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-/// The file looked for in the current folder when `--config` is not given.
+/// The file looked for in the current folder when `--config` is not given (development).
 pub const DEFAULT_CONFIG: &str = "hub.toml";
+
+/// The config of an installed hub (the package's conffile, `packaging/hub.toml`).
+pub const INSTALLED_CONFIG: &str = "/etc/community-kiosk/hub.toml";
+
+/// Where the package installs the executable: a `kiosk-hub` running from here is an installed hub.
+const INSTALLED_EXE_DIR: &str = "/usr/bin";
+
+/// The config file used when no `--config` is given: [`INSTALLED_CONFIG`] for the packaged executable
+/// (`/usr/bin/kiosk-hub`), whether it exists or not (an installed hub never serves a database in
+/// whatever folder it was started from); otherwise [`DEFAULT_CONFIG`] in the current folder when it
+/// exists; otherwise none (built-in defaults).
+pub fn default_config_file() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok();
+    default_config_file_for(exe.as_deref(), Path::new(DEFAULT_CONFIG).exists())
+}
+
+/// [`default_config_file`] for an executable path and whether `hub.toml` exists in the current folder.
+fn default_config_file_for(exe: Option<&Path>, dev_default_exists: bool) -> Option<PathBuf> {
+    if exe.and_then(Path::parent) == Some(Path::new(INSTALLED_EXE_DIR)) {
+        return Some(PathBuf::from(INSTALLED_CONFIG));
+    }
+    dev_default_exists.then(|| PathBuf::from(DEFAULT_CONFIG))
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -102,6 +125,24 @@ mod tests {
         let c = Config::parse(text, "example.toml", Path::new("/srv/hub")).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:8700");
         assert_eq!(c.database, Path::new("/srv/hub/hub.sqlite3"));
+    }
+
+    #[test]
+    fn packaged_config_parses_and_keeps_the_database_in_the_state_folder() {
+        let text = include_str!("../../packaging/hub.toml");
+        let c = Config::parse(text, INSTALLED_CONFIG, Path::new("/etc/community-kiosk")).unwrap();
+        assert_eq!(c.database, Path::new("/var/lib/community-kiosk-hub/hub.sqlite3"));
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8700");
+    }
+
+    #[test]
+    fn the_installed_executable_reads_the_etc_config() {
+        let installed = Some(Path::new("/usr/bin/kiosk-hub"));
+        assert_eq!(default_config_file_for(installed, false), Some(PathBuf::from(INSTALLED_CONFIG)));
+        assert_eq!(default_config_file_for(installed, true), Some(PathBuf::from(INSTALLED_CONFIG)));
+        let dev = Some(Path::new("/home/dev/kiosk/target/debug/kiosk-hub"));
+        assert_eq!(default_config_file_for(dev, true), Some(PathBuf::from(DEFAULT_CONFIG)));
+        assert_eq!(default_config_file_for(dev, false), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use kiosk_hub::cli::{self, ApplicationsCommand, CatalogCommand, Cli, CliError, Command, TerminalsCommand};
-use kiosk_hub::config::{Config, DEFAULT_CONFIG};
+use kiosk_hub::config::{default_config_file, Config};
 use kiosk_hub::store::Store;
 
 fn main() -> ExitCode {
@@ -32,8 +32,10 @@ fn load_config(path: Option<&Path>) -> Result<Config, CliError> {
     let other = |e: kiosk_hub::config::ConfigError| CliError::Other(e.to_string());
     match path {
         Some(path) => Config::load(path).map_err(other),
-        None if Path::new(DEFAULT_CONFIG).exists() => Config::load(Path::new(DEFAULT_CONFIG)).map_err(other),
-        None => Ok(Config::defaults(Path::new(""))),
+        None => match default_config_file() {
+            Some(path) => Config::load(&path).map_err(other),
+            None => Ok(Config::defaults(Path::new(""))),
+        },
     }
 }
 

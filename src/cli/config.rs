@@ -1,4 +1,5 @@
-//! `kiosk config check PATH`: validates a config file for a technician, in English.
+//! `kiosk config check [PATH]`: validates a config file for a technician, in English. Without PATH it
+//! checks `--config`, else the default file (`/etc/community-kiosk/kiosk.toml` when installed).
 
 use std::io::Write;
 use std::path::Path;
@@ -21,4 +22,15 @@ pub fn check(path: &Path, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     }
     let _ = writeln!(out, "{}: ok", path.display());
     0
+}
+
+/// Without PATH, `--config` or a default file there is nothing to check: says so and exits 2.
+pub fn no_file(err: &mut dyn Write) -> i32 {
+    let _ = writeln!(
+        err,
+        "no config file to check: give PATH or --config (this kiosk is not the installed /usr/bin/kiosk \
+         and there is no {} here: it runs the built-in demo config)",
+        crate::config::DEFAULT_CONFIG_PATH
+    );
+    2
 }

@@ -27,7 +27,8 @@ use crate::store::Store;
 #[derive(Debug, Parser)]
 #[command(name = "kiosk", version, about = "社区自助服务终端 — community self-service kiosk")]
 pub struct Cli {
-    /// The terminal's config file (default: kiosk-config/demo.toml, demo mode).
+    /// The terminal's config file (default: /etc/community-kiosk/kiosk.toml when installed as
+    /// /usr/bin/kiosk; otherwise kiosk-config/demo.toml, demo mode).
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -126,7 +127,10 @@ pub enum StaffCmd {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCmd {
     /// Validate a config file: exit 0, or 2 naming every problem (file, key, expected form).
-    Check { path: PathBuf },
+    Check {
+        /// The file (default: `--config`, else the default config file).
+        path: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -182,7 +186,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Command::Guides(GuidesCmd::Search { query, json, limit }) => {
             guides::search(&Config::resolve(config_path)?, &query, json, limit, stdout)
         }
-        Command::Config(ConfigCmd::Check { path }) => Ok(config::check(&path, stdout, &mut std::io::stderr())),
+        Command::Config(ConfigCmd::Check { path }) => match path.or_else(|| config_file(config_path)) {
+            Some(path) => Ok(config::check(&path, stdout, &mut std::io::stderr())),
+            None => Ok(config::no_file(&mut std::io::stderr())),
+        },
         Command::Screenshot(args) => screenshot::run(&Config::resolve(config_path)?, &args),
         Command::Say(args) => say::run(&Config::resolve(config_path)?, &args, stdout),
         Command::Provision { bundle } => Ok(staff::provision(config_path, &bundle)),
@@ -233,14 +240,11 @@ fn open_store(config: &Config) -> anyhow::Result<(Store, Catalog)> {
     Ok((store, Catalog::new(file)))
 }
 
-/// The config file in use: `--config`, else `kiosk-config/demo.toml` when present (none for the
-/// built-in demo config).
+/// The config file in use: `--config`, else the default file (`/etc/community-kiosk/kiosk.toml` when
+/// installed, `kiosk-config/demo.toml` when present in development; none for the built-in demo config).
 fn config_file(config_path: Option<&Path>) -> Option<PathBuf> {
     match config_path {
         Some(p) => Some(p.to_path_buf()),
-        None => {
-            let default = Path::new(crate::config::DEFAULT_CONFIG_PATH);
-            default.exists().then(|| default.to_path_buf())
-        }
+        None => crate::config::default_config_file(),
     }
 }

@@ -44,7 +44,7 @@ fn searching_by_initials_pinyin_or_chinese_finds_the_senior_card_first() {
 #[test]
 fn config_check_accepts_the_shipped_files_and_names_what_is_wrong() {
     let root = env!("CARGO_MANIFEST_DIR");
-    for file in ["kiosk-config/demo.toml", "kiosk-config/example.toml"] {
+    for file in ["kiosk-config/demo.toml", "kiosk-config/example.toml", "packaging/kiosk.toml"] {
         let out = kiosk(&["config", "check", &format!("{root}/{file}")]);
         assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
     }
@@ -59,6 +59,23 @@ fn config_check_accepts_the_shipped_files_and_names_what_is_wrong() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.toml") && err.contains("printer.paper"), "{err}");
+}
+
+#[test]
+fn config_check_without_a_path_checks_the_default_file() {
+    // A development build: kiosk-config/demo.toml in the current folder (the installed /usr/bin/kiosk
+    // reads /etc/community-kiosk/kiosk.toml instead; tools/test-deb.sh checks that one).
+    let run = |dir: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_kiosk")).args(["config", "check"]).current_dir(dir).output().unwrap()
+    };
+    let out = run(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "kiosk-config/demo.toml: ok\n");
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(empty.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no config file to check: give PATH or --config"), "{err}");
 }
 
 #[test]
