@@ -108,6 +108,8 @@ pub struct Facts<'a> {
     pub hub_unreachable: bool,
     pub printer: PrinterHealth,
     pub reader: ReaderHealth,
+    /// A scanner is configured and its port is missing (unplugged or never there).
+    pub scanner_missing: bool,
 }
 
 /// The `STATUS=` line: `serving`, or `out of service: …` and the problems a technician should fix,
@@ -139,6 +141,9 @@ pub fn status_line(f: &Facts<'_>) -> String {
         ReaderHealth::PortMissing => parts.push("ID reader missing".into()),
         _ => {}
     }
+    if f.scanner_missing {
+        parts.push("scanner missing".into());
+    }
     if f.revoked {
         parts.push("hub refuses this terminal (revoked)".into());
     } else if f.hub_unreachable {
@@ -159,6 +164,7 @@ mod tests {
             hub_unreachable: false,
             printer: PrinterHealth::OK,
             reader: ReaderHealth::Ok,
+            scanner_missing: false,
         }
     }
 
@@ -183,6 +189,7 @@ mod tests {
             status_line(&Facts { printer: PrinterHealth::OFFLINE, reader: ReaderHealth::PortMissing, ..healthy() }),
             "serving; printer not answering; ID reader missing"
         );
+        assert_eq!(status_line(&Facts { scanner_missing: true, ..healthy() }), "serving; scanner missing");
         assert_eq!(
             status_line(&Facts { revoked: true, hub_unreachable: true, ..healthy() }),
             "serving; hub refuses this terminal (revoked)"

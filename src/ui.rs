@@ -567,6 +567,12 @@ fn status_line(s: &State) -> String {
         hub_unreachable: configured && sync.as_ref().is_some_and(|st| !st.online),
         printer: health.printer,
         reader: health.reader,
+        scanner_missing: s
+            .terminal
+            .devices
+            .scanner
+            .as_ref()
+            .is_some_and(|sc| sc.health() == crate::devices::scanner::Health::PortMissing),
     })
 }
 
