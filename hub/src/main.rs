@@ -42,8 +42,26 @@ fn load_config(path: Option<&Path>) -> Result<Config, CliError> {
 fn run(cli: Cli) -> Result<String, CliError> {
     let config = load_config(cli.config.as_deref())?;
     kiosk_systemd::logger::set_level(&config.log_level);
-    let store =
-        Store::open(&config.database).map_err(|e| CliError::Other(format!("{}: {e}", config.database.display())))?;
+    let damaged = |problem: &dyn std::fmt::Display| {
+        CliError::Other(format!(
+            "database {} is damaged or not a database (数据库文件已损坏): {problem}; the hub does not start on \
+             it: restore the file from a backup",
+            config.database.display()
+        ))
+    };
+    let store = Store::open(&config.database).map_err(|e| match e.is_corruption() {
+        true => damaged(&e),
+        false => CliError::Other(format!("{}: {e}", config.database.display())),
+    })?;
+    // The hub refuses to serve from a damaged file (issue 18); the check reads every page once.
+    if matches!(cli.command, Command::Serve) {
+        match store.quick_check() {
+            Ok(None) => {}
+            Ok(Some(problem)) => return Err(damaged(&problem)),
+            Err(e) if e.is_corruption() => return Err(damaged(&e)),
+            Err(e) => return Err(CliError::Other(format!("{}: {e}", config.database.display()))),
+        }
+    }
     match cli.command {
         Command::Serve => serve(config, store).map(|()| String::new()),
         Command::Terminals(TerminalsCommand::Add { id, name }) => cli::terminals_add(&store, &id, name.as_deref()),

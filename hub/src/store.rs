@@ -192,6 +192,14 @@ impl Store {
         Ok(Store { conn: Mutex::new(conn) })
     }
 
+    /// SQLite's `PRAGMA quick_check` of the whole file: `None` when sound, else its first complaint
+    /// (one line). Reads every page: `serve` runs it once at start.
+    pub fn quick_check(&self) -> Result<Option<String>, StoreError> {
+        let first: String = self.conn().query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+        let first = first.replace("*** in database main ***", "").split_whitespace().collect::<Vec<_>>().join(" ");
+        Ok((first != "ok").then_some(first))
+    }
+
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll back).
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
@@ -553,4 +561,17 @@ fn receipt(tx: &Transaction<'_>, id: i64) -> Result<ApplicationReceipt, StoreErr
 
 fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(corrupt("request"))
+}
+
+impl StoreError {
+    /// Whether SQLite says the file is damaged or not a database (`SQLITE_CORRUPT`, `SQLITE_NOTADB`).
+    pub fn is_corruption(&self) -> bool {
+        match self {
+            StoreError::Db(e) => matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+            ),
+            _ => false,
+        }
+    }
 }

@@ -107,6 +107,9 @@ pub struct Facts {
     pub hub: HubFacts,
     /// Applications not yet at the hub; none when the database cannot be read.
     pub outbox_depth: Option<usize>,
+    /// The latest recovery from a damaged database file (src/store/recover.rs): (when, what), as the
+    /// audit log has it.
+    pub database_recovery: Option<(String, String)>,
     pub catalog_version: u64,
     pub catalog_items: usize,
     pub software_version: String,
@@ -183,6 +186,8 @@ pub enum Saved {
     Failed,
 }
 
+// A few events a second at most, moved once each: boxing the facts would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// Five taps opened the PIN pad; the lockout as the store has it (none when it cannot be read).
@@ -722,6 +727,13 @@ impl StaffFlow {
             Some(n) => format!("待上传申请：{n} 件"),
             None => "待上传申请：数据库不可用".into(),
         });
+        if let Some((at, what)) = &f.database_recovery {
+            let at =
+                chrono::DateTime::parse_from_rfc3339(at).map_or(at.clone(), |t| t.format("%m-%d %H:%M").to_string());
+            // The audit entry says it in Chinese, then in English for the log: staff read the first.
+            let chinese = what.split_inclusive('。').next().unwrap_or(what);
+            out.push(format!("数据库恢复（{at}）：{chinese}"));
+        }
         out.push(format!("办事指南目录：版本 {}，共 {} 项", f.catalog_version, f.catalog_items));
         out.push(format!("软件版本：{}", f.software_version));
         out.push(match &f.free_space {
@@ -851,6 +863,7 @@ mod tests {
             scanner: DeviceHealth::NotStarted,
             hub: HubFacts::NotConfigured,
             outbox_depth: Some(0),
+            database_recovery: None,
             catalog_version: 3,
             catalog_items: 120,
             software_version: "0.1.0".into(),
@@ -977,6 +990,24 @@ mod tests {
         assert_eq!(f.update(Event::Exit), vec![Effect::Audit("staff mode closed".into()), Effect::End]);
         let mut f = opened(Some(Lockout::default()));
         assert_eq!(f.update(Event::Back), vec![Effect::End], "nothing to audit from the pad");
+    }
+
+    #[test]
+    fn diagnostics_tell_staff_of_a_database_recovery() {
+        let mut f = at(StaffView::Diagnostics);
+        f.update(Event::Facts(facts()));
+        assert!(!f.diagnostics().iter().any(|l| l.starts_with("数据库恢复")), "nothing when there was none");
+        let what =
+            "数据库文件已损坏，已另存为 kiosk.sqlite3.corrupt-20261130-101500，已恢复 3 份申请（1 份无法读取）。 \
+                    The database file was damaged; moved aside as kiosk.sqlite3.corrupt-20261130-101500.";
+        f.update(Event::Facts(Facts {
+            database_recovery: Some(("2026-11-30T10:15:00+08:00".into(), what.into())),
+            ..facts()
+        }));
+        assert_eq!(
+            line(&f, "数据库恢复"),
+            "数据库恢复（11-30 10:15）：数据库文件已损坏，已另存为 kiosk.sqlite3.corrupt-20261130-101500，已恢复 3 份申请（1 份无法读取）。"
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ use clap::{Parser, Subcommand};
 
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
+use crate::store::recover::PendingCheck;
 use crate::store::Store;
 
 #[derive(Debug, Parser)]
@@ -221,7 +222,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Grid(cmd) => {
             let config = Config::resolve(config_path)?;
-            let mut store = Store::open(&config.database_path())?;
+            let mut store = Store::open_checked(&config.database_path())?;
             grid::run(&mut store, &cmd, stdout)
         }
         Command::Sim(SimCmd::IdReader(args)) => sim::run_id_reader(&args).map(|()| 0),
@@ -235,9 +236,33 @@ fn open_catalog(config: &Config) -> anyhow::Result<Catalog> {
     Ok(open_store(config)?.1)
 }
 
+/// Commands other than `kiosk run` refuse a damaged database file, naming it (in Chinese and English),
+/// and leave it in place: the kiosk may be running on it; its next start recovers it.
 fn open_store(config: &Config) -> anyhow::Result<(Store, Catalog)> {
-    let (store, file) = Store::open_with_catalog(&config.database_path(), &catalog::bundled())?;
+    let (store, file) = Store::open_checked_with_catalog(&config.database_path(), &catalog::bundled())?;
     Ok((store, Catalog::new(file)))
+}
+
+/// The kiosk's start: a damaged database file is moved aside and what it holds recovered
+/// (src/store/recover.rs); it never keeps the kiosk from starting. The file's check runs while the
+/// start goes on: [`finish_store_check`] takes its answer before the store is used.
+fn open_store_for_start(config: &Config) -> anyhow::Result<(Store, Catalog, Option<PendingCheck>)> {
+    let (store, file, check) = Store::open_for_start(&config.database_path(), &catalog::bundled())?;
+    tell_recovery(&store);
+    Ok((store, Catalog::new(file), check))
+}
+
+fn finish_store_check(store: Store, check: Option<PendingCheck>) -> anyhow::Result<Store> {
+    let Some(check) = check else { return Ok(store) };
+    let store = check.finish(store, &catalog::bundled())?;
+    tell_recovery(&store);
+    Ok(store)
+}
+
+fn tell_recovery(store: &Store) {
+    if let Some(r) = store.recovery() {
+        eprintln!("kiosk: {}", r.message);
+    }
 }
 
 /// The config file in use: `--config`, else the default file (`/etc/community-kiosk/kiosk.toml` when

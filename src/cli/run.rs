@@ -18,23 +18,27 @@ pub fn run(config_path: Option<&Path>) -> anyhow::Result<i32> {
     skip_compose_table(&config.data_dir);
     super::display::prepare(&config.screen)?;
     phases.mark("fonts");
-    let (mut store, catalog) = super::open_store(config)?;
+    // The file's quick_check runs meanwhile (src/store/recover.rs); nothing uses the store before
+    // `finish_store_check` (a damaged file is moved aside and recovered there).
+    let (store, catalog, check) = super::open_store_for_start(config)?;
     phases.mark("store");
-    let purged = store.purge_personal(config.applications.retention_days, chrono::Local::now())?;
-    if purged > 0 {
-        log::info!("purged personal fields of {purged} synced applications");
-    }
     log::info!(
         "starting terminal {} (catalogue v{}, {} items)",
         config.terminal_id,
         catalog.version(),
         catalog.items().len()
     );
-    phases.mark("purge");
     let devices = crate::ui::Devices::start(config);
     phases.mark("devices");
     let ui = crate::ui::KioskUi::new(config, catalog, devices)?;
     phases.mark("ui");
+    let mut store = super::finish_store_check(store, check)?;
+    phases.mark("check");
+    let purged = store.purge_personal(config.applications.retention_days, chrono::Local::now())?;
+    if purged > 0 {
+        log::info!("purged personal fields of {purged} synced applications");
+    }
+    phases.mark("purge");
     ui.attach_store(store);
     // Offline-first: with no [hub] url the worker only keeps the outbox; the kiosk never waits for it.
     ui.attach_sync(crate::sync::SyncWorker::start(config, &config.database_path(), ui.health()));

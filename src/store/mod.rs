@@ -3,6 +3,7 @@
 //! Schema changes are numbered migrations applied in order (`PRAGMA user_version`).
 
 pub mod outbox;
+pub mod recover;
 
 use std::path::Path;
 
@@ -24,6 +25,15 @@ pub enum StoreError {
     /// queued. Names the field and what it must be; never its value.
     #[error("not queued, the hub would refuse it: {0}")]
     Invalid(#[from] kiosk_contract::Invalid),
+    /// The file is damaged or not a database (`SQLITE_CORRUPT`, `SQLITE_NOTADB`, `quick_check`).
+    /// `kiosk run` moves such a file aside and recovers from it (src/store/recover.rs); other
+    /// commands stop with this.
+    #[error(
+        "数据库文件已损坏：{path}（{problem}）。启动终端（kiosk run）会将其另存并恢复其中的申请。\n\
+         The database file {path} is damaged ({problem}); starting the kiosk (kiosk run) moves it aside \
+         and recovers the applications it still holds."
+    )]
+    Damaged { path: String, problem: String },
     /// An outbox row this build cannot read as what it is.
     #[error("database: {0}")]
     UnknownKind(outbox::UnknownKind),
@@ -151,6 +161,8 @@ const MIGRATIONS: &[&str] = &[
 
 pub struct Store {
     conn: Connection,
+    /// What a recovery at this start did (src/store/recover.rs).
+    recovery: Option<recover::Recovery>,
 }
 
 impl Store {
@@ -162,12 +174,20 @@ impl Store {
         }
         let conn =
             Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        let mut store = Store { conn };
-        store.migrate()?;
+        let named = |e: StoreError| match e {
+            e if e.is_corruption() => StoreError::Damaged { path: path.display().to_string(), problem: e.to_string() },
+            e => e,
+        };
+        let set_up = |conn: &Connection| -> Result<(), StoreError> {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            Ok(())
+        };
+        set_up(&conn).map_err(named)?;
+        let mut store = Store { conn, recovery: None };
+        store.migrate().map_err(named)?;
         Ok(store)
     }
 
@@ -315,7 +335,25 @@ impl Store {
 
     /// Opens the store, installs the bundled catalogue when it is newer, and returns what is installed.
     pub fn open_with_catalog(path: &Path, bundled: &CatalogFile) -> Result<(Store, CatalogFile), StoreError> {
-        let mut store = Store::open(path)?;
+        Store::with_catalog(Store::open(path)?, bundled)
+    }
+
+    /// Like [`Store::open_with_catalog`], first recovering from a damaged file ([`Store::open_recovering`]):
+    /// the kiosk's start.
+    pub fn open_recovering_with_catalog(
+        path: &Path,
+        bundled: &CatalogFile,
+    ) -> Result<(Store, CatalogFile), StoreError> {
+        Store::with_catalog(Store::open_recovering(path)?, bundled)
+    }
+
+    /// Like [`Store::open_with_catalog`], refusing a damaged file ([`StoreError::Damaged`] names it):
+    /// commands other than the kiosk's start.
+    pub fn open_checked_with_catalog(path: &Path, bundled: &CatalogFile) -> Result<(Store, CatalogFile), StoreError> {
+        Store::with_catalog(Store::open_checked(path)?, bundled)
+    }
+
+    fn with_catalog(mut store: Store, bundled: &CatalogFile) -> Result<(Store, CatalogFile), StoreError> {
         store.install_catalog_if_newer(bundled)?;
         let file = store.load_catalog()?.expect("a catalogue was just installed");
         Ok((store, file))

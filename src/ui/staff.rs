@@ -380,6 +380,7 @@ fn facts(s: &State) -> Facts {
         },
         hub,
         outbox_depth: t.store.as_ref().and_then(|st| st.outbox_depth().ok()),
+        database_recovery: t.store.as_ref().and_then(|st| st.last_recovery().ok().flatten()),
         catalog_version: t.catalog.version(),
         catalog_items: t.catalog.items().len(),
         software_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -265,3 +265,41 @@ fn the_kiosk_logs_structured_records_to_the_journal_at_its_configured_level() {
         "device records carry DEVICE: {records:#?}"
     );
 }
+
+#[test]
+fn the_kiosk_starts_on_a_file_that_is_not_a_database_moving_it_aside() {
+    let Some(x) = Xvfb::start("the corrupt database test") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let config = demo_config(dir.path(), "");
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    let file = dir.path().join("data/kiosk.sqlite3");
+    let junk: Vec<u8> = (0..32 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 9) as u8).collect();
+    std::fs::write(&file, &junk).unwrap();
+    let notify = Socket::bind(dir.path(), "notify");
+    let mut kiosk = Kiosk::run(&config, &x.display, &[("NOTIFY_SOCKET", notify.path.to_str().unwrap())]);
+    loop {
+        let (_, msg) = notify
+            .next(Duration::from_secs(60))
+            .unwrap_or_else(|| panic!("no READY=1 within 60 s; stderr:\n{}", kiosk.stderr()));
+        if msg == b"READY=1" {
+            break;
+        }
+    }
+    assert!(kiosk.alive());
+    let err = kiosk.stderr();
+    assert!(err.contains("数据库文件已损坏，已另存为 kiosk.sqlite3.corrupt-"), "{err}");
+    let asides: Vec<PathBuf> = std::fs::read_dir(dir.path().join("data"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("kiosk.sqlite3.corrupt-"))
+        .collect();
+    assert_eq!(asides.len(), 1, "{asides:?}");
+    assert_eq!(std::fs::read(&asides[0]).unwrap(), junk);
+    // The new file is a sound database with the catalogue, readable while the kiosk runs.
+    let out = Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .args(["--config", config.to_str().unwrap(), "guides", "search", "老年", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_ne!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+}

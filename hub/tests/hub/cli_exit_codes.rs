@@ -96,3 +96,64 @@ fn a_config_error_names_the_file_and_key() {
     let err = stderr(&out);
     assert!(err.contains("hub.toml: key `listen`: expected a socket address"), "{err}");
 }
+
+/// `serve`, waited for at most 20 s (killed after: it would be serving).
+fn serve_briefly(staff: &Staff) -> Output {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kiosk-hub"))
+        .arg("--config")
+        .arg(staff.dir.path().join("hub.toml"))
+        .arg("serve")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn assert_refused_naming_the_file(staff: &Staff, out: &Output) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(1), "refuses to start: {err}");
+    let file = staff.dir.path().join("data/hub.sqlite3");
+    assert!(err.contains(&file.display().to_string()), "names the file: {err}");
+    assert!(err.contains("is damaged") && err.contains("数据库文件已损坏"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(stdout(out).is_empty());
+}
+
+#[test]
+fn serve_refuses_a_database_that_is_not_one_naming_the_file() {
+    let staff = Staff::new();
+    let file = staff.dir.path().join("data/hub.sqlite3");
+    let junk: Vec<u8> = (0..16 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    std::fs::write(&file, &junk).unwrap();
+    assert_refused_naming_the_file(&staff, &serve_briefly(&staff));
+    assert_eq!(std::fs::read(&file).unwrap(), junk, "the file is left as it was");
+}
+
+#[test]
+fn serve_refuses_a_database_with_a_damaged_page_naming_the_file() {
+    let staff = Staff::new();
+    assert!(staff.run(&["terminals", "add", "--id", "SF-QST-01"]).status.success());
+    let file = staff.dir.path().join("data/hub.sqlite3");
+    assert!(!staff.dir.path().join("data/hub.sqlite3-wal").exists(), "checkpointed on close");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let page = 4096;
+    // The page holding the terminal's row (not page 1: the file still opens as a database).
+    let at = bytes[page..].windows(9).position(|w| w == b"SF-QST-01").expect("the terminal is in the file") + page;
+    let start = at / page * page;
+    for (i, b) in bytes[start..start + page].iter_mut().enumerate() {
+        *b = (i as u32).wrapping_mul(2_654_435_761).to_be_bytes()[1] | 0x80;
+    }
+    std::fs::write(&file, &bytes).unwrap();
+    assert_refused_naming_the_file(&staff, &serve_briefly(&staff));
+}
