@@ -694,24 +694,22 @@ pub const DEFAULT_CONFIG_PATH: &str = "kiosk-config/demo.toml";
 /// The configuration of an installed terminal (the package's conffile, `packaging/kiosk.toml`).
 pub const INSTALLED_CONFIG_PATH: &str = "/etc/community-kiosk/kiosk.toml";
 
-/// Where the package installs the executable: a `kiosk` running from here is an installed terminal.
-const INSTALLED_EXE_DIR: &str = "/usr/bin";
-
 /// The config file used when no `--config` is given: [`INSTALLED_CONFIG_PATH`] for the packaged
 /// executable (`/usr/bin/kiosk`), whether it exists or not, so that a production terminal never falls
 /// back to demo mode or reads a stray `kiosk-config/demo.toml`; otherwise [`DEFAULT_CONFIG_PATH`] in
 /// the current folder when it exists; otherwise none (the built-in demo config).
 pub fn default_config_file() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok();
-    default_config_file_for(exe.as_deref(), Path::new(DEFAULT_CONFIG_PATH).exists())
+    kiosk_systemd::installed::default_config_file(INSTALLED_CONFIG_PATH, DEFAULT_CONFIG_PATH)
 }
 
-/// [`default_config_file`] for an executable path and whether the development default exists.
+#[cfg(test)]
 fn default_config_file_for(exe: Option<&Path>, dev_default_exists: bool) -> Option<PathBuf> {
-    if exe.and_then(Path::parent) == Some(Path::new(INSTALLED_EXE_DIR)) {
-        return Some(PathBuf::from(INSTALLED_CONFIG_PATH));
-    }
-    dev_default_exists.then(|| PathBuf::from(DEFAULT_CONFIG_PATH))
+    kiosk_systemd::installed::default_config_file_for(
+        exe,
+        INSTALLED_CONFIG_PATH,
+        DEFAULT_CONFIG_PATH,
+        dev_default_exists,
+    )
 }
 
 impl Config {

@@ -9,24 +9,17 @@ pub const DEFAULT_CONFIG: &str = "hub.toml";
 /// The config of an installed hub (the package's conffile, `packaging/hub.toml`).
 pub const INSTALLED_CONFIG: &str = "/etc/community-kiosk/hub.toml";
 
-/// Where the package installs the executable: a `kiosk-hub` running from here is an installed hub.
-const INSTALLED_EXE_DIR: &str = "/usr/bin";
-
 /// The config file used when no `--config` is given: [`INSTALLED_CONFIG`] for the packaged executable
 /// (`/usr/bin/kiosk-hub`), whether it exists or not (an installed hub never serves a database in
 /// whatever folder it was started from); otherwise [`DEFAULT_CONFIG`] in the current folder when it
 /// exists; otherwise none (built-in defaults).
 pub fn default_config_file() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok();
-    default_config_file_for(exe.as_deref(), Path::new(DEFAULT_CONFIG).exists())
+    kiosk_systemd::installed::default_config_file(INSTALLED_CONFIG, DEFAULT_CONFIG)
 }
 
-/// [`default_config_file`] for an executable path and whether `hub.toml` exists in the current folder.
+#[cfg(test)]
 fn default_config_file_for(exe: Option<&Path>, dev_default_exists: bool) -> Option<PathBuf> {
-    if exe.and_then(Path::parent) == Some(Path::new(INSTALLED_EXE_DIR)) {
-        return Some(PathBuf::from(INSTALLED_CONFIG));
-    }
-    dev_default_exists.then(|| PathBuf::from(DEFAULT_CONFIG))
+    kiosk_systemd::installed::default_config_file_for(exe, INSTALLED_CONFIG, DEFAULT_CONFIG, dev_default_exists)
 }
 
 #[derive(Debug, Clone, PartialEq)]
