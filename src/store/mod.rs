@@ -360,6 +360,19 @@ impl Store {
     }
 }
 
+/// The applicant the store's and the sync's unit tests submit (a made-up person).
+#[cfg(test)]
+pub(crate) fn sample_applicant() -> crate::store::outbox::Applicant {
+    crate::store::outbox::Applicant {
+        name: "王秀兰".into(),
+        id_number: "430102195303151020".into(),
+        card_type: "resident".into(),
+        gender: "女".into(),
+        birth_date: "1953-03-15".into(),
+        address: "湖南省长沙市芙蓉区七星社区幸福路8号2栋301室".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -476,7 +476,7 @@ mod tests {
     use super::*;
     use crate::catalog::bundled;
     use crate::slip::PickupSlip;
-    use crate::store::outbox::{Applicant, Kind, NewApplication, OutboxState};
+    use crate::store::outbox::{Kind, NewApplication, OutboxState};
     use chrono::Local;
 
     const PAGE: usize = 4096;
@@ -486,14 +486,7 @@ mod tests {
             kind: Kind::Application,
             item_code: "LL0001".into(),
             item_name: "老年人优待证办理（年审）".into(),
-            applicant: Applicant {
-                name: "王秀兰".into(),
-                id_number: "430102195303151020".into(),
-                card_type: "resident".into(),
-                gender: "女".into(),
-                birth_date: "1953-03-15".into(),
-                address: "湖南省长沙市芙蓉区七星社区幸福路8号2栋301室".into(),
-            },
+            applicant: crate::store::sample_applicant(),
             // About 1 KB a row: three or four rows a page, so one damaged page loses only a few.
             form: [("remark".to_string(), "x".repeat(700))].into(),
             promised_date: None,

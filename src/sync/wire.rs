@@ -55,7 +55,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 mod tests {
     use super::*;
     use crate::devices::printer::PaperState;
-    use crate::store::outbox::{Applicant, Kind, OutboxState, Outgoing, Rating, Stored};
+    use crate::store::outbox::{Kind, OutboxState, Outgoing, Rating, Stored};
     use crate::sync::health::{PrinterHealth, ReaderHealth};
     use chrono::{Local, NaiveDate, TimeZone};
 
@@ -81,14 +81,7 @@ mod tests {
                 slip_printed: true,
                 purged: false,
             },
-            applicant: Applicant {
-                name: "王秀兰".into(),
-                id_number: "430102195303151020".into(),
-                card_type: "resident".into(),
-                gender: "女".into(),
-                birth_date: "1953-03-15".into(),
-                address: "湖南省长沙市芙蓉区七星社区幸福路8号2栋301室".into(),
-            },
+            applicant: crate::store::sample_applicant(),
             form: [("phone".to_string(), "13800000000".to_string())].into(),
             note: None,
         }

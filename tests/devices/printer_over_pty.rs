@@ -239,14 +239,6 @@ fn raster_slip_on_a_9600_baud_line_is_under_6_kb_and_reports_its_progress() {
     assert!(jobs[0].text_lines.iter().any(|l| l.contains(&slip.pickup_code)));
 }
 
-/// Atomically points `link` at `target`, as udev re-points `/dev/kiosk-printer` on a replug.
-fn repoint(link: &std::path::Path, target: &str) {
-    let tmp = link.with_extension("tmp");
-    let _ = std::fs::remove_file(&tmp);
-    std::os::unix::fs::symlink(target, &tmp).unwrap();
-    std::fs::rename(&tmp, link).unwrap();
-}
-
 #[test]
 fn an_unplugged_printer_fails_the_job_clearly_and_prints_again_once_plugged_back_in_without_a_restart() {
     use kiosk::devices::printer::{DeviceKind, PrintService, PrinterConfig};
@@ -268,7 +260,7 @@ fn an_unplugged_printer_fails_the_job_clearly_and_prints_again_once_plugged_back
 
     // Plugged in: the link points at the device and a slip prints.
     let sim = SimPrinter::start(Paper::Mm80, SimMode::Normal).unwrap();
-    repoint(&link, sim.path());
+    super::repoint(&link, sim.path());
     print(&mut service).expect("printed while plugged in");
     assert_eq!(sim.wait_for_jobs(1, JOB_WAIT).len(), 1);
 
@@ -281,7 +273,7 @@ fn an_unplugged_printer_fails_the_job_clearly_and_prints_again_once_plugged_back
 
     // Plugged back in as a new device at the same name: the same service prints again.
     let sim = SimPrinter::start(Paper::Mm80, SimMode::Normal).unwrap();
-    repoint(&link, sim.path());
+    super::repoint(&link, sim.path());
     print(&mut service).expect("printed after the replug, no restart");
     let jobs = sim.wait_for_jobs(1, JOB_WAIT);
     assert_eq!(jobs.len(), 1);

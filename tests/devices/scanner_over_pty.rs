@@ -44,14 +44,6 @@ fn simulated() -> (ScannerService, Receiver<ScannerEvent>) {
     (service, rx)
 }
 
-/// Atomically points `link` at `target`.
-fn repoint(link: &Path, target: &str) {
-    let tmp = link.with_extension("tmp");
-    let _ = std::fs::remove_file(&tmp);
-    std::os::unix::fs::symlink(target, &tmp).unwrap();
-    std::fs::rename(&tmp, link).unwrap();
-}
-
 #[test]
 fn scans_arrive_as_events_with_every_suffix() {
     let (service, rx) = simulated();
@@ -141,7 +133,7 @@ fn a_port_missing_at_start_is_a_fault_then_recovers_and_survives_a_replug() {
 
     // Plugged in: the link appears.
     let sim = SimScanner::start().unwrap();
-    repoint(&link, &sim.path());
+    super::repoint(&link, &sim.path());
     assert_eq!(next(&rx, "recovery"), ScannerEvent::Recovered);
     assert_eq!(service.health(), Health::Ok);
     sim.scan(SLIP).unwrap();
@@ -154,7 +146,7 @@ fn a_port_missing_at_start_is_a_fault_then_recovers_and_survives_a_replug() {
 
     // Plugged back in as a new device; the link follows it.
     let sim = SimScanner::start().unwrap();
-    repoint(&link, &sim.path());
+    super::repoint(&link, &sim.path());
     assert_eq!(next(&rx, "recovery after replug"), ScannerEvent::Recovered);
     sim.set_dribble(true);
     sim.scan("AFTER-REPLUG").unwrap();
