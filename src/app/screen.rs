@@ -108,6 +108,11 @@ impl Blanker {
         self.blank
     }
 
+    /// The seconds without a touch after which the screen goes dark; none: never.
+    pub fn after_secs(&self) -> Option<u32> {
+        self.after
+    }
+
     /// A touch on a lit screen: the time starts afresh.
     pub fn touched(&mut self) {
         self.quiet = 0;

@@ -21,7 +21,6 @@ pub type Clock = Box<dyn Fn() -> DateTime<Local>>;
 /// The terminal's screen: it outlives every session.
 pub(super) struct ScreenTerminal {
     blanker: Blanker,
-    blank_after: Option<u32>,
     hours: ServiceHours,
     /// Outside the hours at the last look.
     closed: bool,
@@ -37,7 +36,6 @@ impl ScreenTerminal {
         });
         let mut t = ScreenTerminal {
             blanker: Blanker::new(config.blank_after_secs),
-            blank_after: config.blank_after_secs,
             hours,
             closed: false,
             clock: Box::new(Local::now),
@@ -92,7 +90,7 @@ pub(super) fn on_second(s: &mut State) -> bool {
     let t = &mut s.terminal.screen;
     let mut changed = t.blanker.tick(at_home);
     if changed && t.blanker.is_blank() {
-        log::info!("screen off: no touch on the home screen for {} s", t.blank_after.unwrap_or_default());
+        log::info!("screen off: no touch on the home screen for {} s", t.blanker.after_secs().unwrap_or_default());
     }
     let was_closed = t.closed;
     if t.open_now() == was_closed {
