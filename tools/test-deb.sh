@@ -26,9 +26,16 @@ case "$mode" in
     ""|--dev|--no-build) ;;
     *) echo "usage: tools/test-deb.sh [--dev|--no-build]" >&2; exit 2 ;;
 esac
+# A producer piped into `grep -q` dies of SIGPIPE when grep stops reading early, and pipefail
+# turns that into a failure: every check below reads the producer's whole output first.
+known_to_dpkg() {
+    local status
+    status="$(dpkg-query -W -f '${Status}' "$1" 2>/dev/null)" || return 1
+    grep -q 'installed\|config-files' <<<"$status"
+}
 [ "$(id -u)" = 0 ] || fail "run as root (it installs and purges the packages)"
 for p in community-kiosk community-kiosk-hub; do
-    if dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'installed\|config-files'; then
+    if known_to_dpkg "$p"; then
         fail "$p is already on this machine; this test would purge it (dpkg --purge $p first, on a test machine)"
     fi
 done
@@ -46,7 +53,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
+version="$(sed -n 's/^version = "\(.*\)"$/\1/p;T;q' Cargo.toml)"
 [ -n "$version" ] || fail "no version in Cargo.toml"
 v1="$version-1"
 v2="$version-2"
@@ -78,11 +85,11 @@ expect_files "$(kiosk_deb v1)" usr/bin/kiosk etc/community-kiosk/kiosk.toml \
     usr/share/doc/community-kiosk/example.toml
 expect_files "$(hub_deb v1)" usr/bin/kiosk-hub etc/community-kiosk/hub.toml \
     usr/lib/systemd/system/community-kiosk-hub.service usr/lib/sysusers.d/community-kiosk-hub.conf
-dpkg-deb -I "$(kiosk_deb v1)" conffiles | grep -qx /etc/community-kiosk/kiosk.toml \
+grep -qx /etc/community-kiosk/kiosk.toml <<<"$(dpkg-deb -I "$(kiosk_deb v1)" conffiles)" \
     || fail "kiosk.toml is not a conffile of community-kiosk"
-dpkg-deb -I "$(hub_deb v1)" conffiles | grep -qx /etc/community-kiosk/hub.toml \
+grep -qx /etc/community-kiosk/hub.toml <<<"$(dpkg-deb -I "$(hub_deb v1)" conffiles)" \
     || fail "hub.toml is not a conffile of community-kiosk-hub"
-dpkg-deb -c "$(kiosk_deb v1)" | grep -q -- '-rw-r----- .*\./etc/community-kiosk/kiosk.toml$' \
+grep -q -- '-rw-r----- .*\./etc/community-kiosk/kiosk.toml$' <<<"$(dpkg-deb -c "$(kiosk_deb v1)")" \
     || fail "kiosk.toml is not packaged with mode 640"
 
 step "dpkg -i $v1"
@@ -93,7 +100,7 @@ step "users, groups, files"
 getent passwd kiosk >/dev/null || fail "no user kiosk"
 getent passwd kiosk-hub >/dev/null || fail "no user kiosk-hub"
 for g in dialout lp audio input video; do
-    id -nG kiosk | tr ' ' '\n' | grep -qx "$g" || fail "user kiosk is not in group $g"
+    grep -qx "$g" <<<"$(id -nG kiosk | tr ' ' '\n')" || fail "user kiosk is not in group $g"
 done
 [ "$(stat -c '%U:%G %a' /etc/community-kiosk)" = "root:kiosk 775" ] \
     || fail "/etc/community-kiosk is $(stat -c '%U:%G %a' /etc/community-kiosk), expected root:kiosk 775"
@@ -159,7 +166,7 @@ for f in /etc/community-kiosk /var/lib/community-kiosk /var/lib/community-kiosk-
     /usr/lib/udev/rules.d/61-community-kiosk.rules /usr/lib/systemd/system/community-kiosk.service; do
     [ ! -e "$f" ] || fail "dpkg --purge left $f"
 done
-if dpkg-query -W -f '${Status}' community-kiosk 2>/dev/null | grep -q 'installed\|config-files'; then
+if known_to_dpkg community-kiosk; then
     fail "community-kiosk is still known to dpkg after the purge"
 fi
 # The users stay (as Debian packages leave theirs: no later user inherits their files' uid).
