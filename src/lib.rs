@@ -8,6 +8,7 @@ pub mod devices;
 pub mod fonts;
 pub mod grid;
 pub mod ime;
+pub mod killpoint;
 pub mod lang;
 pub mod messages;
 pub mod privacy;

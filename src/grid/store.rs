@@ -34,11 +34,13 @@ pub fn install_if_newer(store: &mut Store, dir: &Directory) -> Result<bool, Grid
     let region = Region { province: dir.province.clone(), city: dir.city.clone(), district: dir.district.clone() };
     let tx = store.connection_mut().transaction()?;
     tx.execute("DELETE FROM grid", [])?;
+    crate::killpoint::step("grid directory: old grids deleted");
     tx.execute(
         "INSERT OR REPLACE INTO grid_directory (id, version, published, region, installed_at)
          VALUES (1, ?1, ?2, ?3, datetime('now'))",
         params![dir.version, dir.published, serde_json::to_string(&region)?],
     )?;
+    crate::killpoint::step("grid directory: head row written");
     {
         let mut insert =
             tx.prepare("INSERT INTO grid (position, street, community, number, body) VALUES (?1, ?2, ?3, ?4, ?5)")?;
@@ -50,9 +52,11 @@ pub fn install_if_newer(store: &mut Store, dir: &Directory) -> Result<bool, Grid
                 g.grid.number,
                 serde_json::to_string(g.grid)?
             ])?;
+            crate::killpoint::step("grid directory: grid row written");
         }
     }
     tx.commit()?;
+    crate::killpoint::step("grid directory: commit");
     Ok(true)
 }
 

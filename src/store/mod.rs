@@ -246,19 +246,23 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM guide", [])?;
+        crate::killpoint::step("catalogue: old guides deleted");
         tx.execute(
             "INSERT OR REPLACE INTO catalog (id, version, published, themes, installed_at)
              VALUES (1, ?1, ?2, ?3, datetime('now'))",
             params![file.version, file.published, serde_json::to_string(&file.themes)?],
         )?;
+        crate::killpoint::step("catalogue: head row written");
         {
             let mut insert =
                 tx.prepare("INSERT INTO guide (code, position, name, department, body) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for (i, g) in file.items.iter().enumerate() {
                 insert.execute(params![g.code, i, g.name, g.department, serde_json::to_string(g)?])?;
+                crate::killpoint::step("catalogue: guide row written");
             }
         }
         tx.commit()?;
+        crate::killpoint::step("catalogue: commit");
         Ok(true)
     }
 
@@ -323,6 +327,7 @@ impl Store {
             "INSERT INTO audit_log (at, who, what) VALUES (?1, ?2, ?3)",
             params![chrono::Local::now().to_rfc3339(), who, what],
         )?;
+        crate::killpoint::step("audit entry committed");
         Ok(())
     }
 

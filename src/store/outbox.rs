@@ -354,6 +354,7 @@ impl Store {
                 params![job_id, e],
             )?,
         };
+        crate::killpoint::step("print outcome committed");
         Ok(())
     }
 
@@ -364,6 +365,7 @@ impl Store {
             "UPDATE print_job SET state = 'unconfirmed', attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
             params![job_id, note],
         )?;
+        crate::killpoint::step("print outcome committed");
         Ok(())
     }
 

@@ -272,6 +272,7 @@ impl Printer {
                 }
             }
             self.write_all(chunk)?;
+            crate::killpoint::step("printer: piece of the job sent");
             progress.sent += chunk.len();
             on_progress(progress);
         }
