@@ -60,10 +60,15 @@ pub enum Command {
     /// Re-provision this terminal from a bundle (as the staff screen does): validate it in full, keep
     /// the old config as `<config>.bak`, switch atomically, write the audit log. Exit 0 done,
     /// 2 invalid bundle (every problem on stderr), 1 other errors.
+    /// With `--rollback` instead: put `<config>.bak` back (the current file becomes the backup), as
+    /// the staff screen's 回退 does. Exit 0 done, 2 invalid backup, 1 no backup or other errors.
     Provision {
         /// The provisioning bundle (TOML).
-        #[arg(long, value_name = "PATH")]
-        bundle: PathBuf,
+        #[arg(long, value_name = "PATH", required_unless_present = "rollback", conflicts_with = "rollback")]
+        bundle: Option<PathBuf>,
+        /// Roll back to the previous config (`<config>.bak`) instead.
+        #[arg(long)]
+        rollback: bool,
     },
     /// Staff mode helpers.
     #[command(subcommand)]
@@ -193,7 +198,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         },
         Command::Screenshot(args) => screenshot::run(&Config::resolve(config_path)?, &args),
         Command::Say(args) => say::run(&Config::resolve(config_path)?, &args, stdout),
-        Command::Provision { bundle } => Ok(staff::provision(config_path, &bundle)),
+        Command::Provision { bundle: Some(bundle), .. } => Ok(staff::provision(config_path, &bundle)),
+        Command::Provision { bundle: None, .. } => Ok(staff::rollback(config_path)),
         Command::Staff(StaffCmd::HashPin) => staff::hash_pin(&mut std::io::stdin().lock(), stdout),
         Command::Device(DeviceCmd::ReadCard(args)) => Ok(device::run_read_card(&args)),
         Command::Device(DeviceCmd::PrinterStatus(args)) => Ok(device::run_printer_status(&args)),

@@ -1,4 +1,4 @@
-//! `kiosk staff hash-pin` and `kiosk provision --bundle`: what an installer's script runs.
+//! `kiosk staff hash-pin` and `kiosk provision --bundle|--rollback`: what an installer's script runs.
 
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -56,6 +56,40 @@ pub fn provision(config_path: Option<&Path>, bundle: &Path) -> i32 {
                 eprintln!("{e}");
             }
             eprintln!("{} problem(s); nothing changed", errors.len());
+            2
+        }
+        Err(ProvisionError::Io(e)) => {
+            eprintln!("错误 error: {e}");
+            1
+        }
+    }
+}
+
+/// `kiosk provision --rollback`: the previous config back, audited as the staff screen audits it.
+/// 0 done, 2 the backup is not a valid config (nothing changed), 1 no backup or other errors.
+pub fn rollback(config_path: Option<&Path>) -> i32 {
+    let Some(path) = super::config_file(config_path) else {
+        eprintln!("no config file to roll back: pass --config PATH");
+        return 1;
+    };
+    match provision::rollback(&path) {
+        Ok(config) => {
+            let what = format!("rolled back to the previous config ({}) (command line)", config.terminal_id);
+            if let Err(e) =
+                Store::open(&config.database_path()).and_then(|mut s| s.audit(crate::staff::AUDIT_WHO, &what))
+            {
+                eprintln!("config rolled back, but the audit log could not be written: {e}");
+                return 1;
+            }
+            println!("{}: rolled back to {} ({})", path.display(), config.terminal_id, config.centre_name);
+            println!("the config before the rollback is kept as {}", provision::backup_path(&path).display());
+            0
+        }
+        Err(ProvisionError::Invalid(errors)) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            eprintln!("{} problem(s) in the backup; nothing changed", errors.len());
             2
         }
         Err(ProvisionError::Io(e)) => {

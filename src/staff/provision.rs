@@ -3,7 +3,9 @@
 //! The new text is written to `<config>.new` and fsynced; the current file is copied to
 //! `<config>.bak` (fsynced); then `<config>.new` is renamed over `<config>` and the folder fsynced.
 //! A crash at any point leaves either the old or the new config in place, never half of one.
-//! Rollback swaps `<config>` and `<config>.bak`, so a second rollback undoes the first.
+//! Rollback swaps `<config>` and `<config>.bak` in one atomic rename (`RENAME_EXCHANGE`), so a
+//! second rollback undoes the first and a crash never leaves one file where there were two.
+//! tests/cli/power_loss.rs kills both at every step ([`crate::killpoint`]).
 //! Nothing here touches the database: queued applications keep the terminal id they were made with.
 
 use std::fs::{self, File};
@@ -112,8 +114,28 @@ pub fn rollback(config_path: &Path) -> Result<Config, ProvisionError> {
     let old = fs::read_to_string(&bak).map_err(|e| ProvisionError::Io(format!("no backup {}: {e}", bak.display())))?;
     Config::check_text(&old, &bak).map_err(ProvisionError::Invalid)?;
     let current = fs::read(config_path).map_err(|e| ProvisionError::Io(format!("{}: {e}", config_path.display())))?;
-    switch(config_path, &old, &current)?;
+    if !exchange(config_path, &bak)? {
+        switch(config_path, &old, &current)?;
+    }
     Config::load(config_path).map_err(|e| ProvisionError::Io(e.to_string()))
+}
+
+/// Swaps `<config>` and `<config>.bak` in one rename and fsyncs the folder; `false` when the file
+/// system cannot (then [`switch`] rewrites both: two renames, between which a crash would leave the
+/// same text in both files).
+fn exchange(config_path: &Path, bak: &Path) -> Result<bool, ProvisionError> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    use rustix::io::Errno;
+    match renameat_with(CWD, bak, CWD, config_path, RenameFlags::EXCHANGE) {
+        Ok(()) => {}
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => return Ok(false),
+        Err(e) => {
+            return Err(ProvisionError::Io(format!("cannot swap {} and {}: {e}", config_path.display(), bak.display())))
+        }
+    }
+    crate::killpoint::step("exchange config and backup");
+    sync_folder(config_path)?;
+    Ok(true)
 }
 
 /// Whether a rollback is possible.
@@ -127,12 +149,22 @@ fn switch(config_path: &Path, new: &str, old: &[u8]) -> Result<(), ProvisionErro
     let tmp = with_suffix(config_path, ".new");
     let bak = backup_path(config_path);
     let bak_tmp = with_suffix(&bak, ".new");
-    write_synced(&tmp, new.as_bytes()).map_err(|e| io("cannot write", &tmp, e))?;
-    write_synced(&bak_tmp, old).map_err(|e| io("cannot write", &bak_tmp, e))?;
+    write_synced(&tmp, new.as_bytes(), "config.new").map_err(|e| io("cannot write", &tmp, e))?;
+    write_synced(&bak_tmp, old, "backup.new").map_err(|e| io("cannot write", &bak_tmp, e))?;
     fs::rename(&bak_tmp, &bak).map_err(|e| io("cannot keep the backup", &bak, e))?;
+    crate::killpoint::step("rename backup.new to backup");
     fs::rename(&tmp, config_path).map_err(|e| io("cannot replace", config_path, e))?;
+    crate::killpoint::step("rename config.new to config");
+    sync_folder(config_path)
+}
+
+/// Makes the renames in the config's folder durable.
+fn sync_folder(config_path: &Path) -> Result<(), ProvisionError> {
     if let Some(dir) = config_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        File::open(dir).and_then(|d| d.sync_all()).map_err(|e| io("cannot sync the folder", dir, e))?;
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| ProvisionError::Io(format!("cannot sync the folder {}: {e}", dir.display())))?;
+        crate::killpoint::step("fsync folder");
     }
     Ok(())
 }
@@ -143,10 +175,18 @@ fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
     p.with_file_name(name)
 }
 
-fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes a file and fsyncs it; `kind` names it for [`crate::killpoint`] (the first half of the bytes,
+/// then the rest, then the fsync are three steps: a kill can leave the file torn, and must not matter).
+fn write_synced(path: &Path, bytes: &[u8], kind: &str) -> std::io::Result<()> {
     let mut f = File::create(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+    let (first, rest) = bytes.split_at(bytes.len() / 2);
+    f.write_all(first)?;
+    crate::killpoint::step(&format!("write half of {kind}"));
+    f.write_all(rest)?;
+    crate::killpoint::step(&format!("write {kind}"));
+    f.sync_all()?;
+    crate::killpoint::step(&format!("fsync {kind}"));
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The `kiosk` command line as technicians and scripts use it (each test runs the real binary), the
-//! crash test that kills a submitting process, and the bundled catalogue's data invariants.
+//! crash test that kills a submitting process, the power-loss tests that kill it at every write, and
+//! the bundled catalogue's data invariants.
 
 #[path = "../speech_support/mod.rs"]
 mod speech_support;
@@ -12,6 +13,7 @@ mod grid;
 mod guides;
 mod outbox;
 mod outbox_crash;
+mod power_loss;
 mod provision;
 mod say;
 mod systemd;

@@ -169,3 +169,43 @@ fn provisioning_a_bundle_with_a_missing_serial_port_warns_and_still_applies_it()
     );
     assert!(std::fs::read_to_string(&config).unwrap().contains("/dev/ttyUSB9-kiosk-test"));
 }
+
+#[test]
+fn rollback_puts_the_backup_back_audited_and_a_second_rollback_undoes_it() {
+    let (dir, config) = terminal();
+    let out = kiosk(&config, &["provision", "--rollback"]);
+    assert_eq!(out.status.code(), Some(1), "no backup yet: {}", stderr(&out));
+    assert!(stderr(&out).contains("no backup"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), CONFIG);
+
+    let bundle = dir.path().join("move.toml");
+    std::fs::write(&bundle, "terminal_id = \"T-NEW\"\n").unwrap();
+    let out = kiosk(&config, &["provision", "--bundle", bundle.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let provisioned = std::fs::read_to_string(&config).unwrap();
+
+    let out = kiosk(&config, &["provision", "--rollback"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("rolled back to T-OLD"));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), CONFIG);
+    assert_eq!(std::fs::read_to_string(dir.path().join("kiosk.toml.bak")).unwrap(), provisioned);
+    assert!(!dir.path().join("kiosk.toml.new").exists() && !dir.path().join("kiosk.toml.bak.new").exists());
+    let db = kiosk::store::Store::open(&dir.path().join("data/kiosk.sqlite3")).unwrap();
+    assert!(db.audit_entries(1).unwrap()[0].2.starts_with("rolled back to the previous config (T-OLD)"));
+    drop(db);
+
+    let out = kiosk(&config, &["provision", "--rollback"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), provisioned, "a second rollback undoes the first");
+
+    // An invalid backup changes nothing; --bundle and --rollback together are a usage error.
+    std::fs::write(dir.path().join("kiosk.toml.bak"), "colour = \"red\"\n").unwrap();
+    let out = kiosk(&config, &["provision", "--rollback"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("key `colour`"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), provisioned);
+    let out = kiosk(&config, &["provision", "--rollback", "--bundle", bundle.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = kiosk(&config, &["provision"]);
+    assert_eq!(out.status.code(), Some(2), "one of the two is required");
+}
