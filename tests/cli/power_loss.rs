@@ -12,12 +12,14 @@
 //! Where the kills land: first at every durable step the operation takes, one after the other (the
 //! test-only hook `KIOSK_TEST_KILL_AT_STEP=N`, src/killpoint.rs: the kiosk sends itself SIGKILL right
 //! after its Nth write, fsync, rename, row, commit or piece of a slip); then SIGKILL from this test at
-//! seeded-random delays after the start, spread over the span the operation took in a calibration run,
-//! so that kills also land inside SQLite's own writes. Each scenario prints its counts and where its
-//! kills landed.
+//! seeded-random delays after the start, half spread over the operation and half around the moment
+//! its change takes hold (the commit, the rename), so that kills also land inside SQLite's and the
+//! file system's own writes. For these the hook only counts (`KIOSK_TEST_KILL_AT_STEP=0`): the steps
+//! the kiosk names on stderr say where each kill landed, and steer the delays to where the operation
+//! is on this machine now. Each scenario prints its counts and where its kills landed.
 //!
-//! CI runs the short versions (20 kills per scenario). The long versions (at least 200 kills per
-//! scenario, about a minute each):
+//! CI runs the short versions (20 kills per scenario, about 25 s for the five together on two busy
+//! cores). The long versions (200 kills per scenario, 20 to 85 s each, under 4 minutes for the five):
 //!
 //! ```sh
 //! cargo test --test cli power_loss -- --ignored --nocapture --test-threads 1
@@ -225,7 +227,7 @@ fn kiosk_command<S: AsRef<std::ffi::OsStr>>(config: &Path, args: &[S]) -> Comman
     c
 }
 
-/// What one scenario's kills did, for the line it prints.
+/// What one scenario's kills did, for the lines it prints.
 #[derive(Default)]
 struct Tally {
     old: usize,
@@ -236,17 +238,16 @@ struct Tally {
     /// The first step after which the new state was found.
     first_new_step: Option<(usize, String)>,
     timed_kills: usize,
-    /// Kills spread over the operation: before the calibrated first step's time, between the first
-    /// and the last step's, after the last.
-    spread_before: usize,
-    spread_inside: usize,
-    spread_after: usize,
+    /// Timed kills by how many steps the operation had taken when the kill came (its stderr says).
+    after_steps: BTreeMap<usize, usize>,
     /// Kills around the moment the change takes hold (estimated as they go): old and new found.
     around_old: usize,
     around_new: usize,
     /// That moment as last estimated, and the half-width of the window around it.
     moment: Duration,
     around: Duration,
+    /// The spread window as it ended.
+    window: (Duration, Duration),
     /// Timed kills that came after the process had already finished (not counted as kills).
     missed: usize,
 }
@@ -335,21 +336,22 @@ fn run(s: &mut dyn Scenario, kills: usize) {
             tally.first_new_step.get_or_insert((n, what.clone()));
         }
     }
-    // Timed kills, taking turns: spread uniformly over [0.8 × first step, 1.2 × last step] after the
-    // start; and around the moment the change takes hold (the commit or the rename), estimated as
-    // they go: a kill that finds the old state moves the estimate later, one that finds the new,
-    // earlier, so these land on both sides of it, inside SQLite's and the file system's own writes.
-    // A kill that comes after the end (the machine is less busy than in the calibration run) pulls
-    // the window in.
-    let mut lo = cal.first_step.mul_f64(0.8);
-    let mut hi = cal.last_step.mul_f64(1.2).max(lo + Duration::from_millis(1));
-    // First estimate: between the step before the one from which the kills found the new state, and it.
+    // Timed kills, SIGKILL from here, taking turns between two kinds. The kiosk runs with the hook
+    // only counting (`KIOSK_TEST_KILL_AT_STEP=0`), so its stderr says how many steps it had taken
+    // when the kill came. Spread kills: uniform over a window that starts around the first step and
+    // ends around the last, and moves itself to where the operation is on this machine now (a kill
+    // before the first step moves its start later, one after the last step or the end its end
+    // earlier, one inside widens it a little). Around kills: near the moment the change takes hold
+    // (the commit or the rename), estimated as they go: one that finds the old state moves the
+    // estimate later, one that finds the new earlier, so they land on both sides of it, inside
+    // SQLite's and the file system's own writes.
+    let (mut lo, mut hi) = (cal.first_step.mul_f64(0.8), cal.last_step.mul_f64(1.2));
     tally.moment = match tally.first_new_step.as_ref().map(|(n, _)| *n) {
         Some(n) if n >= 2 => (cal.at[n - 2] + cal.at[n - 1]) / 2,
         Some(_) => cal.first_step,
         None => cal.last_step,
     };
-    tally.around = (cal.last_step - cal.first_step).div_f64(4.0).max(Duration::from_micros(500));
+    tally.around = (cal.last_step - cal.first_step).div_f64(2.0).max(Duration::from_millis(1));
     let mut rng = 0x2545_f491_4f6c_dd1d_u64 ^ (s.name().len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let timed_wanted = kills - tally.step_kills;
     let mut attempts = 0;
@@ -361,44 +363,53 @@ fn run(s: &mut dyn Scenario, kills: usize) {
         rng ^= rng << 17;
         let unit = (rng % 10_000) as f64 / 10_000.0;
         let spread = tally.timed_kills % 2 == 0;
+        hi = hi.max(lo + Duration::from_micros(500));
         let delay = if spread {
             lo + (hi - lo).mul_f64(unit)
         } else {
             (tally.moment + tally.around.mul_f64(2.0 * unit)).saturating_sub(tally.around)
         };
         s.reset();
-        let mut child =
-            kiosk_command(&s.terminal().config, &s.args()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = kiosk_command(&s.terminal().config, &s.args())
+            .env(kiosk::killpoint::ENV, "0")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         let started = Instant::now();
         std::thread::sleep(delay.saturating_sub(started.elapsed()));
         let at = started.elapsed();
         let _ = child.kill(); // SIGKILL
         let status: ExitStatus = child.wait().unwrap();
+        let taken = BufReader::new(child.stderr.take().unwrap())
+            .lines()
+            .map_while(Result::ok)
+            .filter(|l| l.starts_with("kill-step "))
+            .count();
+        let step = (hi - lo).div_f64(10.0);
+        if spread {
+            match taken {
+                0 => lo += step,
+                t if t >= n_steps => hi = hi.saturating_sub(step).max(lo),
+                _ => (lo, hi) = (lo.saturating_sub(step.div_f64(5.0)), hi + step.div_f64(5.0)),
+            }
+        }
         if status.signal() != Some(SIGKILL) {
             assert!(status.success(), "{}: the operation failed by itself: {status}", s.name());
             tally.missed += 1;
-            if spread {
-                hi = hi.min(at.mul_f64(0.95));
-                lo = lo.min(hi.mul_f64(0.5));
-            } else {
+            if !spread {
                 tally.moment = tally.moment.saturating_sub(tally.around.div_f64(2.0)).min(at.mul_f64(0.95));
             }
             s.works_again();
             continue;
         }
-        let landed = check_after_kill(s, &format!("killed {:.2} ms after the start", at.as_secs_f64() * 1000.0));
+        let how = format!("killed {:.2} ms after the start, after step {taken}/{n_steps}", at.as_secs_f64() * 1000.0);
+        let landed = check_after_kill(s, &how);
         tally.count(landed);
         tally.timed_kills += 1;
-        if spread {
-            if at < cal.first_step {
-                tally.spread_before += 1;
-            } else if at <= cal.last_step {
-                tally.spread_inside += 1;
-            } else {
-                tally.spread_after += 1;
-            }
-        } else {
-            let nudge = tally.around.div_f64(4.0);
+        *tally.after_steps.entry(taken).or_default() += 1;
+        if !spread {
+            let nudge = tally.around.div_f64(8.0);
             match landed {
                 Landed::Old => {
                     tally.around_old += 1;
@@ -411,7 +422,8 @@ fn run(s: &mut dyn Scenario, kills: usize) {
             }
         }
     }
-    report(s.name(), &cal, &tally, lo, hi, began.elapsed());
+    tally.window = (lo, hi);
+    report(s.name(), &cal, &tally, began.elapsed());
 }
 
 /// The checks after one kill; `how` says where it landed, for the failure message.
@@ -435,8 +447,9 @@ fn check_after_kill(s: &dyn Scenario, how: &str) -> Landed {
     }
 }
 
-fn report(name: &str, cal: &Calibration, t: &Tally, lo: Duration, hi: Duration, took: Duration) {
+fn report(name: &str, cal: &Calibration, t: &Tally, took: Duration) {
     let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+    let n_steps = cal.steps.len();
     println!(
         "power loss, {name}: {} kills, {} before the change, {} after, 0 torn ({:.1} s)",
         t.step_kills + t.timed_kills,
@@ -445,9 +458,8 @@ fn report(name: &str, cal: &Calibration, t: &Tally, lo: Duration, hi: Duration, 
         took.as_secs_f64()
     );
     println!(
-        "  {} at durable steps (of {} the operation takes; calibrated run {} ms, steps from {} to {} ms)",
+        "  {} at durable steps (of {n_steps} the operation takes; calibrated run {} ms, steps from {} to {} ms)",
         t.step_kills,
-        cal.steps.len(),
         ms(cal.total),
         ms(cal.first_step),
         ms(cal.last_step)
@@ -458,27 +470,34 @@ fn report(name: &str, cal: &Calibration, t: &Tally, lo: Duration, hi: Duration, 
     if let Some((n, what)) = &t.first_new_step {
         println!("    the new state appears from step {n} ({what}) on");
     }
+    let count = |range: std::ops::RangeInclusive<usize>| -> usize {
+        t.after_steps.iter().filter(|(k, _)| range.contains(k)).map(|(_, n)| n).sum()
+    };
+    let before = count(0..=0);
+    let after = count(n_steps..=usize::MAX);
+    let inside = t.timed_kills - before - after;
     println!(
-        "  {} spread at random over {}–{} ms after the start: {} before the first step's time, {} between the \
-         first and the last step's, {} after",
-        t.spread_before + t.spread_inside + t.spread_after,
-        ms(lo),
-        ms(hi),
-        t.spread_before,
-        t.spread_inside,
-        t.spread_after
+        "  {} at random moments: {before} before the first step, {inside} between the first and the last \
+         (after step 1–{}), {after} after the last step",
+        t.timed_kills,
+        n_steps.saturating_sub(1)
     );
+    if let Some((n, what)) = t.first_new_step.as_ref().filter(|(n, _)| *n >= 2) {
+        let during = count(n - 1..=n - 1);
+        println!("    {during} of them while step {n} ({what}) was under way");
+    }
     println!(
-        "  {} at random within ±{} ms of the moment the change takes hold (last estimate {} ms): {} found the \
-         old state, {} the new",
-        t.around_old + t.around_new,
+        "    half spread over a window that ended at {}–{} ms after the start; half within ±{} ms of the \
+         moment the change takes hold (last estimate {} ms): {} found the old state, {} the new",
+        ms(t.window.0),
+        ms(t.window.1),
         ms(t.around),
         ms(t.moment),
         t.around_old,
         t.around_new
     );
     if t.missed > 0 {
-        println!("  ({} more timed kills came after the operation had finished and are not counted)", t.missed);
+        println!("    ({} more timed kills came after the operation had finished and are not counted)", t.missed);
     }
     assert_eq!(t.old + t.new, t.step_kills + t.timed_kills);
 }
