@@ -271,6 +271,7 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
+        crate::killpoint::step("application row written");
         let record = tx.query_row(&format!("SELECT {COLUMNS} FROM application a WHERE a.id = ?1"), [id], stored)?;
         // Checked as it will be sent; returning here drops the transaction, so nothing is queued.
         let Personal { applicant, form, note } = personal;
@@ -281,7 +282,9 @@ impl Store {
             params![id, serde_json::to_string(&slip)?],
         )?;
         let job_id = tx.last_insert_rowid();
+        crate::killpoint::step("print job row written");
         tx.commit()?;
+        crate::killpoint::step("application committed");
         let job =
             PrintJobRecord { id: job_id, application_id: id, slip, printed: false, attempts: 0, last_error: None };
         Ok((record, job))
