@@ -61,7 +61,7 @@ pub enum Command {
     /// the old config as `<config>.bak`, switch atomically, write the audit log. Exit 0 done,
     /// 2 invalid bundle (every problem on stderr), 1 other errors.
     /// With `--rollback` instead: put `<config>.bak` back (the current file becomes the backup), as
-    /// the staff screen's 回退 does. Exit 0 done, 2 invalid backup, 1 no backup or other errors.
+    /// the staff screen's 撤销上次配置 does. Exit 0 done, 2 invalid backup, 1 no backup or other errors.
     Provision {
         /// The provisioning bundle (TOML).
         #[arg(long, value_name = "PATH", required_unless_present = "rollback", conflicts_with = "rollback")]

@@ -19,8 +19,8 @@
 //! the kiosk names on stderr say where each kill landed, and steer the delays to where the operation
 //! is on this machine now. Each scenario prints its counts and where its kills landed.
 //!
-//! CI runs the short versions (20 kills per scenario, about 25 s for the five together on two busy
-//! cores). The long versions (200 kills per scenario, 20 to 85 s each, under 4 minutes for the five):
+//! CI runs the short versions (20 kills per scenario, about 30 s for the six together on two busy
+//! cores). The long versions (200 kills per scenario, 25 to 100 s each, about 5 minutes for the six):
 //!
 //! ```sh
 //! cargo test --test cli power_loss -- --ignored --nocapture --test-threads 1
