@@ -1,7 +1,9 @@
 //! The hub's behaviour tests: a real server on 127.0.0.1 (random port) over a real SQLite file per
-//! test, and the `kiosk-hub` command line.
+//! test, and over a database of a real PostgreSQL per test (`hub_test!`), and the `kiosk-hub` command line.
 
+#[macro_use]
 mod common;
+mod pg;
 
 mod application_intake;
 mod catalog_etag;
