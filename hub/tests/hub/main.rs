@@ -12,5 +12,6 @@ mod heartbeat_health;
 mod openapi_contract;
 mod ratings;
 mod status_timeline;
+mod store_backends;
 mod systemd;
 mod terminal_auth;
