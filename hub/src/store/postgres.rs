@@ -199,7 +199,25 @@ async fn migrate(pool: &Pool) -> Result<(), StoreError> {
     Ok(())
 }
 
-async fn receipt(client: &tokio_postgres::Transaction<'_>, id: i64) -> Result<ApplicationReceipt, StoreError> {
+/// The application stored under `key`, answered as a repeat if `hash` is its request's hash.
+async fn stored_by_key(
+    client: &tokio_postgres::Client,
+    key: &str,
+    hash: &str,
+) -> Result<Option<(Created, ApplicationReceipt)>, StoreError> {
+    let Some(row) =
+        client.query_opt("SELECT id, request_hash FROM applications WHERE idempotency_key = $1", &[&key]).await?
+    else {
+        return Ok(None);
+    };
+    let (id, stored_hash): (i64, String) = (row.get(0), row.get(1));
+    if stored_hash != hash {
+        return Err(StoreError::IdempotencyConflict);
+    }
+    Ok(Some((Created::Replayed, receipt(client, id).await?)))
+}
+
+async fn receipt(client: &impl tokio_postgres::GenericClient, id: i64) -> Result<ApplicationReceipt, StoreError> {
     let row = client
         .query_one(
             "SELECT acceptance_no, token, status, promised_date, received_at FROM applications WHERE id = $1",
@@ -375,27 +393,28 @@ impl Storage for PgStore {
             let inserted = match inserted {
                 Ok(row) => row,
                 Err(e) => {
-                    return Err(match unique_violation(&e) {
+                    let duplicate = match unique_violation(&e) {
                         Some("applications_acceptance_no_key") => StoreError::DuplicateAcceptanceNo,
                         Some("applications_token_key") => StoreError::DuplicateToken,
-                        _ => e.into(),
-                    })
+                        _ => return Err(e.into()),
+                    };
+                    // ON CONFLICT covers the key's index only: when the same application is being stored
+                    // by another instance this very moment, the insert may meet that row first in the
+                    // acceptance number's or the token's index. Then it is a repeat, not a duplicate.
+                    tx.rollback().await?;
+                    return match stored_by_key(&client, &req.idempotency_key, &hash).await? {
+                        Some(replayed) => Ok(replayed),
+                        None => Err(duplicate),
+                    };
                 }
             };
             let Some(row) = inserted else {
-                // The key is taken (perhaps this very moment, by another instance): this statement sees
+                // The key is taken (perhaps this very moment, by another instance): a new statement sees
                 // the committed row.
-                let row = tx
-                    .query_one(
-                        "SELECT id, request_hash FROM applications WHERE idempotency_key = $1",
-                        &[&req.idempotency_key],
-                    )
-                    .await?;
-                let (id, stored_hash): (i64, String) = (row.get(0), row.get(1));
-                if stored_hash != hash {
-                    return Err(StoreError::IdempotencyConflict);
-                }
-                return Ok((Created::Replayed, receipt(&tx, id).await?));
+                tx.rollback().await?;
+                let replayed = stored_by_key(&client, &req.idempotency_key, &hash).await?;
+                return replayed
+                    .ok_or_else(|| StoreError::Corrupt("an idempotency key conflicted but has no row".into()));
             };
             let id: i64 = row.get(0);
             tx.execute(
@@ -403,7 +422,7 @@ impl Storage for PgStore {
                 &[&id, &Status::Accepted.as_str(), &received_at],
             )
             .await?;
-            let r = receipt(&tx, id).await?;
+            let r = receipt(&*tx, id).await?;
             tx.commit().await?;
             Ok((Created::New, r))
         })

@@ -9,6 +9,7 @@ mod application_intake;
 mod catalog_etag;
 mod cli_exit_codes;
 mod heartbeat_health;
+mod instances;
 mod openapi_contract;
 mod ratings;
 mod status_timeline;
