@@ -88,6 +88,12 @@ fn parse_key(path: &Path, hex_text: &str) -> Result<[u8; 32], StoreError> {
 }
 
 fn read_keys(path: &Path) -> Result<KeySet, StoreError> {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.permissions().mode() & 0o077 != 0 {
+            log::warn!("{}: the key file is readable by others than its owner: chmod 600 it", path.display());
+        }
+    }
     let text = std::fs::read_to_string(path).map_err(|e| {
         key_err(path, format!("cannot read ({e}); `kiosk-hub keys init` creates the key file named by key_file"))
     })?;
@@ -103,8 +109,9 @@ fn read_keys(path: &Path) -> Result<KeySet, StoreError> {
     Ok(KeySet { current: file.current, keys, suffix_key: parse_key(path, &file.suffix_key)? })
 }
 
-/// Writes a key file readable by its owner only, replacing `path` at once (a temporary file renamed).
-fn write_keys(path: &Path, set: &KeySet, create_new: bool) -> Result<(), StoreError> {
+/// Writes a key file readable by its owner only: a new file (never replacing one), or, with
+/// `replace`, a temporary file renamed over `path` (the old or the new file, never half of one).
+fn write_keys(path: &Path, set: &KeySet, replace: bool) -> Result<(), StoreError> {
     use std::os::unix::fs::OpenOptionsExt;
     let file = KeyFile {
         current: set.current,
@@ -112,29 +119,29 @@ fn write_keys(path: &Path, set: &KeySet, create_new: bool) -> Result<(), StoreEr
         suffix_key: hex::encode(set.suffix_key),
     };
     let text = serde_json::to_string_pretty(&file).map_err(|e| key_err(path, e))?;
-    let tmp = PathBuf::from(format!("{}.new", path.display()));
-    let _ = std::fs::remove_file(&tmp);
-    let mut out = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(|e| key_err(&tmp, format!("cannot create: {e}")))?;
-    out.write_all(text.as_bytes()).and_then(|()| out.sync_all()).map_err(|e| key_err(&tmp, e))?;
-    if create_new && path.exists() {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(key_err(path, "already exists; `kiosk-hub keys rotate` adds a new key to it"));
+    let target = if replace { PathBuf::from(format!("{}.new", path.display())) } else { path.to_path_buf() };
+    if replace {
+        let _ = std::fs::remove_file(&target);
     }
-    std::fs::rename(&tmp, path).map_err(|e| key_err(path, e))
+    let mut out = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&target).map_err(|e| {
+        match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                key_err(&target, "already exists; `kiosk-hub keys rotate` adds a new key to it")
+            }
+            _ => key_err(&target, format!("cannot create: {e}")),
+        }
+    })?;
+    out.write_all(text.as_bytes()).and_then(|()| out.sync_all()).map_err(|e| key_err(&target, e))?;
+    if replace {
+        std::fs::rename(&target, path).map_err(|e| key_err(path, e))?;
+    }
+    Ok(())
 }
 
 /// `kiosk-hub keys init`: a new key file (mode 0600) with one key; refuses to replace one.
 pub fn init_key_file(path: &Path) -> Result<(), StoreError> {
-    if path.exists() {
-        return Err(key_err(path, "already exists; `kiosk-hub keys rotate` adds a new key to it"));
-    }
     let set = KeySet { current: 1, keys: BTreeMap::from([(1, random_key())]), suffix_key: random_key() };
-    write_keys(path, &set, true)
+    write_keys(path, &set, false)
 }
 
 /// `kiosk-hub keys rotate`: adds a key to the file and makes it current; returns its id.
@@ -143,7 +150,7 @@ pub fn rotate_key_file(path: &Path) -> Result<i64, StoreError> {
     let id = set.keys.keys().max().copied().unwrap_or(0) + 1;
     set.keys.insert(id, random_key());
     set.current = id;
-    write_keys(path, &set, false)?;
+    write_keys(path, &set, true)?;
     Ok(id)
 }
 
@@ -247,9 +254,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hmac_matches_rfc_4231_test_case_2_shape() {
-        // RFC 4231 test case 1 uses a 20-byte key; ours are 32 bytes: check against a key padded with zeros,
-        // which HMAC treats identically (keys shorter than the block are zero-padded).
+    fn hmac_matches_rfc_4231_test_case_1() {
+        // Test case 1 has a 20-byte key; ours are 32 bytes: the same key padded with zeros, which HMAC
+        // treats identically (keys shorter than the block are zero-padded).
         let mut key = [0u8; 32];
         key[..20].copy_from_slice(&[0x0b; 20]);
         assert_eq!(
