@@ -290,7 +290,25 @@ fn keys_init_makes_an_owner_only_file_once() {
     assert_eq!(again.status.code(), Some(1), "never replaced: {}", stderr(&again));
     let rotate = kiosk_hub(&path).args(["keys", "rotate"]).output().unwrap();
     assert!(String::from_utf8_lossy(&rotate.stdout).starts_with("key 2 is now current"), "{}", stderr(&rotate));
+    let found = kiosk_hub(&path).args(["applications", "list", "--json", "--id-suffix", "102X"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&found.stdout).trim(), "[]", "{}", stderr(&found));
+    let bad = kiosk_hub(&path).args(["applications", "list", "--id-suffix", "12"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
     std::fs::write(&path, "database = \"hub.sqlite3\"\n").unwrap();
     let none = kiosk_hub(&path).args(["keys", "init"]).output().unwrap();
     assert_eq!(none.status.code(), Some(2), "no key_file configured: {}", stderr(&none));
+}
+
+#[test]
+fn an_unreachable_postgresql_is_named_without_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let path = dir.path().join("hub.toml");
+    // Nothing listens on the port (it was free a moment ago).
+    std::fs::write(&path, format!("database = \"postgres://hub:s3cret-pw@127.0.0.1:{port}/kiosk\"\n")).unwrap();
+    let out = kiosk_hub(&path).args(["terminals", "list"]).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("postgres://hub:***@127.0.0.1:{port}/kiosk")), "names the database: {err}");
+    assert!(!err.contains("s3cret-pw"), "never its password: {err}");
 }
