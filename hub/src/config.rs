@@ -77,6 +77,9 @@ pub struct Config {
     /// The log filter in `RUST_LOG`'s syntax (`info`, `info,kiosk_hub::api=debug`); `RUST_LOG`
     /// wins when set.
     pub log_level: String,
+    /// CA certificates (PEM) that a PostgreSQL server's certificate is verified against when the URL
+    /// has `sslmode=require`; relative to the config file's folder. None: the system's roots.
+    pub database_ca_file: Option<PathBuf>,
     /// The key file that seals ID numbers, addresses and the rest of the applicant at rest
     /// (`kiosk-hub keys init` creates it); relative to the config file's folder. None: stored unsealed.
     pub key_file: Option<PathBuf>,
@@ -93,7 +96,7 @@ pub enum ConfigError {
     Syntax { file: String, message: String },
     #[error("{file}: key `{key}`: expected {expected}")]
     Key { file: String, key: String, expected: &'static str },
-    #[error("{file}: unknown key `{key}` (known keys: listen, database, public_base_url, log_level, key_file, retention_days)")]
+    #[error("{file}: unknown key `{key}` (known keys: listen, database, public_base_url, log_level, database_ca_file, key_file, retention_days)")]
     Unknown { file: String, key: String },
 }
 
@@ -105,6 +108,7 @@ impl Config {
             database: Database::Sqlite(base.join("hub.sqlite3")),
             public_base_url: None,
             log_level: "info".into(),
+            database_ca_file: None,
             key_file: None,
             retention_days: None,
         }
@@ -141,6 +145,11 @@ impl Config {
                     } else {
                         Database::Sqlite(base.join(s))
                     };
+                }
+                "database_ca_file" => {
+                    const FORM: &str = "a non-empty file path string like \"db-ca.pem\" (PEM certificates)";
+                    let s = value.as_str().filter(|s| !s.trim().is_empty()).ok_or_else(|| key_err(key, FORM))?;
+                    config.database_ca_file = Some(base.join(s));
                 }
                 "key_file" => {
                     const FORM: &str = "a non-empty file path string like \"hub.key\" (made by `kiosk-hub keys init`)";

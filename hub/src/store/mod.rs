@@ -245,10 +245,20 @@ impl Store {
     /// seals personal fields with the keys of `key_file` when one is given (it must exist: `kiosk-hub
     /// keys init` creates it).
     pub fn connect(database: &Database, key_file: Option<&Path>) -> Result<Store, StoreError> {
+        Store::connect_with_ca(database, key_file, None)
+    }
+
+    /// [`Store::connect`], trusting the CA certificates (PEM) of `database_ca_file` for a PostgreSQL
+    /// URL with `sslmode=require` (else the system's roots).
+    pub fn connect_with_ca(
+        database: &Database,
+        key_file: Option<&Path>,
+        database_ca_file: Option<&Path>,
+    ) -> Result<Store, StoreError> {
         let crypto = key_file.map(Crypto::load).transpose()?;
         let backend: Box<dyn Storage> = match database {
             Database::Sqlite(path) => Box::new(sqlite::SqliteStore::open(path)?),
-            Database::Postgres(url) => Box::new(postgres::PgStore::open(url)?),
+            Database::Postgres(url) => Box::new(postgres::PgStore::open(url, database_ca_file)?),
         };
         Ok(Store { backend, crypto })
     }

@@ -13,15 +13,19 @@
 //! runtime of its own for the database's connections, and a call waits for its task there. Callers
 //! on an async runtime reach it through `spawn_blocking` like the SQLite backend.
 //!
-//! TLS to the database is not built in yet: a URL with `sslmode=require` is refused at connect. Use a
-//! database on the same host or a private network (follow-up: `tokio-postgres-rustls`).
+//! TLS to the database (rustls, `tokio-postgres-rustls`): with `sslmode=require` in the URL the
+//! connection is encrypted and the server's certificate verified against `database_ca_file` (PEM) or,
+//! without it, the system's roots; otherwise (`disable`, or the default `prefer`) it is plain TCP.
 
 use std::future::Future;
+use std::path::Path;
 use std::str::FromStr;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::config::SslMode;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::NoTls;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{
     parse_kind, parse_status, ApplicationRow, ApplicationSummary, Created, NewApplication, SealedRow, Storage,
@@ -128,16 +132,24 @@ fn unique_violation(e: &tokio_postgres::Error) -> Option<&str> {
 }
 
 impl PgStore {
-    pub(crate) fn open(url: &str) -> Result<PgStore, StoreError> {
+    pub(crate) fn open(url: &str, ca_file: Option<&Path>) -> Result<PgStore, StoreError> {
         let config =
             tokio_postgres::Config::from_str(url).map_err(|e| StoreError::Pool(format!("database URL: {e}")))?;
+        let tls = match config.get_ssl_mode() {
+            SslMode::Require => Some(tls_config(ca_file)?),
+            _ => None,
+        };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("kiosk-hub-pg")
             .enable_all()
             .build()
             .map_err(pool_err)?;
-        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let manager_config = || ManagerConfig { recycling_method: RecyclingMethod::Fast };
+        let manager = match tls {
+            Some(tls) => Manager::from_config(config, MakeRustlsConnect::new(tls), manager_config()),
+            None => Manager::from_config(config, NoTls, manager_config()),
+        };
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
             .runtime(deadpool_postgres::Runtime::Tokio1)
@@ -165,6 +177,42 @@ impl PgStore {
         });
         rx.recv().map_err(|_| StoreError::Pool("the database task ended without an answer".into()))?
     }
+}
+
+/// The TLS client config: the CA certificates of `ca_file` (PEM), or the system's roots.
+fn tls_config(ca_file: Option<&Path>) -> Result<rustls::ClientConfig, StoreError> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    let tls_err = |what: String| StoreError::Pool(format!("database TLS: {what}"));
+    let mut roots = rustls::RootCertStore::empty();
+    match ca_file {
+        Some(path) => {
+            let certs = CertificateDer::pem_file_iter(path)
+                .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| tls_err(format!("{}: {e}", path.display())))?;
+            if certs.is_empty() {
+                return Err(tls_err(format!("{}: no certificate in the file", path.display())));
+            }
+            for cert in certs {
+                roots.add(cert).map_err(|e| tls_err(format!("{}: {e}", path.display())))?;
+            }
+        }
+        None => {
+            let found = rustls_native_certs::load_native_certs();
+            for cert in found.certs {
+                let _ = roots.add(cert);
+            }
+            if roots.is_empty() {
+                return Err(tls_err("no system root certificates: set database_ca_file".into()));
+            }
+        }
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| tls_err(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
 }
 
 async fn client(pool: &Pool) -> Result<deadpool_postgres::Object, StoreError> {

@@ -312,3 +312,32 @@ fn an_unreachable_postgresql_is_named_without_its_password() {
     assert!(err.contains(&format!("postgres://hub:***@127.0.0.1:{port}/kiosk")), "names the database: {err}");
     assert!(!err.contains("s3cret-pw"), "never its password: {err}");
 }
+
+#[tokio::test]
+async fn a_postgres_url_with_sslmode_require_is_encrypted_and_verified() {
+    if !crate::pg::available("a_postgres_url_with_sslmode_require_is_encrypted_and_verified") {
+        return;
+    }
+    let url = crate::pg::new_database().await;
+    let database = Database::Postgres(format!("{url}?sslmode=require"));
+    let ca = &crate::pg::server().ca_file;
+    let store = Store::connect_with_ca(&database, None, Some(ca)).unwrap();
+    store.add_terminal("SF-QST-01", None).unwrap();
+    assert_eq!(store.list_terminals().unwrap().len(), 1);
+    let admin = crate::pg::connect("postgres").await;
+    let encrypted: i64 = admin
+        .query_one(
+            "SELECT COUNT(*) FROM pg_stat_ssl s JOIN pg_stat_activity a ON a.pid = s.pid
+             WHERE a.datname = $1 AND s.ssl",
+            &[&crate::pg::database_name(&url)],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(encrypted >= 1, "the hub's connections use TLS");
+    drop(store);
+    // A server whose certificate is not from a trusted CA is refused.
+    let err = Store::connect_with_ca(&database, None, None).err().expect("the test CA is not a system root");
+    let err = err.to_string();
+    assert!(err.contains("TLS") || err.contains("certificate"), "{err}");
+}

@@ -20,6 +20,9 @@ use tokio_postgres::NoTls;
 pub struct PgServer {
     pub port: u16,
     pub dir: PathBuf,
+    /// The test CA that signed the server's certificate (for 127.0.0.1): `sslmode=require` with
+    /// `database_ca_file` set to it connects over verified TLS.
+    pub ca_file: PathBuf,
     /// The shell that runs the server; dropping our end of its stdin (at exit) stops it.
     _guard: Mutex<Child>,
 }
@@ -102,17 +105,20 @@ fn start() -> Result<PgServer, String> {
     if !out.status.success() {
         return Err(format!("initdb failed: {}", String::from_utf8_lossy(&out.stderr)));
     }
+    let (ca_file, cert, key) = make_certificates(&dir)?;
     let port = free_port();
     let log = dir.join("server.log");
     // The shell stops the server when its stdin closes (this process ended), then removes the folder.
     let script = format!(
         "'{postgres}' -D '{data}' -p {port} -k '{dir}' -c listen_addresses=127.0.0.1 -c fsync=off \
-         -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 >'{log}' 2>&1 & pid=$!; \
+         -c ssl=on -c ssl_cert_file='{cert}' -c ssl_key_file='{key}' -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 >'{log}' 2>&1 & pid=$!; \
          read _ignored; kill -INT $pid; wait $pid; rm -rf '{dir}'",
         postgres = bin.join("postgres").display(),
         data = data.display(),
         dir = dir.display(),
         log = log.display(),
+        cert = cert.display(),
+        key = key.display(),
     );
     let child = as_server_user(Path::new("/bin/sh"))
         .arg("-c")
@@ -122,7 +128,7 @@ fn start() -> Result<PgServer, String> {
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| format!("starting postgres: {e}"))?;
-    let server = PgServer { port, dir: dir.clone(), _guard: Mutex::new(child) };
+    let server = PgServer { port, dir: dir.clone(), ca_file, _guard: Mutex::new(child) };
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let ready = Command::new(bin.join("pg_isready"))
@@ -140,6 +146,52 @@ fn start() -> Result<PgServer, String> {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// A test CA and a server certificate for 127.0.0.1 signed by it (openssl, a dependency of the
+/// postgresql package): `(ca.pem, server.pem, server.key)`, the key readable by the server only.
+fn make_certificates(dir: &Path) -> Result<(PathBuf, PathBuf, PathBuf), String> {
+    let (ca_key, ca, key, csr, cert, ext) = (
+        dir.join("ca.key"),
+        dir.join("ca.pem"),
+        dir.join("server.key"),
+        dir.join("server.csr"),
+        dir.join("server.pem"),
+        dir.join("server.ext"),
+    );
+    std::fs::write(&ext, "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+        .map_err(|e| e.to_string())?;
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    let openssl = |configure: &dyn Fn(&mut Command)| -> Result<(), String> {
+        let mut c = Command::new("openssl");
+        configure(&mut c);
+        let out = c.output().map_err(|e| format!("openssl: {e}"))?;
+        match out.status.success() {
+            true => Ok(()),
+            false => Err(format!("openssl {c:?}: {}", String::from_utf8_lossy(&out.stderr))),
+        }
+    };
+    openssl(&|c| {
+        c.args(["req", "-x509"]).args(ec).args(["-days", "2", "-subj", "/CN=kiosk-hub test CA"]);
+        c.args(["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+        c.arg("-keyout").arg(&ca_key).arg("-out").arg(&ca);
+    })?;
+    openssl(&|c| {
+        c.arg("req").args(ec).args(["-subj", "/CN=127.0.0.1"]).arg("-keyout").arg(&key).arg("-out").arg(&csr);
+    })?;
+    openssl(&|c| {
+        c.args(["x509", "-req", "-days", "2", "-CAcreateserial", "-in"]).arg(&csr).arg("-CA").arg(&ca);
+        c.arg("-CAkey").arg(&ca_key).arg("-extfile").arg(&ext).arg("-out").arg(&cert);
+    })?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).map_err(|e| e.to_string())?;
+    if is_root() {
+        let ok = Command::new("chown").arg("postgres:").arg(&key).arg(&cert).status().is_ok_and(|s| s.success());
+        if !ok {
+            return Err("chown postgres: of the server key failed".into());
+        }
+    }
+    Ok((ca, cert, key))
 }
 
 /// The test binary's server, started on first use.
