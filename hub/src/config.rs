@@ -235,12 +235,14 @@ mod tests {
     #[test]
     fn database_is_a_file_or_a_postgres_url_and_the_key_file_is_relative_to_the_config() {
         let text =
-            "database = \"postgres://hub:s3cret@db.example:5433/kiosk\"\nkey_file = \"hub.key\"\nretention_days = 180";
+            "database = \"postgres://hub:s3cret@db.example:5433/kiosk\"\nkey_file = \"hub.key\"\nretention_days = 180\n\
+             database_ca_file = \"db-ca.pem\"";
         let c = Config::parse(text, "hub.toml", Path::new("/etc/kiosk")).unwrap();
         assert_eq!(c.database, Database::Postgres("postgres://hub:s3cret@db.example:5433/kiosk".into()));
         assert_eq!(c.database.display(), "postgres://hub:***@db.example:5433/kiosk", "no password in messages");
         assert_eq!(c.key_file.as_deref(), Some(Path::new("/etc/kiosk/hub.key")));
         assert_eq!(c.retention_days, Some(180));
+        assert_eq!(c.database_ca_file.as_deref(), Some(Path::new("/etc/kiosk/db-ca.pem")));
         let c = Config::parse("database = \"data/hub.sqlite3\"", "hub.toml", Path::new("/srv")).unwrap();
         assert_eq!(c.database, Database::Sqlite("/srv/data/hub.sqlite3".into()));
     }
