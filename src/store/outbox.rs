@@ -675,6 +675,45 @@ mod tests {
         sent[0].request().validate().unwrap();
     }
 
+    /// A full disk (issue 18, item 3): SQLite's own `SQLITE_FULL`, from a file that may not grow.
+    #[test]
+    fn a_full_disk_is_a_typed_error_that_keeps_nothing_and_passes_once_there_is_room() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
+        assert!(store.has_room(64 * 1024).unwrap());
+        store.cap_size_for_tests(true).unwrap();
+        assert!(!store.has_room(64 * 1024).unwrap(), "a file that may not grow has no room");
+        let mut kept = 0;
+        let error = loop {
+            assert!(kept < 30, "30 applications fitted in a file that may not grow");
+            match submit(&mut store, &renewal()) {
+                Ok(_) => kept += 1,
+                Err(e) => break e,
+            }
+        };
+        assert!(error.is_full(), "{error:?}");
+        assert!(matches!(error, StoreError::Full(_)), "{error:?}");
+        let message = error.to_string();
+        assert!(message.contains("no space left") && message.contains("nothing of this write was kept"), "{message}");
+        assert_eq!(store.applications().unwrap().len(), kept, "nothing of the failed write is kept");
+        let jobs: usize = store.connection().query_row("SELECT COUNT(*) FROM print_job", [], |r| r.get(0)).unwrap();
+        assert_eq!(jobs, kept, "no print job without its application");
+        // Every other write says the same, and none panics.
+        let full = |r: Result<(), StoreError>| matches!(r, Err(e) if e.is_full());
+        let mut bigger = crate::catalog::bundled();
+        bigger.version += 1;
+        assert!(full(store.install_catalog_if_newer(&bigger).map(drop)), "a catalogue install");
+        assert_eq!(store.catalog_version().unwrap(), None, "and nothing of it");
+        assert!(full((0..200).try_for_each(|_| store.audit("工作人员", &"审计".repeat(100)))), "the audit log");
+        assert!(store.integrity_ok().unwrap());
+
+        store.cap_size_for_tests(false).unwrap();
+        assert!(store.has_room(64 * 1024).unwrap());
+        let next = submit(&mut store, &renewal()).unwrap();
+        assert!(next.acceptance_no.ends_with(&format!("-{:04}", kept + 1)), "{}", next.acceptance_no);
+        assert!(store.install_catalog_if_newer(&bigger).unwrap());
+    }
+
     #[test]
     fn every_sample_card_gives_an_applicant_the_contract_accepts() {
         // The foreign permanent residence card carries no address.

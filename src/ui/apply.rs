@@ -208,31 +208,37 @@ fn submit(s: &mut State) {
         note: None,
     };
     let (config, guide, lang) = (&s.terminal.config, &flow.guide, s.session.lang);
-    let result = match s.terminal.store.as_mut() {
+    let written = s.terminal.store.as_mut().map(|store| {
+        store.submit(&config.terminal_id, &new, now, |a| pickup_slip(config, guide, a, now, promised).in_lang(lang))
+    });
+    if let Some(w) = &written {
+        super::storage::note_write(s, w);
+    }
+    let result = match written {
         None => Err(messages::store_unavailable(lang).to_string()),
-        Some(store) => store
-            .submit(&config.terminal_id, &new, now, |a| pickup_slip(config, guide, a, now, promised).in_lang(lang))
-            .map(|(a, job)| {
-                log::info!(acceptance_no = a.acceptance_no.as_str(); "application {} queued ({})", a.acceptance_no, a.item_code);
-                if let Some(sync) = &s.terminal.sync {
-                    sync.kick();
-                }
-                Submitted {
-                    application_id: a.id,
-                    acceptance_no: a.acceptance_no,
-                    print_job_id: job.id,
-                    pickup_code: a.pickup_code,
-                    promised_date: a.promised_date,
-                }
+        Some(Ok((a, job))) => {
+            log::info!(acceptance_no = a.acceptance_no.as_str(); "application {} queued ({})", a.acceptance_no, a.item_code);
+            if let Some(sync) = &s.terminal.sync {
+                sync.kick();
+            }
+            Ok(Submitted {
+                application_id: a.id,
+                acceptance_no: a.acceptance_no,
+                print_job_id: job.id,
+                pickup_code: a.pickup_code,
+                promised_date: a.promised_date,
             })
-            .map_err(|e| {
-                log::error!("outbox write failed: {e}");
-                match e {
-                    // Retrying cannot help: the hub would refuse it for good, so it never entered the outbox.
-                    crate::store::StoreError::Invalid(_) => messages::submit_refused(lang).to_string(),
-                    _ => messages::submit_failed(lang).to_string(),
-                }
-            }),
+        }
+        Some(Err(e)) => {
+            log::error!("outbox write failed: {e}");
+            Err(match e {
+                // Retrying cannot help: the hub would refuse it for good, so it never entered the outbox.
+                crate::store::StoreError::Invalid(_) => messages::submit_refused(lang).to_string(),
+                // Nothing was kept, and nothing is printed: staff must free space first.
+                e if e.is_full() => messages::submit_no_space(lang).to_string(),
+                _ => messages::submit_failed(lang).to_string(),
+            })
+        }
     };
     event(s, Event::Submitted(result));
 }

@@ -196,26 +196,30 @@ fn submit(s: &mut State) {
         note: request.note.clone(),
     };
     let (config, lang) = (&s.terminal.config, s.session.lang);
-    let result = match s.terminal.store.as_mut() {
+    let written = s.terminal.store.as_mut().map(|store| {
+        store.submit(&config.terminal_id, &new, now, |a| {
+            proxy_slip(lang, config, a, now, call_back_by, &request.grid_name, &request.worker)
+        })
+    });
+    if let Some(w) = &written {
+        super::storage::note_write(s, w);
+    }
+    let result = match written {
         None => Err(SubmitError::NoStore),
-        Some(store) => store
-            .submit(&config.terminal_id, &new, now, |a| {
-                proxy_slip(lang, config, a, now, call_back_by, &request.grid_name, &request.worker)
-            })
-            .map(|(a, _job)| {
-                log::info!(
-                    acceptance_no = a.acceptance_no.as_str();
-                    "proxy request {} queued for grid {}", a.acceptance_no, request.grid_number
-                );
-                if let Some(sync) = &s.terminal.sync {
-                    sync.kick();
-                }
-                Submitted { application_id: a.id, acceptance_no: a.acceptance_no, call_back_by }
-            })
-            .map_err(|e| {
-                log::error!("outbox write of a proxy request failed: {e}");
-                SubmitError::NotSaved
-            }),
+        Some(Ok((a, _job))) => {
+            log::info!(
+                acceptance_no = a.acceptance_no.as_str();
+                "proxy request {} queued for grid {}", a.acceptance_no, request.grid_number
+            );
+            if let Some(sync) = &s.terminal.sync {
+                sync.kick();
+            }
+            Ok(Submitted { application_id: a.id, acceptance_no: a.acceptance_no, call_back_by })
+        }
+        Some(Err(e)) => {
+            log::error!("outbox write of a proxy request failed: {e}");
+            Err(if e.is_full() { SubmitError::NoSpace } else { SubmitError::NotSaved })
+        }
     };
     event(s, Event::Submitted(result));
 }

@@ -11,6 +11,7 @@ mod sync_support;
 
 mod applications;
 mod core_defects;
+mod full_disk;
 mod grid;
 mod guides;
 mod identify;
