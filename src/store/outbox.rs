@@ -226,6 +226,17 @@ impl Store {
     ///
     /// The request the sync worker will send for it is checked against the contract first: an
     /// application the hub would refuse for good is not queued ([`StoreError::Invalid`] names the field).
+    ///
+    /// The acceptance number is `<terminal id>-<YYYYMMDD>-<NNNN>`. The date is `now`'s (the kiosk's
+    /// wall clock, read once per submission: the slip's time and working days come from the same
+    /// reading). `NNNN` is one more than the highest number this terminal already has for that date,
+    /// read from the outbox in this very write transaction: the sequence is per date and comes from
+    /// the store, never from the time. So when NTP sets the clock back (within the day or across
+    /// midnight), no number is given twice: the store knows every number given out (and the column
+    /// is `UNIQUE` besides); when it sets the clock forward, nothing is skipped: a date never given
+    /// out before starts at 0001, and once the clock is back, the earlier date goes on where it
+    /// stopped. Within each date the numbers run 0001, 0002, … without a gap (a failed write gives
+    /// none out: its transaction is rolled back whole).
     pub fn submit(
         &mut self,
         terminal_id: &str,
@@ -236,9 +247,12 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let day = now.format("%Y%m%d").to_string();
         let prefix = format!("{terminal_id}-{day}-");
+        // The prefix compared as text (not `LIKE`, where `_` in an id matches any character); the
+        // longest number first, so that 10000 comes after 9999.
         let last: Option<String> = tx
             .query_row(
-                "SELECT acceptance_no FROM application WHERE acceptance_no LIKE ?1 || '%' ORDER BY acceptance_no DESC LIMIT 1",
+                "SELECT acceptance_no FROM application WHERE substr(acceptance_no, 1, length(?1)) = ?1
+                 ORDER BY length(acceptance_no) DESC, acceptance_no DESC LIMIT 1",
                 [&prefix],
                 |r| r.get(0),
             )
@@ -712,6 +726,72 @@ mod tests {
         let next = submit(&mut store, &renewal()).unwrap();
         assert!(next.acceptance_no.ends_with(&format!("-{:04}", kept + 1)), "{}", next.acceptance_no);
         assert!(store.install_catalog_if_newer(&bigger).unwrap());
+    }
+
+    /// Clock jumps (issue 18, item 5): NTP setting the clock back or forward by hours, within the day
+    /// and across midnight, neither repeats nor skips an acceptance number.
+    #[test]
+    fn clock_jumps_neither_repeat_nor_skip_an_acceptance_number() {
+        use chrono::TimeZone;
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
+        let at = |d: u32, h: u32, m: u32| Local.with_ymd_and_hms(2026, 12, d, h, m, 0).unwrap();
+        let mut submit_at = |now| {
+            store
+                .submit("SF-QST-01", &renewal(), now, |_| PickupSlip::sample("https://zwfw.example.gov.cn"))
+                .unwrap()
+                .0
+                .acceptance_no
+        };
+        let given: Vec<String> = [
+            at(3, 22, 30), // 3 December, evening
+            at(3, 22, 31),
+            at(3, 19, 31), // set back 3 hours, same day
+            at(4, 1, 32),  // set forward 6 hours, across midnight
+            at(3, 21, 0),  // set back 4½ hours, across midnight
+            at(3, 23, 59),
+            at(4, 0, 1), // the real midnight
+            at(4, 9, 0),
+        ]
+        .into_iter()
+        .map(&mut submit_at)
+        .collect();
+        let expected = [
+            "SF-QST-01-20261203-0001",
+            "SF-QST-01-20261203-0002",
+            "SF-QST-01-20261203-0003",
+            "SF-QST-01-20261204-0001",
+            "SF-QST-01-20261203-0004",
+            "SF-QST-01-20261203-0005",
+            "SF-QST-01-20261204-0002",
+            "SF-QST-01-20261204-0003",
+        ];
+        assert_eq!(given, expected);
+    }
+
+    #[test]
+    fn the_ten_thousandth_number_of_a_day_follows_the_9999th_and_ids_are_compared_as_text() {
+        use chrono::TimeZone;
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
+        let now = Local.with_ymd_and_hms(2026, 12, 3, 10, 0, 0).unwrap();
+        let slip = |_: &Stored| PickupSlip::sample("https://zwfw.example.gov.cn");
+        let first = store.submit("SF-QST-01", &renewal(), now, slip).unwrap().0;
+        store
+            .connection()
+            .execute("UPDATE application SET acceptance_no = 'SF-QST-01-20261203-9999' WHERE id = ?1", [first.id])
+            .unwrap();
+        let next = store.submit("SF-QST-01", &renewal(), now, slip).unwrap().0;
+        assert_eq!(next.acceptance_no, "SF-QST-01-20261203-10000");
+        assert_eq!(
+            store.submit("SF-QST-01", &renewal(), now, slip).unwrap().0.acceptance_no,
+            "SF-QST-01-20261203-10001"
+        );
+        // `_` in another id is a character, not LIKE's wildcard: SF_QST_01 starts its own sequence.
+        assert_eq!(
+            store.submit("SF_QST_01", &renewal(), now, slip).unwrap().0.acceptance_no,
+            "SF_QST_01-20261203-0001"
+        );
     }
 
     #[test]
