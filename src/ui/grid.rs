@@ -7,7 +7,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Instant;
 
-use chrono::Local;
 use slint::{ComponentHandle, Image, SharedString};
 
 use super::{handler, identify, model, printing, State};
@@ -154,7 +153,7 @@ pub(super) fn back(s: &mut State) -> bool {
 pub(super) fn on_reader_event(s: &mut State, e: ReaderEvent) {
     match e {
         ReaderEvent::CardRead(mut card) => {
-            card.refresh(Local::now().date_naive());
+            card.refresh(s.terminal.screen.now().date_naive());
             let started = Instant::now();
             let finding = s.session.grid.at.is_none() && matches!(s.session.grid.step, Step::Find | Step::Identify);
             event(s, Event::CardRead(card));
@@ -183,7 +182,7 @@ fn submit(s: &mut State) {
         event(s, Event::Submitted(Err(SubmitError::NotSaved)));
         return;
     };
-    let now = Local::now();
+    let now = s.terminal.screen.now();
     let call_back_by = add_working_days(now.date_naive(), 1, &s.terminal.config.holidays);
     let new = NewApplication {
         kind: Kind::ProxyRequest,

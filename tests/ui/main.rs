@@ -10,6 +10,7 @@ mod speech_support;
 mod sync_support;
 
 mod applications;
+mod clock_jumps;
 mod core_defects;
 mod full_disk;
 mod grid;
