@@ -47,7 +47,27 @@ pub enum StoreError {
     Full(rusqlite::Error),
 }
 
+/// What a write must find free on the database's disk for the kiosk to call it not full: an
+/// application with its slip takes a few KB; the WAL and SQLite's shared memory (32 KiB) more.
+pub const ROOM_BYTES: u64 = 1024 * 1024;
+
 impl StoreError {
+    /// The error as a full disk when it is one: SQLite says `SQLITE_FULL` when a write finds no
+    /// space, but only "disk I/O error" when it cannot even grow its shared-memory file
+    /// (`SQLITE_IOERR_SHMSIZE`, a connection opened on a full disk). An I/O error while the disk
+    /// holding `database` has less than [`ROOM_BYTES`] free is taken for a full disk.
+    pub fn full_if_no_room(self, database: &Path) -> StoreError {
+        let io_error =
+            matches!(&self, StoreError::Sql(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure));
+        let folder = database.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        match self {
+            StoreError::Sql(e) if io_error && crate::staff::disk::free_bytes(folder).is_ok_and(|b| b < ROOM_BYTES) => {
+                StoreError::Full(e)
+            }
+            e => e,
+        }
+    }
+
     /// Whether this error means there is no room left for the database (or its folder): a full disk.
     pub fn is_full(&self) -> bool {
         match self {
@@ -198,7 +218,7 @@ impl Store {
             Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         let named = |e: StoreError| match e {
             e if e.is_corruption() => StoreError::Damaged { path: path.display().to_string(), problem: e.to_string() },
-            e => e,
+            e => e.full_if_no_room(path),
         };
         let set_up = |conn: &Connection| -> Result<(), StoreError> {
             conn.pragma_update(None, "journal_mode", "WAL")?;

@@ -244,6 +244,20 @@ impl Store {
         now: DateTime<Local>,
         slip: impl FnOnce(&Stored) -> PickupSlip,
     ) -> Result<(Stored, PrintJobRecord), StoreError> {
+        let written = self.submit_in_one_transaction(terminal_id, app, now, slip);
+        match self.conn.path().map(std::path::PathBuf::from) {
+            Some(path) => written.map_err(|e| e.full_if_no_room(&path)),
+            None => written,
+        }
+    }
+
+    fn submit_in_one_transaction(
+        &mut self,
+        terminal_id: &str,
+        app: &NewApplication,
+        now: DateTime<Local>,
+        slip: impl FnOnce(&Stored) -> PickupSlip,
+    ) -> Result<(Stored, PrintJobRecord), StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let day = now.format("%Y%m%d").to_string();
         let prefix = format!("{terminal_id}-{day}-");

@@ -10,9 +10,7 @@ use super::State;
 use crate::store::StoreError;
 use crate::AppState;
 
-/// What a submission must find free before the header says the disk has room again (an application
-/// with its slip takes a few KB; the WAL and SQLite's own pages need more).
-const ROOM_BYTES: u64 = 1024 * 1024;
+use crate::store::ROOM_BYTES;
 
 /// An outbox write's outcome: a full disk is remembered for the header, a write that worked clears it.
 pub(super) fn note_write<T>(s: &mut State, result: &Result<T, StoreError>) {

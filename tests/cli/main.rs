@@ -8,6 +8,7 @@ mod sync_support;
 
 mod catalog_data;
 mod device;
+mod full_disk;
 mod grid;
 mod guides;
 mod outbox;
