@@ -7,53 +7,10 @@
 //! Mounting needs root (CAP_SYS_ADMIN), so these are `#[ignore]`d; `.ci/run` runs them as root:
 //! `cargo test --test cli full_disk -- --ignored` (as root, e.g. `sudo -E`).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-/// A 1 MiB tmpfs, unmounted when dropped.
-struct Tmpfs {
-    dir: PathBuf,
-}
-
-impl Tmpfs {
-    fn mount() -> Tmpfs {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let out = Command::new("mount").args(["-t", "tmpfs", "-o", "size=1m", "kiosk-full-disk"]).arg(&dir).output();
-        match out {
-            Ok(o) if o.status.success() => Tmpfs { dir },
-            Ok(o) => panic!(
-                "cannot mount a tmpfs on {} (root needed: run as root, e.g. sudo -E cargo test --test cli \
-                 full_disk -- --ignored): {}",
-                dir.display(),
-                String::from_utf8_lossy(&o.stderr)
-            ),
-            Err(e) => panic!("cannot run mount ({e}): install util-linux's mount, and run as root"),
-        }
-    }
-
-    /// Fills the file system with a file until the kernel says there is no space left.
-    fn fill(&self) -> PathBuf {
-        let filler = self.dir.join("filler");
-        let mut f = std::fs::File::create(&filler).unwrap();
-        let block = vec![0u8; 4096];
-        loop {
-            match f.write_all(&block).and_then(|()| f.sync_all()) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::StorageFull => break,
-                Err(e) => panic!("filling the tmpfs: {e}"),
-            }
-        }
-        assert_eq!(kiosk::staff::disk::free_bytes(&self.dir).unwrap(), 0, "the disk is full");
-        filler
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.dir).status();
-    }
-}
+use crate::tmpfs::Tmpfs;
 
 fn kiosk(config: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kiosk")).arg("--config").arg(config).args(args).output().unwrap()
@@ -74,7 +31,7 @@ const CONFIG: &str = "terminal_id = \"SF-QST-01\"\ncentre_name = \"清水塘\"\n
 #[test]
 #[ignore = "mounts a tmpfs: root only; cargo test --test cli full_disk -- --ignored"]
 fn applications_on_a_full_disk_fail_with_sqlite_full_keep_nothing_and_go_in_once_there_is_room() {
-    let fs = Tmpfs::mount();
+    let fs = Tmpfs::mount("1m");
     let config = fs.dir.join("kiosk.toml");
     std::fs::write(&config, CONFIG).unwrap();
     let out = kiosk(&config, &["outbox", "stress", "--count", "2"]);
@@ -113,7 +70,7 @@ fn applications_on_a_full_disk_fail_with_sqlite_full_keep_nothing_and_go_in_once
 #[test]
 #[ignore = "mounts a tmpfs: root only; cargo test --test cli full_disk -- --ignored"]
 fn a_bundle_on_a_full_disk_fails_naming_the_file_and_changes_nothing() {
-    let fs = Tmpfs::mount();
+    let fs = Tmpfs::mount("1m");
     let config = fs.dir.join("kiosk.toml");
     std::fs::write(&config, CONFIG).unwrap();
     // The bundle comes from elsewhere (a USB stick); only the config's folder is full.

@@ -5,6 +5,8 @@
 mod speech_support;
 #[path = "../sync_support/mod.rs"]
 mod sync_support;
+#[path = "../common/tmpfs.rs"]
+mod tmpfs;
 
 mod catalog_data;
 mod device;
