@@ -626,11 +626,23 @@ impl Store {
         Ok(rows)
     }
 
-    /// Records that the hub was just asked for this application's status.
-    pub fn mark_hub_checked(&mut self, token: &str) -> Result<(), StoreError> {
+    /// Records that the hub was asked for this application's status at `now`.
+    ///
+    /// The stamp orders the rotation of [`Store::awaiting_status`], so it never goes back: when the
+    /// clock was set back (NTP) and `now` is not after the newest stamp, the application gets the
+    /// newest stamp plus a millisecond. Otherwise those checked after the jump would sort before
+    /// those checked just before it, be asked again and again, and the others wait for hours.
+    pub fn mark_hub_checked(&mut self, token: &str, now: DateTime<Local>) -> Result<(), StoreError> {
+        let newest: Option<String> =
+            self.conn.query_row("SELECT MAX(hub_checked_at) FROM application", [], |r| r.get(0))?;
+        let newest = newest.and_then(|n| DateTime::parse_from_rfc3339(&n).ok()).map(|n| n.with_timezone(&Local));
+        let stamp = match newest {
+            Some(n) if n >= now => n + chrono::Duration::milliseconds(1),
+            _ => now,
+        };
         self.conn.execute(
             "UPDATE application SET hub_checked_at = ?2 WHERE token = ?1",
-            params![token, Local::now().to_rfc3339()],
+            params![token, stamp.to_rfc3339()],
         )?;
         Ok(())
     }
@@ -806,6 +818,34 @@ mod tests {
             store.submit("SF_QST_01", &renewal(), now, slip).unwrap().0.acceptance_no,
             "SF_QST_01-20261203-0001"
         );
+    }
+
+    /// Clock jumps (issue 18, item 5): status checks go round every synced application also after the
+    /// clock was set back by hours; none is asked again and again while others wait.
+    #[test]
+    fn status_checks_go_round_after_the_clock_is_set_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
+        let apps: Vec<Stored> = (0..3).map(|_| submit(&mut store, &renewal()).unwrap()).collect();
+        for a in &apps {
+            store.mark_synced(&a.idempotency_key, "accepted").unwrap();
+        }
+        let due = |store: &Store| -> Vec<String> {
+            store.awaiting_status(2).unwrap().into_iter().map(|c| c.acceptance_no).collect()
+        };
+        let no = |i: usize| apps[i].acceptance_no.clone();
+        let t = Local::now();
+        assert_eq!(due(&store), [no(0), no(1)]);
+        store.mark_hub_checked(&apps[0].token, t).unwrap();
+        store.mark_hub_checked(&apps[1].token, t + chrono::Duration::seconds(1)).unwrap();
+        assert_eq!(due(&store), [no(2), no(0)]);
+        // NTP sets the clock back six hours before the next period.
+        let back = t - chrono::Duration::hours(6);
+        store.mark_hub_checked(&apps[2].token, back).unwrap();
+        store.mark_hub_checked(&apps[0].token, back + chrono::Duration::seconds(1)).unwrap();
+        assert_eq!(due(&store), [no(1), no(2)], "the one not asked longest comes first");
+        store.mark_hub_checked(&apps[1].token, back + chrono::Duration::seconds(2)).unwrap();
+        assert_eq!(due(&store), [no(2), no(0)]);
     }
 
     #[test]

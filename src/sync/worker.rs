@@ -400,7 +400,7 @@ impl Worker {
                     log::warn!(acceptance_no = c.acceptance_no.as_str(); "sync: the hub has no application {}", c.acceptance_no)
                 }
             }
-            self.store.mark_hub_checked(&c.token).map_err(db)?;
+            self.store.mark_hub_checked(&c.token, self.shared.clock.now()).map_err(db)?;
         }
         Ok(())
     }
