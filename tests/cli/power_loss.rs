@@ -393,11 +393,7 @@ fn run(s: &mut dyn Scenario, kills: usize) {
     // estimate later, one that finds the new earlier, so they land on both sides of it, inside
     // SQLite's and the file system's own writes.
     let (mut lo, mut hi) = (cal.first_step.mul_f64(0.8), cal.last_step.mul_f64(1.2));
-    tally.moment = match tally.first_new_step.as_ref().map(|(n, _)| *n) {
-        Some(n) if n >= 2 => (cal.at[n - 2] + cal.at[n - 1]) / 2,
-        Some(_) => cal.first_step,
-        None => cal.last_step,
-    };
+    tally.moment = moment_of_change(&cal.at, tally.first_new_step.as_ref().map(|(n, _)| *n));
     tally.around = (cal.last_step - cal.first_step).div_f64(2.0).max(Duration::from_millis(1));
     let mut rng = 0x2545_f491_4f6c_dd1d_u64 ^ (s.name().len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let timed_wanted = kills - tally.step_kills;
@@ -424,15 +420,18 @@ fn run(s: &mut dyn Scenario, kills: usize) {
             .spawn()
             .unwrap();
         let started = Instant::now();
+        // When each step was seen (this thread ends when the kiosk's stderr closes).
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        let seen = std::thread::spawn(move || {
+            let steps = stderr.lines().map_while(Result::ok).filter(|l| l.starts_with("kill-step "));
+            steps.map(|_| started.elapsed()).collect::<Vec<Duration>>()
+        });
         std::thread::sleep(delay.saturating_sub(started.elapsed()));
         let at = started.elapsed();
         let _ = child.kill(); // SIGKILL
         let status: ExitStatus = child.wait().unwrap();
-        let taken = BufReader::new(child.stderr.take().unwrap())
-            .lines()
-            .map_while(Result::ok)
-            .filter(|l| l.starts_with("kill-step "))
-            .count();
+        let seen = seen.join().unwrap();
+        let taken = seen.len();
         if spread {
             let width = (hi - lo).max(Duration::from_millis(1));
             match taken {
@@ -454,10 +453,12 @@ fn run(s: &mut dyn Scenario, kills: usize) {
         }
         if status.signal() != Some(SIGKILL) {
             assert!(status.success(), "{}: the operation failed by itself: {status}", s.name());
+            assert_eq!(taken, n_steps, "{}: a whole run took other steps", s.name());
             tally.missed += 1;
-            if !spread {
-                tally.moment = tally.moment.saturating_sub(tally.around.div_f64(2.0)).min(at.mul_f64(0.9));
-            }
+            // A whole run, timed on this machine as it is now (the load of the calibration may be
+            // gone): both windows start again from it.
+            (lo, hi) = (seen[0].mul_f64(0.8), seen[n_steps - 1].mul_f64(1.2));
+            tally.moment = moment_of_change(&seen, tally.first_new_step.as_ref().map(|(n, _)| *n));
             continue;
         }
         let how = format!("killed {:.2} ms after the start, after step {taken}/{n_steps}", at.as_secs_f64() * 1000.0);
@@ -481,6 +482,16 @@ fn run(s: &mut dyn Scenario, kills: usize) {
     }
     tally.window = (lo, hi);
     report(s.name(), &cal, &tally, began.elapsed());
+}
+
+/// Between the step before the first one after which the kills found the new state, and that step
+/// (`at`: when each step was seen in a whole run).
+fn moment_of_change(at: &[Duration], first_new: Option<usize>) -> Duration {
+    match first_new {
+        Some(n) if n >= 2 => (at[n - 2] + at[n - 1]) / 2,
+        Some(_) => at[0],
+        None => *at.last().unwrap(),
+    }
 }
 
 /// The checks after one kill; `how` says where it landed, for the failure message.
