@@ -13,11 +13,11 @@
 //! Where the kills land: first at every durable step the operation takes, one after the other (the
 //! test-only hook `KIOSK_TEST_KILL_AT_STEP=N`, src/killpoint.rs: the kiosk sends itself SIGKILL right
 //! after its Nth write, fsync, rename, row, commit or piece of a slip); then SIGKILL from this test at
-//! seeded-random delays after the start, half spread over the operation and half around the moment
-//! its change takes hold (the commit, the rename), so that kills also land inside SQLite's and the
-//! file system's own writes. For these the hook only counts (`KIOSK_TEST_KILL_AT_STEP=0`): the steps
-//! the kiosk names on stderr say where each kill landed, and steer the delays to where the operation
-//! is on this machine now. Each scenario prints its counts and where its kills landed.
+//! seeded-random delays, most of them timed from the moment the operation's first step is seen and
+//! spread over its span, so that kills also land inside SQLite's and the file system's own writes
+//! (the commit, the rename), a quarter timed from the spawn over the start-up. For these the hook
+//! only counts (`KIOSK_TEST_KILL_AT_STEP=0`): the steps the kiosk names on stderr say where each kill
+//! landed. Each scenario prints its counts and where its kills landed.
 //!
 //! CI runs the short versions (20 kills per scenario, about 30 s for the six together on two busy
 //! cores). The long versions (200 kills per scenario, 25 to 100 s each, about 5 minutes for the six):
@@ -276,14 +276,12 @@ struct Tally {
     timed_kills: usize,
     /// Timed kills by how many steps the operation had taken when the kill came (its stderr says).
     after_steps: BTreeMap<usize, usize>,
-    /// Kills around the moment the change takes hold (estimated as they go): old and new found.
-    around_old: usize,
-    around_new: usize,
-    /// That moment as last estimated, and the half-width of the window around it.
-    moment: Duration,
-    around: Duration,
-    /// The spread window as it ended.
-    window: (Duration, Duration),
+    /// Timed kills during start-up (timed from the spawn) and during the operation (timed from its
+    /// first step).
+    start_up_kills: usize,
+    operation_kills: usize,
+    /// The window of the kills timed from the first step.
+    window: Duration,
     /// Timed kills that came after the process had already finished (not counted as kills).
     missed: usize,
 }
@@ -300,8 +298,6 @@ impl Tally {
 /// The calibration: a whole run with the hook counting, timed from the spawn.
 struct Calibration {
     steps: Vec<String>,
-    /// When each step was seen, after the spawn.
-    at: Vec<Duration>,
     first_step: Duration,
     last_step: Duration,
     total: Duration,
@@ -322,7 +318,7 @@ fn calibrate(s: &mut dyn Scenario) -> Calibration {
     s.learn_new();
     assert_eq!(s.landed(), Landed::New, "{}: a whole run leaves the new state", s.name());
     s.check_database();
-    Calibration { first_step: at[0], last_step: *at.last().unwrap(), steps, at, total }
+    Calibration { first_step: at[0], last_step: *at.last().unwrap(), steps, total }
 }
 
 /// One whole run with the hook counting: the steps, when each was seen, and when the run ended.
@@ -383,35 +379,26 @@ fn run(s: &mut dyn Scenario, kills: usize) {
             tally.first_new_step.get_or_insert((n, what.clone()));
         }
     }
-    // Timed kills, SIGKILL from here, taking turns between two kinds. The kiosk runs with the hook
-    // only counting (`KIOSK_TEST_KILL_AT_STEP=0`), so its stderr says how many steps it had taken
-    // when the kill came. Spread kills: uniform over a window that starts around the first step and
-    // ends around the last, and moves itself to where the operation is on this machine now (a kill
-    // before the first step moves its start later, one after the last step or the end its end
-    // earlier, one inside widens it a little). Around kills: near the moment the change takes hold
-    // (the commit or the rename), estimated as they go: one that finds the old state moves the
-    // estimate later, one that finds the new earlier, so they land on both sides of it, inside
-    // SQLite's and the file system's own writes.
-    let (mut lo, mut hi) = (cal.first_step.mul_f64(0.8), cal.last_step.mul_f64(1.2));
-    tally.moment = moment_of_change(&cal.at, tally.first_new_step.as_ref().map(|(n, _)| *n));
-    tally.around = (cal.last_step - cal.first_step).div_f64(2.0).max(Duration::from_millis(1));
+    // Timed kills, SIGKILL from here. The kiosk runs with the hook only counting
+    // (`KIOSK_TEST_KILL_AT_STEP=0`): its stderr says how many steps it had taken when the kill came.
+    // One in four is timed from the spawn, uniformly over the start-up (open the database, migrate,
+    // read the config) up to the first step of the calibration; the others from the moment the
+    // operation's first step is seen, uniformly over 1.3 × the span from the first to the last step
+    // (at least 1 ms): start-up on a busy machine varies by tens of milliseconds, the operation's
+    // own span much less, so these land inside it, on its commit or rename too.
+    let span = (cal.last_step - cal.first_step).mul_f64(1.3).max(Duration::from_millis(1));
+    tally.window = span;
     let mut rng = 0x2545_f491_4f6c_dd1d_u64 ^ (s.name().len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let timed_wanted = kills - tally.step_kills;
     let mut attempts = 0;
     while tally.timed_kills < timed_wanted {
         attempts += 1;
-        assert!(attempts <= timed_wanted * 10 + 50, "{}: too many kills came after the end", s.name());
+        assert!(attempts <= timed_wanted * 3 + 50, "{}: too many kills came after the end", s.name());
         rng ^= rng << 13;
         rng ^= rng >> 7;
         rng ^= rng << 17;
         let unit = (rng % 10_000) as f64 / 10_000.0;
-        let spread = tally.timed_kills % 2 == 0;
-        hi = hi.max(lo + Duration::from_micros(500));
-        let delay = if spread {
-            lo + (hi - lo).mul_f64(unit)
-        } else {
-            (tally.moment + tally.around.mul_f64(2.0 * unit)).saturating_sub(tally.around)
-        };
+        let start_up = tally.timed_kills % 4 == 3;
         s.reset();
         let mut child = kiosk_command(&s.terminal().config, &s.args())
             .env(kiosk::killpoint::ENV, "0")
@@ -420,45 +407,30 @@ fn run(s: &mut dyn Scenario, kills: usize) {
             .spawn()
             .unwrap();
         let started = Instant::now();
-        // When each step was seen (this thread ends when the kiosk's stderr closes).
+        // Each step as it is seen (the thread ends when the kiosk's stderr closes).
         let stderr = BufReader::new(child.stderr.take().unwrap());
+        let (tx, rx) = std::sync::mpsc::channel();
         let seen = std::thread::spawn(move || {
-            let steps = stderr.lines().map_while(Result::ok).filter(|l| l.starts_with("kill-step "));
-            steps.map(|_| started.elapsed()).collect::<Vec<Duration>>()
+            let mut seen = 0;
+            for _ in stderr.lines().map_while(Result::ok).filter(|l| l.starts_with("kill-step ")) {
+                seen += 1;
+                let _ = tx.send(());
+            }
+            seen
         });
-        std::thread::sleep(delay.saturating_sub(started.elapsed()));
+        if start_up {
+            std::thread::sleep(cal.first_step.mul_f64(unit));
+        } else if rx.recv_timeout(Duration::from_secs(30)).is_ok() {
+            std::thread::sleep(span.mul_f64(unit));
+        }
         let at = started.elapsed();
         let _ = child.kill(); // SIGKILL
         let status: ExitStatus = child.wait().unwrap();
-        let seen = seen.join().unwrap();
-        let taken = seen.len();
-        if spread {
-            let width = (hi - lo).max(Duration::from_millis(1));
-            match taken {
-                // The operation started after this kill: the window starts later (halfway to it).
-                0 => {
-                    lo = lo.max((lo + at) / 2);
-                    hi = hi.max(lo + width / 2);
-                }
-                // It had finished: the window ends earlier; when it has shrunk to nothing, it starts
-                // earlier too.
-                t if t >= n_steps => {
-                    hi = hi.min((hi + at) / 2);
-                    if lo + Duration::from_micros(500) > hi {
-                        lo = hi.mul_f64(0.7);
-                    }
-                }
-                _ => (lo, hi) = (lo.saturating_sub(width / 50), hi + width / 50),
-            }
-        }
+        let taken: usize = seen.join().unwrap();
         if status.signal() != Some(SIGKILL) {
             assert!(status.success(), "{}: the operation failed by itself: {status}", s.name());
             assert_eq!(taken, n_steps, "{}: a whole run took other steps", s.name());
             tally.missed += 1;
-            // A whole run, timed on this machine as it is now (the load of the calibration may be
-            // gone): both windows start again from it.
-            (lo, hi) = (seen[0].mul_f64(0.8), seen[n_steps - 1].mul_f64(1.2));
-            tally.moment = moment_of_change(&seen, tally.first_new_step.as_ref().map(|(n, _)| *n));
             continue;
         }
         let how = format!("killed {:.2} ms after the start, after step {taken}/{n_steps}", at.as_secs_f64() * 1000.0);
@@ -466,32 +438,13 @@ fn run(s: &mut dyn Scenario, kills: usize) {
         tally.count(landed);
         tally.timed_kills += 1;
         *tally.after_steps.entry(taken).or_default() += 1;
-        if !spread {
-            let nudge = tally.around.div_f64(8.0);
-            match landed {
-                Landed::Old => {
-                    tally.around_old += 1;
-                    tally.moment += nudge;
-                }
-                Landed::New => {
-                    tally.around_new += 1;
-                    tally.moment = tally.moment.saturating_sub(nudge);
-                }
-            }
+        if start_up {
+            tally.start_up_kills += 1;
+        } else {
+            tally.operation_kills += 1;
         }
     }
-    tally.window = (lo, hi);
     report(s.name(), &cal, &tally, began.elapsed());
-}
-
-/// Between the step before the first one after which the kills found the new state, and that step
-/// (`at`: when each step was seen in a whole run).
-fn moment_of_change(at: &[Duration], first_new: Option<usize>) -> Duration {
-    match first_new {
-        Some(n) if n >= 2 => (at[n - 2] + at[n - 1]) / 2,
-        Some(_) => at[0],
-        None => *at.last().unwrap(),
-    }
 }
 
 /// The checks after one kill; `how` says where it landed, for the failure message.
@@ -555,14 +508,12 @@ fn report(name: &str, cal: &Calibration, t: &Tally, took: Duration) {
         println!("    {during} of them while step {n} ({what}) was under way");
     }
     println!(
-        "    half spread over a window that ended at {}–{} ms after the start; half within ±{} ms of the \
-         moment the change takes hold (last estimate {} ms): {} found the old state, {} the new",
-        ms(t.window.0),
-        ms(t.window.1),
-        ms(t.around),
-        ms(t.moment),
-        t.around_old,
-        t.around_new
+        "    {} timed from the spawn over the start-up (0–{} ms), {} from the operation's first step over \
+         0–{} ms",
+        t.start_up_kills,
+        ms(cal.first_step),
+        t.operation_kills,
+        ms(t.window)
     );
     if t.missed > 0 {
         println!("    ({} more timed kills came after the operation had finished and are not counted)", t.missed);
