@@ -19,8 +19,8 @@
 //! only counts (`KIOSK_TEST_KILL_AT_STEP=0`): the steps the kiosk names on stderr say where each kill
 //! landed. Each scenario prints its counts and where its kills landed.
 //!
-//! CI runs the short versions (20 kills per scenario, about 30 s for the six together on two busy
-//! cores). The long versions (200 kills per scenario, 25 to 100 s each, about 5 minutes for the six):
+//! CI runs the short versions (20 kills per scenario, about 20 s for the six together on two busy
+//! cores). The long versions (200 kills per scenario, 17 to 65 s each, under 4 minutes for the six):
 //!
 //! ```sh
 //! cargo test --test cli power_loss -- --ignored --nocapture --test-threads 1
