@@ -24,7 +24,7 @@ use kiosk_hub::store::Store as HubStore;
 
 pub const TERMINAL: &str = "SF-QST-01";
 pub const NAME: &str = "王秀兰";
-pub const ID_NUMBER: &str = "430102195303151020";
+pub const ID_NUMBER: &str = "430102195303151027";
 
 /// A hub database; [`TestHub::serve`] puts the API on a listener.
 pub struct TestHub {

@@ -97,7 +97,7 @@ pub fn senior_card_renewal(terminal: &str) -> Value {
         "item_name": "老年人优待证办理（年审）",
         "applicant": {
             "name": "王秀兰",
-            "id_number": "430102195303151020",
+            "id_number": "430102195303151027",
             "card_type": "resident",
             "gender": "女",
             "birth_date": "1953-03-15",
