@@ -83,7 +83,19 @@ fn serve(config: Config, store: Store) -> Result<(), CliError> {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| CliError::Other(format!("cannot listen on {}: {e}", config.listen)))?;
-        let state = Arc::new(kiosk_hub::api::AppState::new(Arc::new(store), config.public_base_url.as_deref()));
+        let state = Arc::new(kiosk_hub::api::AppState::with_limits(
+            Arc::new(store),
+            config.public_base_url.as_deref(),
+            config.limits,
+        ));
+        if let Some(address) = config.metrics_listen {
+            let metrics = tokio::net::TcpListener::bind(address)
+                .await
+                .map_err(|e| CliError::Other(format!("cannot listen on {address} (metrics_listen): {e}")))?;
+            log::info!("kiosk-hub metrics on http://{address}/metrics");
+            // Ends with the runtime, after the API has stopped.
+            tokio::spawn(kiosk_hub::api::serve_metrics(metrics, state.clone(), std::future::pending()));
+        }
         log::info!("kiosk-hub listening on http://{} (database {})", config.listen, config.database.display());
         // Type=notify: systemd counts the hub started once it listens; the watchdog pings come from
         // the runtime that serves requests, so a wedged runtime stops them.

@@ -6,6 +6,7 @@ mod common;
 mod application_intake;
 mod catalog_etag;
 mod cli_exit_codes;
+mod hardening;
 mod heartbeat_health;
 mod openapi_contract;
 mod ratings;
