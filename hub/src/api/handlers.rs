@@ -150,6 +150,10 @@ pub async fn heartbeat(
     Segment(id): Segment,
     JsonBody(heartbeat): JsonBody<Heartbeat>,
 ) -> Result<Response, ApiError> {
+    // Not a terminal id (e.g. empty): no such route, as the document says.
+    if !validate::is_terminal_id(&id) {
+        return Err(no_route().await);
+    }
     if id != terminal {
         return Err(ApiError::terminal_mismatch("the terminal id in the path"));
     }
