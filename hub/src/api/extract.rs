@@ -29,12 +29,15 @@ impl FromRequestParts<Arc<AppState>> for Terminal {
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         let now = Instant::now();
         if let Some(ip) = peer {
-            if let Err(wait) = state.auth_failures.check(&ip, now) {
+            if let Err(refused) = state.auth_failures.check(&ip, now) {
                 state.metrics.auth_failed("too_many_auth_failures");
+                if refused.first {
+                    log::warn!("{ip} sent too many requests with a missing or wrong token: refusing it for now");
+                }
                 return Err(ApiError::too_many(
                     "too_many_auth_failures",
                     "too many requests with a missing or wrong token from this address; wait before trying again",
-                    wait,
+                    refused.wait,
                 ));
             }
         }
@@ -66,12 +69,15 @@ impl FromRequestParts<Arc<AppState>> for Terminal {
             Auth::Unknown => return Err(failed(ApiError::unauthorized("unauthorized", "unknown terminal token"))),
         };
         state.metrics.terminal_seen(&id, now);
-        if let Err(wait) = state.terminal_rate.take(&id, now) {
-            log::warn!(terminal_id = id.as_str(); "terminal {id} is over its request rate");
+        if let Err(refused) = state.terminal_rate.take(&id, now) {
+            // One line when a terminal goes over its rate, not one per refused request.
+            if refused.first {
+                log::warn!(terminal_id = id.as_str(); "terminal {id} is over its request rate: answering 429");
+            }
             return Err(ApiError::too_many(
                 "rate_limited",
                 "this terminal sends more requests than the hub allows; retry after the time in Retry-After",
-                wait,
+                refused.wait,
             ));
         }
         Ok(Terminal(id))

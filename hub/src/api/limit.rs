@@ -19,6 +19,16 @@ pub struct RateLimiter<K> {
 struct Bucket {
     tokens: f64,
     at: Instant,
+    /// Refused since the last token was taken.
+    refused: bool,
+}
+
+/// A refusal: how long until a token is there, and whether it is the first since the last success
+/// (worth a log line; the ones after it are not).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Refused {
+    pub wait: Duration,
+    pub first: bool,
 }
 
 impl<K: Eq + Hash + Clone> RateLimiter<K> {
@@ -30,33 +40,36 @@ impl<K: Eq + Hash + Clone> RateLimiter<K> {
         }
     }
 
-    /// Takes one token for `key`: `Ok` while there is one, else `Err(wait)`, the time until there is.
-    pub fn take(&self, key: &K, now: Instant) -> Result<(), Duration> {
+    /// Takes one token for `key`: `Ok` while there is one, else the time until there is.
+    pub fn take(&self, key: &K, now: Instant) -> Result<(), Refused> {
         self.update(key, now, true)
     }
 
-    /// Whether `key` has a token left, without taking it: `Err(wait)` when it has none.
-    pub fn check(&self, key: &K, now: Instant) -> Result<(), Duration> {
+    /// Whether `key` has a token left, without taking it.
+    pub fn check(&self, key: &K, now: Instant) -> Result<(), Refused> {
         self.update(key, now, false)
     }
 
-    fn update(&self, key: &K, now: Instant, take: bool) -> Result<(), Duration> {
+    fn update(&self, key: &K, now: Instant, take: bool) -> Result<(), Refused> {
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         if buckets.len() > PRUNE_ABOVE {
             let (rate, burst) = (self.per_second, self.burst);
             buckets.retain(|_, b| b.refilled(now, rate, burst) < burst);
         }
         let burst = self.burst;
-        let bucket = buckets.entry(key.clone()).or_insert(Bucket { tokens: burst, at: now });
+        let bucket = buckets.entry(key.clone()).or_insert(Bucket { tokens: burst, at: now, refused: false });
         bucket.tokens = bucket.refilled(now, self.per_second, self.burst);
         bucket.at = now;
         if bucket.tokens >= 1.0 {
             if take {
                 bucket.tokens -= 1.0;
+                bucket.refused = false;
             }
             Ok(())
         } else {
-            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / self.per_second))
+            let first = !bucket.refused;
+            bucket.refused = true;
+            Err(Refused { wait: Duration::from_secs_f64((1.0 - bucket.tokens) / self.per_second), first })
         }
     }
 }
@@ -83,14 +96,17 @@ mod tests {
         for _ in 0..3 {
             limiter.take(&"a", t0).unwrap();
         }
-        let wait = limiter.take(&"a", t0).unwrap_err();
+        let refused = limiter.take(&"a", t0).unwrap_err();
+        assert!(refused.first, "the first refusal says so");
+        let wait = refused.wait;
         assert!(wait > Duration::from_millis(990) && wait <= Duration::from_secs(1), "{wait:?}");
+        assert!(!limiter.take(&"a", t0).unwrap_err().first, "the second does not");
         // Another key has its own bucket.
         limiter.take(&"b", t0).unwrap();
         // One token a second.
         limiter.check(&"a", t0 + Duration::from_millis(1000)).unwrap();
         limiter.take(&"a", t0 + Duration::from_millis(1000)).unwrap();
-        assert!(limiter.take(&"a", t0 + Duration::from_millis(1500)).is_err());
+        assert!(limiter.take(&"a", t0 + Duration::from_millis(1500)).unwrap_err().first, "first after a success");
         // Never more than the burst, however long the pause.
         let later = t0 + Duration::from_secs(3600);
         for _ in 0..3 {
@@ -106,8 +122,8 @@ mod tests {
         limiter.check(&1, t0).unwrap();
         limiter.check(&1, t0).unwrap();
         limiter.take(&1, t0).unwrap();
-        let wait = limiter.check(&1, t0).unwrap_err();
-        assert_eq!(retry_after_secs(wait), 60);
+        let refused = limiter.check(&1, t0).unwrap_err();
+        assert_eq!(retry_after_secs(refused.wait), 60);
     }
 
     #[test]
