@@ -47,7 +47,7 @@ async fn a_slow_loris_sending_its_headers_a_byte_at_a_time_is_cut_off_and_holds_
     let response = hub.client.get(hub.url("/healthz")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let mut buf = [0u8; 256];
-    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+    let closed = tokio::time::timeout(Duration::from_secs(6), async {
         loop {
             match tokio::io::AsyncReadExt::read(&mut reader, &mut buf).await {
                 Ok(0) | Err(_) => return,
@@ -58,21 +58,22 @@ async fn a_slow_loris_sending_its_headers_a_byte_at_a_time_is_cut_off_and_holds_
     .await;
     let took = started.elapsed();
     drip.abort();
-    assert!(closed.is_ok(), "the connection is still open after 5 s");
-    assert!(took >= Duration::from_millis(900) && took < Duration::from_secs(3), "closed after {took:?}");
+    assert!(closed.is_ok(), "the connection is still open after 6 s");
+    // 1 s allowed; the rest is slack for a loaded CI machine (the drip alone would last 11 s).
+    assert!(took >= Duration::from_millis(900) && took < Duration::from_secs(4), "closed after {took:?}");
 }
 
 #[tokio::test]
 async fn an_idle_connection_is_closed_after_the_header_timeout() {
     let hub = Hub::start_with(short(), false).await;
     let mut idle = TcpStream::connect(hub.addr).await.unwrap();
-    assert!(closed_within(&mut idle, Duration::from_secs(3)).await, "a silent connection stays open");
+    assert!(closed_within(&mut idle, Duration::from_secs(4)).await, "a silent connection stays open");
 
     // So is a kept-alive one after its answer.
     let mut kept = TcpStream::connect(hub.addr).await.unwrap();
     kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: hub\r\n\r\n").await.unwrap();
     assert_eq!(read_response(&mut kept).await.unwrap().status, 200);
-    assert!(closed_within(&mut kept, Duration::from_secs(3)).await, "an idle kept-alive connection stays open");
+    assert!(closed_within(&mut kept, Duration::from_secs(4)).await, "an idle kept-alive connection stays open");
 }
 
 #[tokio::test]
@@ -96,7 +97,7 @@ async fn a_body_trickled_a_byte_at_a_time_gets_408_within_the_body_timeout() {
     });
     let mut head = Vec::new();
     let mut buf = [0u8; 1024];
-    let answered = tokio::time::timeout(Duration::from_secs(5), async {
+    let answered = tokio::time::timeout(Duration::from_secs(6), async {
         loop {
             match tokio::io::AsyncReadExt::read(&mut reader, &mut buf).await {
                 Ok(0) | Err(_) => return,
@@ -106,11 +107,12 @@ async fn a_body_trickled_a_byte_at_a_time_gets_408_within_the_body_timeout() {
     })
     .await;
     drip.abort();
-    assert!(answered.is_ok(), "no answer and no close after 5 s");
+    assert!(answered.is_ok(), "no answer and no close after 6 s");
     let text = String::from_utf8_lossy(&head);
     assert!(text.starts_with("HTTP/1.1 408 "), "{text}");
     assert!(text.contains("\"code\":\"request_timeout\""), "{text}");
-    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    // 1 s allowed, slack for a loaded machine; the drip alone would last some 17 s.
+    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
 }
 
 #[tokio::test]
