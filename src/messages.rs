@@ -332,6 +332,25 @@ pub fn submit_failed(lang: Lang) -> &'static str {
     }
 }
 
+/// Writing the application failed for want of disk space: nothing was kept, and staff must free space.
+pub fn submit_no_space(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "本机存储空间已满，申请未能提交，请联系工作人员。",
+        Lang::En => {
+            "This kiosk's storage is full, so your application was not submitted. Please ask a member of staff."
+        }
+    }
+}
+
+/// The header while the data folder's disk is full (for staff: nothing can be submitted until space
+/// is freed).
+pub fn storage_full(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "存储空间已满，暂不能提交申请，请工作人员清理",
+        Lang::En => "Storage full: applications cannot be submitted. Staff: please free disk space",
+    }
+}
+
 /// The application breaks the wire contract (e.g. a card field the department cannot take): kept out
 /// of the outbox, so a retry cannot help.
 pub fn submit_refused(lang: Lang) -> &'static str {
@@ -1034,6 +1053,14 @@ pub fn grid_notice(lang: Lang, notice: &crate::app::grid::Notice) -> String {
         Notice::SubmitFailed(SubmitError::NotSaved) => {
             "提交没有成功，您的信息未保存。请再点一次提交，或直接拨打网格员电话。".into()
         }
+        Notice::SubmitFailed(SubmitError::NoSpace) if en => {
+            "This kiosk's storage is full, so your request was not submitted. Please ask a member of staff, or \
+             call the grid worker directly."
+                .into()
+        }
+        Notice::SubmitFailed(SubmitError::NoSpace) => {
+            "本机存储空间已满，请求未能提交，请联系工作人员，或直接拨打网格员电话。".into()
+        }
     }
 }
 
@@ -1306,6 +1333,8 @@ mod tests {
         e.check("store_unavailable", store_unavailable(EN), &[]);
         e.check("submit_failed", submit_failed(EN), &[]);
         e.check("submit_refused", submit_refused(EN), &[]);
+        e.check("submit_no_space", submit_no_space(EN), &[]);
+        e.check("storage_full", storage_full(EN), &[]);
         e.check("on_the_spot", on_the_spot(EN), &[]);
         let problems = ["Please fill in “联系电话”.", "Please choose Yes or No for “是否独居”."];
         e.check("form_problems", form_problems(EN, &problems), &["联系电话", "是否独居"]);
@@ -1386,6 +1415,7 @@ mod tests {
             Notice::Form(vec![Problem::Time]),
             Notice::SubmitFailed(SubmitError::NoStore),
             Notice::SubmitFailed(SubmitError::NotSaved),
+            Notice::SubmitFailed(SubmitError::NoSpace),
         ]);
         for n in &notices {
             e.check("grid_notice", grid_notice(EN, n), &["某某街道", "某某社区"]);

@@ -110,6 +110,8 @@ pub struct Facts<'a> {
     pub reader: ReaderHealth,
     /// A scanner is configured and its port is missing (unplugged or never there).
     pub scanner_missing: bool,
+    /// The last outbox write found the disk full, and it has had no room since.
+    pub storage_full: bool,
 }
 
 /// The `STATUS=` line: `serving`, or `out of service: …` and the problems a technician should fix,
@@ -144,6 +146,9 @@ pub fn status_line(f: &Facts<'_>) -> String {
     if f.scanner_missing {
         parts.push("scanner missing".into());
     }
+    if f.storage_full {
+        parts.push("data disk full".into());
+    }
     if f.revoked {
         parts.push("hub refuses this terminal (revoked)".into());
     } else if f.hub_unreachable {
@@ -165,6 +170,7 @@ mod tests {
             printer: PrinterHealth::OK,
             reader: ReaderHealth::Ok,
             scanner_missing: false,
+            storage_full: false,
         }
     }
 
@@ -190,6 +196,7 @@ mod tests {
             "serving; printer not answering; ID reader missing"
         );
         assert_eq!(status_line(&Facts { scanner_missing: true, ..healthy() }), "serving; scanner missing");
+        assert_eq!(status_line(&Facts { storage_full: true, ..healthy() }), "serving; data disk full");
         assert_eq!(
             status_line(&Facts { revoked: true, hub_unreachable: true, ..healthy() }),
             "serving; hub refuses this terminal (revoked)"

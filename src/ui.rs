@@ -17,6 +17,7 @@ mod progress;
 mod screen;
 mod speech;
 mod staff;
+mod storage;
 
 pub use devices::Devices;
 pub use screen::Clock;
@@ -73,6 +74,10 @@ struct Terminal {
     screen: screen::ScreenTerminal,
     /// The `STATUS=` line systemd shows (src/service.rs), sent when it changes.
     status: kiosk_systemd::StatusLine,
+    /// The last outbox write failed for want of disk space (`SQLITE_FULL`), and no room has shown
+    /// since: the header tells staff. Cleared by the next write that works, or once a second when
+    /// the store finds room again ([`storage::on_second`]).
+    storage_full: bool,
 }
 
 impl Terminal {
@@ -233,6 +238,7 @@ impl KioskUi {
             speech_log,
             screen: screen::ScreenTerminal::new(&config.screen),
             status: Default::default(),
+            storage_full: false,
         };
         let session = Session::new(&terminal);
         let state = Rc::new(RefCell::new(State { terminal, session }));
@@ -510,6 +516,9 @@ fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let clock = { messages::clock(state.borrow().session.lang, &state.borrow().terminal.screen.now()) };
     window.global::<AppState>().set_clock(clock.into());
     report_health(window, &state.borrow());
+    if storage::on_second(&mut state.borrow_mut()) {
+        render(window, &state.borrow());
+    }
     if screen::on_second(&mut state.borrow_mut()) {
         render(window, &state.borrow());
     }
@@ -567,6 +576,7 @@ fn status_line(s: &State) -> String {
         hub_unreachable: configured && sync.as_ref().is_some_and(|st| !st.online),
         printer: health.printer,
         reader: health.reader,
+        storage_full: s.terminal.storage_full,
         scanner_missing: s
             .terminal
             .devices
@@ -697,6 +707,7 @@ fn render(window: &AppWindow, s: &State) {
         Page::Staff(view) => staff::screen(s, *view),
     };
     session.set_busy(s.terminal.busy());
+    storage::render(window, s);
     self::screen::render(window, s);
     app.set_screen(screen);
     speech::render(window, s);

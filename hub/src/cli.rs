@@ -33,6 +33,19 @@ pub enum Command {
     /// List applications and move them through their statuses.
     #[command(subcommand)]
     Applications(ApplicationsCommand),
+    /// The key file that seals personal fields at rest (`key_file` in hub.toml).
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create the key file named by key_file (mode 0600); refuses to replace one. Applications stored
+    /// before it are sealed when the hub next starts (or by `keys rotate`).
+    Init,
+    /// Add a new key and make it current, then seal every stored application again with it (older keys
+    /// stay in the file; a running hub reads the new key by itself).
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -71,6 +84,9 @@ pub enum ApplicationsCommand {
         /// accepted | processing | ready | picked_up | rejected
         #[arg(long)]
         status: Option<String>,
+        /// Only applications whose ID number ends in these 4 characters (尾号).
+        #[arg(long, value_name = "LAST4")]
+        id_suffix: Option<String>,
     },
     /// Move an application to a new status: accepted → processing → ready → picked_up, or rejected
     /// (from accepted or processing, with --note giving the reason).
@@ -208,9 +224,32 @@ pub fn applications_list(
     kind: Option<&str>,
     status: Option<&str>,
 ) -> Result<String, CliError> {
+    applications_find(store, json, kind, status, None)
+}
+
+/// `applications list`, with `--id-suffix` when `id_suffix` is given.
+pub fn applications_find(
+    store: &Store,
+    json: bool,
+    kind: Option<&str>,
+    status: Option<&str>,
+    id_suffix: Option<&str>,
+) -> Result<String, CliError> {
     let kind = kind.map(parse_kind).transpose()?;
     let status = status.map(parse_status).transpose()?;
-    let apps = store.list_applications(kind, status)?;
+    let apps = match id_suffix {
+        None => store.list_applications(kind, status)?,
+        Some(suffix) => {
+            let ok = suffix.chars().count() == crate::store::crypto::ID_SUFFIX_LEN
+                && suffix.chars().all(|c| c.is_ascii_digit() || c == 'x' || c == 'X');
+            if !ok {
+                return Err(CliError::Usage(format!(
+                    "--id-suffix `{suffix}`: expected the last 4 characters of an ID number (digits, or X last)"
+                )));
+            }
+            store.find_by_id_suffix(suffix, kind, status)?
+        }
+    };
     if json {
         return to_json(&apps);
     }
@@ -246,6 +285,25 @@ pub fn applications_set_status(
     }
     store.set_status(id_or_no, status, note)?;
     Ok(format!("application {id_or_no} is now {}", status.as_str()))
+}
+
+fn key_file(config: Option<&Path>) -> Result<&Path, CliError> {
+    config.ok_or_else(|| CliError::Usage("no key_file in hub.toml: add key_file = \"hub.key\" first".into()))
+}
+
+/// `kiosk-hub keys init`.
+pub fn keys_init(key_file_path: Option<&Path>) -> Result<String, CliError> {
+    let path = key_file(key_file_path)?;
+    crate::store::crypto::init_key_file(path)?;
+    Ok(format!("created key file {} (mode 0600): keep a copy with the database backups", path.display()))
+}
+
+/// `kiosk-hub keys rotate`: a new current key, then every stored application sealed again with it.
+pub fn keys_rotate(store: &Store, key_file_path: Option<&Path>) -> Result<String, CliError> {
+    let path = key_file(key_file_path)?;
+    let id = crate::store::crypto::rotate_key_file(path)?;
+    let n = store.reseal_all()?;
+    Ok(format!("key {id} is now current; {n} applications sealed again with it"))
 }
 
 #[cfg(test)]

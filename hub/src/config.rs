@@ -23,12 +23,55 @@ fn default_config_file_for(exe: Option<&Path>, dev_default_exists: bool) -> Opti
     kiosk_systemd::installed::default_config_file_for(exe, INSTALLED_CONFIG, DEFAULT_CONFIG, dev_default_exists)
 }
 
+/// Where the hub keeps its data: the `database` key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// An SQLite file (the default; one `kiosk-hub serve` per file).
+    Sqlite(PathBuf),
+    /// A PostgreSQL URL, `postgres://user[:password]@host[:port]/dbname` (several instances may share it).
+    Postgres(String),
+}
+
+impl Database {
+    /// For messages: the file, or the URL without its password.
+    pub fn display(&self) -> String {
+        match self {
+            Database::Sqlite(path) => path.display().to_string(),
+            Database::Postgres(url) => redact_password(url),
+        }
+    }
+}
+
+impl PartialEq<&Path> for Database {
+    fn eq(&self, other: &&Path) -> bool {
+        matches!(self, Database::Sqlite(path) if path == other)
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let (authority, tail) = rest.split_once('/').map_or((rest, None), |(a, t)| (a, Some(t)));
+    let authority = match authority.rsplit_once('@') {
+        Some((user, host)) => match user.split_once(':') {
+            Some((name, _)) => format!("{name}:***@{host}"),
+            None => authority.to_string(),
+        },
+        None => authority.to_string(),
+    };
+    match tail {
+        Some(t) => format!("{scheme}://{authority}/{t}"),
+        None => format!("{scheme}://{authority}"),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Address the HTTP server binds to.
     pub listen: SocketAddr,
-    /// SQLite database file; a relative path in the file is taken relative to the config file's folder.
-    pub database: PathBuf,
+    /// SQLite database file (a relative path in the file is taken relative to the config file's
+    /// folder) or a PostgreSQL URL.
+    pub database: Database,
     /// Public address of this hub as kiosks reach it (e.g. behind a reverse proxy); shown in the served
     /// OpenAPI document's `servers`.
     pub public_base_url: Option<String>,
@@ -40,6 +83,15 @@ pub struct Config {
     pub metrics_listen: Option<SocketAddr>,
     /// Limits of the HTTP API: request rates, timeouts.
     pub limits: Limits,
+    /// CA certificates (PEM) that a PostgreSQL server's certificate is verified against when the URL
+    /// has `sslmode=require`; relative to the config file's folder. None: the system's roots.
+    pub database_ca_file: Option<PathBuf>,
+    /// The key file that seals ID numbers, addresses and the rest of the applicant at rest
+    /// (`kiosk-hub keys init` creates it); relative to the config file's folder. None: stored unsealed.
+    pub key_file: Option<PathBuf>,
+    /// Personal fields of applications picked up or rejected more than this many days ago are purged
+    /// (at start and hourly). None: kept.
+    pub retention_days: Option<u32>,
 }
 
 /// The API's protections against a misbehaving or hostile client (issue 15, item 5). Per hub process:
@@ -74,9 +126,9 @@ impl Default for Limits {
 }
 
 /// Every key of `hub.toml`, as named in errors.
-pub const KEYS: &str = "listen, database, public_base_url, log_level, metrics_listen, \
-                        terminal_requests_per_minute, terminal_burst, auth_failures_per_minute, \
-                        header_timeout_secs, body_timeout_secs";
+pub const KEYS: &str = "listen, database, public_base_url, log_level, database_ca_file, key_file, \
+                        retention_days, metrics_listen, terminal_requests_per_minute, terminal_burst, \
+                        auth_failures_per_minute, header_timeout_secs, body_timeout_secs";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -95,11 +147,14 @@ impl Config {
     pub fn defaults(base: &Path) -> Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8700)),
-            database: base.join("hub.sqlite3"),
+            database: Database::Sqlite(base.join("hub.sqlite3")),
             public_base_url: None,
             log_level: "info".into(),
             metrics_listen: None,
             limits: Limits::default(),
+            database_ca_file: None,
+            key_file: None,
+            retention_days: None,
         }
     }
 
@@ -125,9 +180,30 @@ impl Config {
                     config.listen = s.parse().map_err(|_| key_err(key, FORM))?;
                 }
                 "database" => {
-                    const FORM: &str = "a non-empty file path string like \"hub.sqlite3\"";
+                    const FORM: &str = "a non-empty file path string like \"hub.sqlite3\" or a PostgreSQL URL \
+                                        like \"postgres://kiosk_hub@db.example/kiosk_hub\"";
                     let s = value.as_str().filter(|s| !s.trim().is_empty()).ok_or_else(|| key_err(key, FORM))?;
-                    config.database = base.join(s);
+                    config.database = if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+                        s.parse::<tokio_postgres::Config>().map_err(|_| key_err(key, FORM))?;
+                        Database::Postgres(s.to_string())
+                    } else {
+                        Database::Sqlite(base.join(s))
+                    };
+                }
+                "database_ca_file" => {
+                    const FORM: &str = "a non-empty file path string like \"db-ca.pem\" (PEM certificates)";
+                    let s = value.as_str().filter(|s| !s.trim().is_empty()).ok_or_else(|| key_err(key, FORM))?;
+                    config.database_ca_file = Some(base.join(s));
+                }
+                "key_file" => {
+                    const FORM: &str = "a non-empty file path string like \"hub.key\" (made by `kiosk-hub keys init`)";
+                    let s = value.as_str().filter(|s| !s.trim().is_empty()).ok_or_else(|| key_err(key, FORM))?;
+                    config.key_file = Some(base.join(s));
+                }
+                "retention_days" => {
+                    const FORM: &str = "a whole number of days from 1 to 36500, like 180";
+                    let n = value.as_integer().filter(|n| (1..=36500).contains(n)).ok_or_else(|| key_err(key, FORM))?;
+                    config.retention_days = Some(n as u32);
                 }
                 "public_base_url" => {
                     const FORM: &str = "an http(s) URL string like \"https://hub.example.gov.cn\"";
@@ -225,6 +301,10 @@ mod tests {
         assert!(e.contains("unknown key `databse`"), "{e}");
         let e = Config::parse("public_base_url = \"ftp://x\"", "a.toml", Path::new(".")).unwrap_err().to_string();
         assert!(e.contains("a.toml: key `public_base_url`"), "{e}");
+        let e = Config::parse("retention_days = 0", "hub.toml", Path::new(".")).unwrap_err().to_string();
+        assert!(e.starts_with("hub.toml: key `retention_days`: expected a whole number"), "{e}");
+        let e = Config::parse("database = \"postgres://h:notaport/db\"", "hub.toml", Path::new(".")).unwrap_err();
+        assert!(e.to_string().contains("key `database`"), "{e}");
         let e = Config::parse("log_level = \"verbose\"", "hub.toml", Path::new(".")).unwrap_err().to_string();
         assert!(e.starts_with("hub.toml: key `log_level`: expected a log filter string"), "{e}");
         let c = Config::parse("log_level = \"warn,kiosk_hub::api=debug\"", "hub.toml", Path::new(".")).unwrap();
@@ -265,5 +345,20 @@ mod tests {
         }
         let e = Config::parse("metrics = 1", "hub.toml", Path::new(".")).unwrap_err().to_string();
         assert!(e.contains("metrics_listen") && e.contains("body_timeout_secs"), "{e}");
+    }
+
+    #[test]
+    fn database_is_a_file_or_a_postgres_url_and_the_key_file_is_relative_to_the_config() {
+        let text =
+            "database = \"postgres://hub:s3cret@db.example:5433/kiosk\"\nkey_file = \"hub.key\"\nretention_days = 180\n\
+             database_ca_file = \"db-ca.pem\"";
+        let c = Config::parse(text, "hub.toml", Path::new("/etc/kiosk")).unwrap();
+        assert_eq!(c.database, Database::Postgres("postgres://hub:s3cret@db.example:5433/kiosk".into()));
+        assert_eq!(c.database.display(), "postgres://hub:***@db.example:5433/kiosk", "no password in messages");
+        assert_eq!(c.key_file.as_deref(), Some(Path::new("/etc/kiosk/hub.key")));
+        assert_eq!(c.retention_days, Some(180));
+        assert_eq!(c.database_ca_file.as_deref(), Some(Path::new("/etc/kiosk/db-ca.pem")));
+        let c = Config::parse("database = \"data/hub.sqlite3\"", "hub.toml", Path::new("/srv")).unwrap();
+        assert_eq!(c.database, Database::Sqlite("/srv/data/hub.sqlite3".into()));
     }
 }

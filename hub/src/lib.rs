@@ -1,7 +1,7 @@
 //! `kiosk-hub`: the district server the kiosks talk to.
 //!
 //! - [`config`]: `hub.toml`, checked key by key.
-//! - [`store`]: all persistence (SQLite today) behind one type; nothing else sees SQL.
+//! - [`store`]: all persistence behind one type (SQLite or PostgreSQL underneath); nothing else sees SQL.
 //! - [`model`]: the wire types of the HTTP contract (`openapi.yaml`) and their validation, shared with
 //!   the kiosk through the `kiosk-contract` crate.
 //! - [`api`]: the axum router: auth, JSON extraction, handlers, error bodies.

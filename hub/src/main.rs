@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use kiosk_hub::cli::{self, ApplicationsCommand, CatalogCommand, Cli, CliError, Command, TerminalsCommand};
+use kiosk_hub::cli::{
+    self, ApplicationsCommand, CatalogCommand, Cli, CliError, Command, KeysCommand, TerminalsCommand,
+};
 use kiosk_hub::config::{default_config_file, Config};
 use kiosk_hub::store::Store;
 
@@ -42,24 +44,34 @@ fn load_config(path: Option<&Path>) -> Result<Config, CliError> {
 fn run(cli: Cli) -> Result<String, CliError> {
     let config = load_config(cli.config.as_deref())?;
     kiosk_systemd::logger::set_level(&config.log_level);
+    if matches!(cli.command, Command::Keys(KeysCommand::Init)) {
+        return cli::keys_init(config.key_file.as_deref());
+    }
+    let database = config.database.display();
     let damaged = |problem: &dyn std::fmt::Display| {
         CliError::Other(format!(
-            "database {} is damaged or not a database (数据库文件已损坏): {problem}; the hub does not start on \
-             it: restore the file from a backup",
-            config.database.display()
+            "database {database} is damaged or not a database (数据库文件已损坏): {problem}; the hub does not start on \
+             it: restore the file from a backup"
         ))
     };
-    let store = Store::open(&config.database).map_err(|e| match e.is_corruption() {
-        true => damaged(&e),
-        false => CliError::Other(format!("{}: {e}", config.database.display())),
-    })?;
+    // One `serve` per SQLite file (held until the process ends); PostgreSQL takes any number.
+    let _serving = match cli.command {
+        Command::Serve => Store::lock_for_serving(&config.database).map_err(|e| CliError::Other(e.to_string()))?,
+        _ => None,
+    };
+    let store =
+        Store::connect_with_ca(&config.database, config.key_file.as_deref(), config.database_ca_file.as_deref())
+            .map_err(|e| match e.is_corruption() {
+                true => damaged(&e),
+                false => CliError::Other(format!("{database}: {e}")),
+            })?;
     // The hub refuses to serve from a damaged file (issue 18); the check reads every page once.
     if matches!(cli.command, Command::Serve) {
         match store.quick_check() {
             Ok(None) => {}
             Ok(Some(problem)) => return Err(damaged(&problem)),
             Err(e) if e.is_corruption() => return Err(damaged(&e)),
-            Err(e) => return Err(CliError::Other(format!("{}: {e}", config.database.display()))),
+            Err(e) => return Err(CliError::Other(format!("{database}: {e}"))),
         }
     }
     match cli.command {
@@ -68,11 +80,36 @@ fn run(cli: Cli) -> Result<String, CliError> {
         Command::Terminals(TerminalsCommand::List { json }) => cli::terminals_list(&store, json),
         Command::Terminals(TerminalsCommand::Revoke { id }) => cli::terminals_revoke(&store, &id),
         Command::Catalog(CatalogCommand::Publish { file }) => cli::catalog_publish(&store, &file),
-        Command::Applications(ApplicationsCommand::List { json, kind, status }) => {
-            cli::applications_list(&store, json, kind.as_deref(), status.as_deref())
+        Command::Applications(ApplicationsCommand::List { json, kind, status, id_suffix }) => {
+            cli::applications_find(&store, json, kind.as_deref(), status.as_deref(), id_suffix.as_deref())
         }
         Command::Applications(ApplicationsCommand::SetStatus { id_or_acceptance_no, status, note }) => {
             cli::applications_set_status(&store, &id_or_acceptance_no, &status, note.as_deref())
+        }
+        Command::Keys(KeysCommand::Rotate) => cli::keys_rotate(&store, config.key_file.as_deref()),
+        Command::Keys(KeysCommand::Init) => unreachable!("handled before the store is opened"),
+    }
+}
+
+/// How often `serve` purges expired personal fields and seals rows with the current key (also once at
+/// start).
+const MAINTENANCE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// One maintenance pass: `retention_days`, then rows not sealed with the current key (a database from
+/// before the key file, or a key rotated by `kiosk-hub keys rotate` elsewhere).
+fn maintain(store: &Store, retention_days: Option<u32>) {
+    if let Some(days) = retention_days {
+        match store.purge_expired(days) {
+            Ok(0) => {}
+            Ok(n) => log::info!("purged the personal fields of {n} applications closed over {days} days ago"),
+            Err(e) => log::error!("retention purge failed: {e}"),
+        }
+    }
+    if store.crypto().is_some() {
+        match store.reseal_all() {
+            Ok(0) => {}
+            Ok(n) => log::info!("sealed the personal fields of {n} applications with the current key"),
+            Err(e) => log::error!("sealing personal fields failed: {e}"),
         }
     }
 }
@@ -83,8 +120,9 @@ fn serve(config: Config, store: Store) -> Result<(), CliError> {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| CliError::Other(format!("cannot listen on {}: {e}", config.listen)))?;
+        let store = Arc::new(store);
         let state = Arc::new(kiosk_hub::api::AppState::with_limits(
-            Arc::new(store),
+            store.clone(),
             config.public_base_url.as_deref(),
             config.limits,
         ));
@@ -96,6 +134,18 @@ fn serve(config: Config, store: Store) -> Result<(), CliError> {
             // Ends with the runtime, after the API has stopped.
             tokio::spawn(kiosk_hub::api::serve_metrics(metrics, state.clone(), std::future::pending()));
         }
+        if config.key_file.is_none() {
+            log::warn!("no key_file in the config: ID numbers and addresses are stored unencrypted");
+        }
+        let retention_days = config.retention_days;
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(MAINTENANCE_EVERY);
+            loop {
+                ticks.tick().await;
+                let store = store.clone();
+                let _ = tokio::task::spawn_blocking(move || maintain(&store, retention_days)).await;
+            }
+        });
         log::info!("kiosk-hub listening on http://{} (database {})", config.listen, config.database.display());
         // Type=notify: systemd counts the hub started once it listens; the watchdog pings come from
         // the runtime that serves requests, so a wedged runtime stops them.

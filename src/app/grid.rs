@@ -68,6 +68,8 @@ pub enum SubmitError {
     NoStore,
     /// The write failed: nothing was saved.
     NotSaved,
+    /// The disk is full: nothing was saved, staff must free space.
+    NoSpace,
 }
 
 /// What the resident is told on the grid page (the reader's own trouble comes from its health).

@@ -34,9 +34,12 @@ pub fn run(config_path: Option<&Path>) -> anyhow::Result<i32> {
     phases.mark("ui");
     let mut store = super::finish_store_check(store, check)?;
     phases.mark("check");
-    let purged = store.purge_personal(config.applications.retention_days, chrono::Local::now())?;
-    if purged > 0 {
-        log::info!("purged personal fields of {purged} synced applications");
+    // A purge that cannot be written now (e.g. the disk is full: `StoreError::Full`) does not keep
+    // the terminal down: guides and progress queries need no room, and the next start purges.
+    match store.purge_personal(config.applications.retention_days, chrono::Local::now()) {
+        Ok(0) => {}
+        Ok(purged) => log::info!("purged personal fields of {purged} synced applications"),
+        Err(e) => log::error!("cannot purge personal fields now, tried again at the next start: {e}"),
     }
     phases.mark("purge");
     ui.attach_store(store);

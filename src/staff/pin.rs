@@ -69,18 +69,29 @@ impl Attempt {
 }
 
 impl Lockout {
-    /// Whole minutes (rounded up) the lock still lasts at `now`, if locked.
+    /// Whole minutes (rounded up) the lock still lasts at `now`, if locked: never more than a lock
+    /// lasts ([`Lockout::attempt`] ends it that long after a clock set back).
     pub fn minutes_left(&self, now: DateTime<Utc>) -> Option<u32> {
         let until = self.locked_until?;
-        let left = until - now;
+        let left = (until - now).min(Duration::minutes(LOCK_MINUTES));
         (left > Duration::zero()).then(|| ((left.num_seconds() + 59) / 60).max(1) as u32)
     }
 
     /// One attempt at `now`; `correct` says whether the PIN matched (ignored while locked).
     /// Returns the new state to persist and what to show.
+    ///
+    /// The lock is wall time (it is persisted, and outlasts a restart). A lock that would still last
+    /// longer than [`LOCK_MINUTES`] at `now` began before a clock set back (NTP): it ends
+    /// [`LOCK_MINUTES`] after `now` instead, so a clock set back by hours cannot freeze staff out
+    /// for hours. (A clock set forward ends a lock early: the price of a lock that survives a restart.)
     pub fn attempt(self, correct: bool, now: DateTime<Utc>) -> (Lockout, Attempt) {
-        if let Some(minutes) = self.minutes_left(now) {
-            return (self, Attempt::StillLocked { minutes });
+        let lock = Duration::minutes(LOCK_MINUTES);
+        let this = match self.locked_until {
+            Some(until) if until - now > lock => Lockout { locked_until: Some(now + lock), ..self },
+            _ => self,
+        };
+        if let Some(minutes) = this.minutes_left(now) {
+            return (this, Attempt::StillLocked { minutes });
         }
         if correct {
             return (Lockout::default(), Attempt::Granted);
@@ -122,6 +133,26 @@ mod tests {
         let (l, a) = l.attempt(true, t0() + Duration::minutes(5));
         assert_eq!(a, Attempt::Granted);
         assert_eq!(l, Lockout::default());
+    }
+
+    /// Clock jumps (issue 18, item 5): a lock begun before NTP set the clock back by hours still ends
+    /// five minutes on, not hours later.
+    #[test]
+    fn a_clock_set_back_by_hours_does_not_freeze_the_lock() {
+        let mut l = Lockout::default();
+        for _ in 0..5 {
+            l = l.attempt(false, t0()).0;
+        }
+        assert!(l.locked_until.is_some());
+        let back = t0() - Duration::hours(3);
+        assert_eq!(l.minutes_left(back), Some(5), "never more than a lock lasts");
+        let (l, a) = l.attempt(true, back);
+        assert_eq!(a, Attempt::StillLocked { minutes: 5 });
+        assert_eq!(l.locked_until, Some(back + Duration::minutes(5)), "the lock ends five minutes on");
+        let (_, a) = l.attempt(true, back + Duration::seconds(299));
+        assert_eq!(a, Attempt::StillLocked { minutes: 1 });
+        let (_, a) = l.attempt(true, back + Duration::minutes(5));
+        assert_eq!(a, Attempt::Granted, "five minutes after, not three hours after");
     }
 
     #[test]

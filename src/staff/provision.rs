@@ -127,8 +127,15 @@ fn switch(config_path: &Path, new: &str, old: &[u8]) -> Result<(), ProvisionErro
     let tmp = with_suffix(config_path, ".new");
     let bak = backup_path(config_path);
     let bak_tmp = with_suffix(&bak, ".new");
-    write_synced(&tmp, new.as_bytes()).map_err(|e| io("cannot write", &tmp, e))?;
-    write_synced(&bak_tmp, old).map_err(|e| io("cannot write", &bak_tmp, e))?;
+    // A write that fails (e.g. the disk is full) leaves no half-written temporary file behind.
+    let written = write_synced(&tmp, new.as_bytes())
+        .map_err(|e| io("cannot write", &tmp, e))
+        .and_then(|()| write_synced(&bak_tmp, old).map_err(|e| io("cannot write", &bak_tmp, e)));
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        let _ = fs::remove_file(&bak_tmp);
+        return Err(e);
+    }
     fs::rename(&bak_tmp, &bak).map_err(|e| io("cannot keep the backup", &bak, e))?;
     fs::rename(&tmp, config_path).map_err(|e| io("cannot replace", config_path, e))?;
     if let Some(dir) = config_path.parent().filter(|d| !d.as_os_str().is_empty()) {

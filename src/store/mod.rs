@@ -37,12 +37,54 @@ pub enum StoreError {
     /// An outbox row this build cannot read as what it is.
     #[error("database: {0}")]
     UnknownKind(outbox::UnknownKind),
+    /// No room left for the database (`SQLITE_FULL`: the disk holding the data folder is full, or
+    /// the file reached its size limit). SQLite rolled the write back whole: nothing of it was kept,
+    /// and the next write works again once there is room.
+    #[error(
+        "database: no space left for the database ({0}); nothing of this write was kept. Free space on the \
+         disk holding the data folder; writes work again as soon as there is room"
+    )]
+    Full(rusqlite::Error),
+}
+
+/// What a write must find free on the database's disk for the kiosk to call it not full: an
+/// application with its slip takes a few KB; the WAL and SQLite's shared memory (32 KiB) more.
+pub const ROOM_BYTES: u64 = 1024 * 1024;
+
+impl StoreError {
+    /// The error as a full disk when it is one: SQLite says `SQLITE_FULL` when a write finds no
+    /// space, but only "disk I/O error" when it cannot even grow its shared-memory file
+    /// (`SQLITE_IOERR_SHMSIZE`, a connection opened on a full disk). An I/O error while the disk
+    /// holding `database` has less than [`ROOM_BYTES`] free is taken for a full disk.
+    pub fn full_if_no_room(self, database: &Path) -> StoreError {
+        let io_error =
+            matches!(&self, StoreError::Sql(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure));
+        let folder = database.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        match self {
+            StoreError::Sql(e) if io_error && crate::staff::disk::free_bytes(folder).is_ok_and(|b| b < ROOM_BYTES) => {
+                StoreError::Full(e)
+            }
+            e => e,
+        }
+    }
+
+    /// Whether this error means there is no room left for the database (or its folder): a full disk.
+    pub fn is_full(&self) -> bool {
+        match self {
+            StoreError::Full(_) => true,
+            StoreError::Open { source, .. } => source.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull),
+            StoreError::DataDir { source, .. } => source.kind() == std::io::ErrorKind::StorageFull,
+            _ => false,
+        }
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {
-    /// SQL errors, except an [`outbox::UnknownKind`] raised while reading a row, which keeps its type.
+    /// SQL errors, except an [`outbox::UnknownKind`] raised while reading a row, which keeps its type,
+    /// and `SQLITE_FULL`, which is [`StoreError::Full`].
     fn from(e: rusqlite::Error) -> StoreError {
         match e {
+            e if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => StoreError::Full(e),
             rusqlite::Error::FromSqlConversionFailure(i, t, source) => match source.downcast::<outbox::UnknownKind>() {
                 Ok(unknown) => StoreError::UnknownKind(*unknown),
                 Err(source) => StoreError::Sql(rusqlite::Error::FromSqlConversionFailure(i, t, source)),
@@ -176,7 +218,7 @@ impl Store {
             Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         let named = |e: StoreError| match e {
             e if e.is_corruption() => StoreError::Damaged { path: path.display().to_string(), problem: e.to_string() },
-            e => e,
+            e => e.full_if_no_room(path),
         };
         let set_up = |conn: &Connection| -> Result<(), StoreError> {
             conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -226,6 +268,34 @@ impl Store {
             .conn
             .query_row("SELECT token FROM retired_terminal WHERE terminal_id = ?1", [terminal_id], |r| r.get(0))
             .optional()?)
+    }
+
+    /// Whether a write of about `bytes` finds room now: the disk holding the database has that much
+    /// free, and the file may grow by it (`PRAGMA max_page_count`). Writes nothing. The kiosk asks
+    /// after a write failed with [`StoreError::Full`], to know when space has returned.
+    pub fn has_room(&self, bytes: u64) -> Result<bool, StoreError> {
+        let page_size: u64 = self.conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+        let pages: u64 = self.conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
+        let max_pages: u64 = self.conn.pragma_query_value(None, "max_page_count", |r| r.get(0))?;
+        let file_may_grow = pages.saturating_add(bytes.div_ceil(page_size.max(1))) <= max_pages;
+        let folder = self.conn.path().map(Path::new).and_then(Path::parent).filter(|d| !d.as_os_str().is_empty());
+        // A database without a folder (in memory) has no disk to fill.
+        let disk_has_room = folder.is_none_or(|d| crate::staff::disk::free_bytes(d).is_ok_and(|free| free >= bytes));
+        Ok(file_may_grow && disk_has_room)
+    }
+
+    /// Test-only knob: caps the database file at its current size (`PRAGMA max_page_count`, this
+    /// connection only), as a full disk would; `false` lifts the cap. A write that needs a new page
+    /// then fails with `SQLITE_FULL` on SQLite's real write path, and SQLite rolls it back.
+    #[doc(hidden)]
+    pub fn cap_size_for_tests(&self, capped: bool) -> Result<(), StoreError> {
+        let limit: u64 = match capped {
+            true => self.conn.pragma_query_value(None, "page_count", |r| r.get(0))?,
+            // SQLite's own default, the largest page number it takes.
+            false => 0xFFFF_FFFE,
+        };
+        self.conn.pragma_update(None, "max_page_count", limit)?;
+        Ok(())
     }
 
     /// SQLite's own check of the file (`PRAGMA integrity_check`).

@@ -226,7 +226,32 @@ impl Store {
     ///
     /// The request the sync worker will send for it is checked against the contract first: an
     /// application the hub would refuse for good is not queued ([`StoreError::Invalid`] names the field).
+    ///
+    /// The acceptance number is `<terminal id>-<YYYYMMDD>-<NNNN>`. The date is `now`'s (the kiosk's
+    /// wall clock, read once per submission: the slip's time and working days come from the same
+    /// reading). `NNNN` is one more than the highest number this terminal already has for that date,
+    /// read from the outbox in this very write transaction: the sequence is per date and comes from
+    /// the store, never from the time. So when NTP sets the clock back (within the day or across
+    /// midnight), no number is given twice: the store knows every number given out (and the column
+    /// is `UNIQUE` besides); when it sets the clock forward, nothing is skipped: a date never given
+    /// out before starts at 0001, and once the clock is back, the earlier date goes on where it
+    /// stopped. Within each date the numbers run 0001, 0002, … without a gap (a failed write gives
+    /// none out: its transaction is rolled back whole).
     pub fn submit(
+        &mut self,
+        terminal_id: &str,
+        app: &NewApplication,
+        now: DateTime<Local>,
+        slip: impl FnOnce(&Stored) -> PickupSlip,
+    ) -> Result<(Stored, PrintJobRecord), StoreError> {
+        let written = self.submit_in_one_transaction(terminal_id, app, now, slip);
+        match self.conn.path().map(std::path::PathBuf::from) {
+            Some(path) => written.map_err(|e| e.full_if_no_room(&path)),
+            None => written,
+        }
+    }
+
+    fn submit_in_one_transaction(
         &mut self,
         terminal_id: &str,
         app: &NewApplication,
@@ -236,9 +261,12 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let day = now.format("%Y%m%d").to_string();
         let prefix = format!("{terminal_id}-{day}-");
+        // The prefix compared as text (not `LIKE`, where `_` in an id matches any character); the
+        // longest number first, so that 10000 comes after 9999.
         let last: Option<String> = tx
             .query_row(
-                "SELECT acceptance_no FROM application WHERE acceptance_no LIKE ?1 || '%' ORDER BY acceptance_no DESC LIMIT 1",
+                "SELECT acceptance_no FROM application WHERE substr(acceptance_no, 1, length(?1)) = ?1
+                 ORDER BY length(acceptance_no) DESC, acceptance_no DESC LIMIT 1",
                 [&prefix],
                 |r| r.get(0),
             )
@@ -598,11 +626,23 @@ impl Store {
         Ok(rows)
     }
 
-    /// Records that the hub was just asked for this application's status.
-    pub fn mark_hub_checked(&mut self, token: &str) -> Result<(), StoreError> {
+    /// Records that the hub was asked for this application's status at `now`.
+    ///
+    /// The stamp orders the rotation of [`Store::awaiting_status`], so it never goes back: when the
+    /// clock was set back (NTP) and `now` is not after the newest stamp, the application gets the
+    /// newest stamp plus a millisecond. Otherwise those checked after the jump would sort before
+    /// those checked just before it, be asked again and again, and the others wait for hours.
+    pub fn mark_hub_checked(&mut self, token: &str, now: DateTime<Local>) -> Result<(), StoreError> {
+        let newest: Option<String> =
+            self.conn.query_row("SELECT MAX(hub_checked_at) FROM application", [], |r| r.get(0))?;
+        let newest = newest.and_then(|n| DateTime::parse_from_rfc3339(&n).ok()).map(|n| n.with_timezone(&Local));
+        let stamp = match newest {
+            Some(n) if n >= now => n + chrono::Duration::milliseconds(1),
+            _ => now,
+        };
         self.conn.execute(
             "UPDATE application SET hub_checked_at = ?2 WHERE token = ?1",
-            params![token, Local::now().to_rfc3339()],
+            params![token, stamp.to_rfc3339()],
         )?;
         Ok(())
     }
@@ -673,6 +713,139 @@ mod tests {
         let sent = store.outgoing(10).unwrap();
         assert_eq!(sent.len(), 1);
         sent[0].request().validate().unwrap();
+    }
+
+    /// A full disk (issue 18, item 3): SQLite's own `SQLITE_FULL`, from a file that may not grow.
+    #[test]
+    fn a_full_disk_is_a_typed_error_that_keeps_nothing_and_passes_once_there_is_room() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
+        assert!(store.has_room(64 * 1024).unwrap());
+        store.cap_size_for_tests(true).unwrap();
+        assert!(!store.has_room(64 * 1024).unwrap(), "a file that may not grow has no room");
+        let mut kept = 0;
+        let error = loop {
+            assert!(kept < 30, "30 applications fitted in a file that may not grow");
+            match submit(&mut store, &renewal()) {
+                Ok(_) => kept += 1,
+                Err(e) => break e,
+            }
+        };
+        assert!(error.is_full(), "{error:?}");
+        assert!(matches!(error, StoreError::Full(_)), "{error:?}");
+        let message = error.to_string();
+        assert!(message.contains("no space left") && message.contains("nothing of this write was kept"), "{message}");
+        assert_eq!(store.applications().unwrap().len(), kept, "nothing of the failed write is kept");
+        let jobs: usize = store.connection().query_row("SELECT COUNT(*) FROM print_job", [], |r| r.get(0)).unwrap();
+        assert_eq!(jobs, kept, "no print job without its application");
+        // Every other write says the same, and none panics.
+        let full = |r: Result<(), StoreError>| matches!(r, Err(e) if e.is_full());
+        let mut bigger = crate::catalog::bundled();
+        bigger.version += 1;
+        assert!(full(store.install_catalog_if_newer(&bigger).map(drop)), "a catalogue install");
+        assert_eq!(store.catalog_version().unwrap(), None, "and nothing of it");
+        assert!(full((0..200).try_for_each(|_| store.audit("工作人员", &"审计".repeat(100)))), "the audit log");
+        assert!(store.integrity_ok().unwrap());
+
+        store.cap_size_for_tests(false).unwrap();
+        assert!(store.has_room(64 * 1024).unwrap());
+        let next = submit(&mut store, &renewal()).unwrap();
+        assert!(next.acceptance_no.ends_with(&format!("-{:04}", kept + 1)), "{}", next.acceptance_no);
+        assert!(store.install_catalog_if_newer(&bigger).unwrap());
+    }
+
+    /// Clock jumps (issue 18, item 5): NTP setting the clock back or forward by hours, within the day
+    /// and across midnight, neither repeats nor skips an acceptance number.
+    #[test]
+    fn clock_jumps_neither_repeat_nor_skip_an_acceptance_number() {
+        use chrono::TimeZone;
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
+        let at = |d: u32, h: u32, m: u32| Local.with_ymd_and_hms(2026, 12, d, h, m, 0).unwrap();
+        let mut submit_at = |now| {
+            store
+                .submit("SF-QST-01", &renewal(), now, |_| PickupSlip::sample("https://zwfw.example.gov.cn"))
+                .unwrap()
+                .0
+                .acceptance_no
+        };
+        let given: Vec<String> = [
+            at(3, 22, 30), // 3 December, evening
+            at(3, 22, 31),
+            at(3, 19, 31), // set back 3 hours, same day
+            at(4, 1, 32),  // set forward 6 hours, across midnight
+            at(3, 21, 0),  // set back 4½ hours, across midnight
+            at(3, 23, 59),
+            at(4, 0, 1), // the real midnight
+            at(4, 9, 0),
+        ]
+        .into_iter()
+        .map(&mut submit_at)
+        .collect();
+        let expected = [
+            "SF-QST-01-20261203-0001",
+            "SF-QST-01-20261203-0002",
+            "SF-QST-01-20261203-0003",
+            "SF-QST-01-20261204-0001",
+            "SF-QST-01-20261203-0004",
+            "SF-QST-01-20261203-0005",
+            "SF-QST-01-20261204-0002",
+            "SF-QST-01-20261204-0003",
+        ];
+        assert_eq!(given, expected);
+    }
+
+    #[test]
+    fn the_ten_thousandth_number_of_a_day_follows_the_9999th_and_ids_are_compared_as_text() {
+        use chrono::TimeZone;
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
+        let now = Local.with_ymd_and_hms(2026, 12, 3, 10, 0, 0).unwrap();
+        let slip = |_: &Stored| PickupSlip::sample("https://zwfw.example.gov.cn");
+        let first = store.submit("SF-QST-01", &renewal(), now, slip).unwrap().0;
+        store
+            .connection()
+            .execute("UPDATE application SET acceptance_no = 'SF-QST-01-20261203-9999' WHERE id = ?1", [first.id])
+            .unwrap();
+        let next = store.submit("SF-QST-01", &renewal(), now, slip).unwrap().0;
+        assert_eq!(next.acceptance_no, "SF-QST-01-20261203-10000");
+        assert_eq!(
+            store.submit("SF-QST-01", &renewal(), now, slip).unwrap().0.acceptance_no,
+            "SF-QST-01-20261203-10001"
+        );
+        // `_` in another id is a character, not LIKE's wildcard: SF_QST_01 starts its own sequence.
+        assert_eq!(
+            store.submit("SF_QST_01", &renewal(), now, slip).unwrap().0.acceptance_no,
+            "SF_QST_01-20261203-0001"
+        );
+    }
+
+    /// Clock jumps (issue 18, item 5): status checks go round every synced application also after the
+    /// clock was set back by hours; none is asked again and again while others wait.
+    #[test]
+    fn status_checks_go_round_after_the_clock_is_set_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("kiosk.sqlite3")).unwrap();
+        let apps: Vec<Stored> = (0..3).map(|_| submit(&mut store, &renewal()).unwrap()).collect();
+        for a in &apps {
+            store.mark_synced(&a.idempotency_key, "accepted").unwrap();
+        }
+        let due = |store: &Store| -> Vec<String> {
+            store.awaiting_status(2).unwrap().into_iter().map(|c| c.acceptance_no).collect()
+        };
+        let no = |i: usize| apps[i].acceptance_no.clone();
+        let t = Local::now();
+        assert_eq!(due(&store), [no(0), no(1)]);
+        store.mark_hub_checked(&apps[0].token, t).unwrap();
+        store.mark_hub_checked(&apps[1].token, t + chrono::Duration::seconds(1)).unwrap();
+        assert_eq!(due(&store), [no(2), no(0)]);
+        // NTP sets the clock back six hours before the next period.
+        let back = t - chrono::Duration::hours(6);
+        store.mark_hub_checked(&apps[2].token, back).unwrap();
+        store.mark_hub_checked(&apps[0].token, back + chrono::Duration::seconds(1)).unwrap();
+        assert_eq!(due(&store), [no(1), no(2)], "the one not asked longest comes first");
+        store.mark_hub_checked(&apps[1].token, back + chrono::Duration::seconds(2)).unwrap();
+        assert_eq!(due(&store), [no(2), no(0)]);
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub use backoff::Backoff;
 pub use client::Failure;
 pub use health::{HealthReport, PrinterHealth, ReaderHealth, SharedHealth};
 
+use crate::clock::WallClock;
 use crate::config::Config;
 
 /// What the UI and diagnostics show about sync.
@@ -57,6 +58,9 @@ pub struct SyncStatus {
 struct Shared {
     status: Mutex<SyncStatus>,
     kick: Notify,
+    /// Where the worker reads wall time (when it last succeeded or failed). Its waits (timer,
+    /// backoff) are tokio's monotonic timers: a clock set back by hours delays nothing.
+    clock: WallClock,
 }
 
 impl Shared {
@@ -71,7 +75,12 @@ impl SyncWorker {
     /// Starts syncing the database at `db_path` as `config` says. Without `[hub] url` the worker only
     /// keeps [`SyncStatus::outbox_depth`] current. `health` is read for heartbeats, never written.
     pub fn start(config: &Config, db_path: &Path, health: SharedHealth) -> SyncHandle {
-        let shared = Arc::new(Shared { status: Mutex::new(SyncStatus::default()), kick: Notify::new() });
+        SyncWorker::start_with_clock(config, db_path, health, WallClock::system())
+    }
+
+    /// Like [`SyncWorker::start`], reading wall time from `clock` (tests set it forward and back).
+    pub fn start_with_clock(config: &Config, db_path: &Path, health: SharedHealth, clock: WallClock) -> SyncHandle {
+        let shared = Arc::new(Shared { status: Mutex::new(SyncStatus::default()), kick: Notify::new(), clock });
         let (stop, stopped) = watch::channel(false);
         let settings = worker::Settings::from_config(config, db_path);
         let thread_shared = shared.clone();

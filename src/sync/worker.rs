@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::Local;
 use kiosk_contract::catalog_etag;
 use tokio::sync::{watch, Notify};
 
@@ -90,7 +89,7 @@ async fn wait(delay: Duration, stopped: &mut watch::Receiver<bool>, kick: Option
 fn note_error(shared: &Shared, error: String) {
     shared.update(|s| {
         s.last_error = Some(error);
-        s.last_error_at = Some(Local::now());
+        s.last_error_at = Some(shared.clock.now());
     });
 }
 
@@ -168,7 +167,7 @@ async fn main_loop(settings: Settings, health: SharedHealth, shared: Arc<Shared>
                 shared.update(|s| {
                     s.online = online;
                     s.revoked = false;
-                    s.last_success = Some(Local::now());
+                    s.last_success = Some(shared.clock.now());
                 });
                 (worker.next_periodic.saturating_duration_since(Instant::now()), false)
             }
@@ -401,7 +400,7 @@ impl Worker {
                     log::warn!(acceptance_no = c.acceptance_no.as_str(); "sync: the hub has no application {}", c.acceptance_no)
                 }
             }
-            self.store.mark_hub_checked(&c.token).map_err(db)?;
+            self.store.mark_hub_checked(&c.token, self.shared.clock.now()).map_err(db)?;
         }
         Ok(())
     }

@@ -6,7 +6,6 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use chrono::Local;
 use slint::{ComponentHandle, SharedString};
 
 use super::printing::{self, Printed, Purpose};
@@ -139,10 +138,11 @@ fn sync_typed(s: &mut State) {
 
 /// A flow event, then the effects it asks for.
 pub(super) fn event(s: &mut State, e: Event) {
+    let today = s.terminal.screen.now().date_naive();
     let Some(flow) = s.session.flow.as_mut() else { return };
     // The flow words what it says in the session's language, also after English / 中文 mid-flow.
     flow.lang = s.session.lang;
-    let effects = flow.update(e, Local::now().date_naive());
+    let effects = flow.update(e, today);
     for effect in effects {
         match effect {
             Effect::Submit => submit(s),
@@ -167,7 +167,7 @@ pub(super) fn back(s: &mut State) {
 /// A reader event while the flow identifies. When the card was taken, an application of the same
 /// item by the same card today is looked up: the flow asks before a second one.
 pub(super) fn on_card(s: &mut State, card: Card) {
-    let today = Local::now().date_naive();
+    let today = s.terminal.screen.now().date_naive();
     let earlier = match (&s.session.flow, s.terminal.store.as_ref()) {
         (Some(flow), Some(store)) => match store.applications_of(&card.id_number) {
             Ok(apps) => apps
@@ -192,11 +192,12 @@ pub(super) fn on_card(s: &mut State, card: Card) {
     }
 }
 
-/// Effect::Submit: one durable transaction, then 已提交.
+/// Effect::Submit: one durable transaction, then 已提交. The clock is read once: the acceptance
+/// number's date, the time on the slip and the working days it promises all come from that reading.
 fn submit(s: &mut State) {
+    let now = s.terminal.screen.now();
     let Some(flow) = s.session.flow.as_ref() else { return };
     let Some(card) = flow.card.as_ref() else { return };
-    let now = Local::now();
     let promised = add_working_days(now.date_naive(), flow.guide.promised_days, &s.terminal.config.holidays);
     let new = NewApplication {
         kind: Kind::Application,
@@ -208,31 +209,37 @@ fn submit(s: &mut State) {
         note: None,
     };
     let (config, guide, lang) = (&s.terminal.config, &flow.guide, s.session.lang);
-    let result = match s.terminal.store.as_mut() {
+    let written = s.terminal.store.as_mut().map(|store| {
+        store.submit(&config.terminal_id, &new, now, |a| pickup_slip(config, guide, a, now, promised).in_lang(lang))
+    });
+    if let Some(w) = &written {
+        super::storage::note_write(s, w);
+    }
+    let result = match written {
         None => Err(messages::store_unavailable(lang).to_string()),
-        Some(store) => store
-            .submit(&config.terminal_id, &new, now, |a| pickup_slip(config, guide, a, now, promised).in_lang(lang))
-            .map(|(a, job)| {
-                log::info!(acceptance_no = a.acceptance_no.as_str(); "application {} queued ({})", a.acceptance_no, a.item_code);
-                if let Some(sync) = &s.terminal.sync {
-                    sync.kick();
-                }
-                Submitted {
-                    application_id: a.id,
-                    acceptance_no: a.acceptance_no,
-                    print_job_id: job.id,
-                    pickup_code: a.pickup_code,
-                    promised_date: a.promised_date,
-                }
+        Some(Ok((a, job))) => {
+            log::info!(acceptance_no = a.acceptance_no.as_str(); "application {} queued ({})", a.acceptance_no, a.item_code);
+            if let Some(sync) = &s.terminal.sync {
+                sync.kick();
+            }
+            Ok(Submitted {
+                application_id: a.id,
+                acceptance_no: a.acceptance_no,
+                print_job_id: job.id,
+                pickup_code: a.pickup_code,
+                promised_date: a.promised_date,
             })
-            .map_err(|e| {
-                log::error!("outbox write failed: {e}");
-                match e {
-                    // Retrying cannot help: the hub would refuse it for good, so it never entered the outbox.
-                    crate::store::StoreError::Invalid(_) => messages::submit_refused(lang).to_string(),
-                    _ => messages::submit_failed(lang).to_string(),
-                }
-            }),
+        }
+        Some(Err(e)) => {
+            log::error!("outbox write failed: {e}");
+            Err(match e {
+                // Retrying cannot help: the hub would refuse it for good, so it never entered the outbox.
+                crate::store::StoreError::Invalid(_) => messages::submit_refused(lang).to_string(),
+                // Nothing was kept, and nothing is printed: staff must free space first.
+                e if e.is_full() => messages::submit_no_space(lang).to_string(),
+                _ => messages::submit_failed(lang).to_string(),
+            })
+        }
     };
     event(s, Event::Submitted(result));
 }
@@ -309,7 +316,7 @@ pub(super) fn render(window: &AppWindow, s: &State) {
     if let Step::AlreadySubmitted(no) = &flow.step {
         a.set_earlier_no(no.as_str().into());
     }
-    let today = Local::now().date_naive();
+    let today = s.terminal.screen.now().date_naive();
     let lang = s.session.lang;
     let mut identity = Vec::new();
     let mut tier = String::new();
@@ -398,8 +405,10 @@ pub(super) fn render(window: &AppWindow, s: &State) {
     if let Some(sub) = &flow.submitted {
         a.set_acceptance_no(sub.acceptance_no.as_str().into());
         a.set_pickup_code(sub.pickup_code.as_str().into());
+        // Whether the item is done on the spot is the guide's, not the clock's: the clock may have
+        // been set across midnight since the slip was made.
         let promised = match sub.promised_date {
-            Some(d) if d > today => messages::promised_by(lang, d),
+            Some(d) if flow.guide.promised_days > 0 => messages::promised_by(lang, d),
             _ => messages::on_the_spot(lang).to_string(),
         };
         a.set_promised(promised.into());

@@ -7,7 +7,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Instant;
 
-use chrono::Local;
 use slint::{ComponentHandle, Image, SharedString};
 
 use super::{handler, identify, model, printing, State};
@@ -154,7 +153,7 @@ pub(super) fn back(s: &mut State) -> bool {
 pub(super) fn on_reader_event(s: &mut State, e: ReaderEvent) {
     match e {
         ReaderEvent::CardRead(mut card) => {
-            card.refresh(Local::now().date_naive());
+            card.refresh(s.terminal.screen.now().date_naive());
             let started = Instant::now();
             let finding = s.session.grid.at.is_none() && matches!(s.session.grid.step, Step::Find | Step::Identify);
             event(s, Event::CardRead(card));
@@ -183,7 +182,7 @@ fn submit(s: &mut State) {
         event(s, Event::Submitted(Err(SubmitError::NotSaved)));
         return;
     };
-    let now = Local::now();
+    let now = s.terminal.screen.now();
     let call_back_by = add_working_days(now.date_naive(), 1, &s.terminal.config.holidays);
     let new = NewApplication {
         kind: Kind::ProxyRequest,
@@ -196,26 +195,30 @@ fn submit(s: &mut State) {
         note: request.note.clone(),
     };
     let (config, lang) = (&s.terminal.config, s.session.lang);
-    let result = match s.terminal.store.as_mut() {
+    let written = s.terminal.store.as_mut().map(|store| {
+        store.submit(&config.terminal_id, &new, now, |a| {
+            proxy_slip(lang, config, a, now, call_back_by, &request.grid_name, &request.worker)
+        })
+    });
+    if let Some(w) = &written {
+        super::storage::note_write(s, w);
+    }
+    let result = match written {
         None => Err(SubmitError::NoStore),
-        Some(store) => store
-            .submit(&config.terminal_id, &new, now, |a| {
-                proxy_slip(lang, config, a, now, call_back_by, &request.grid_name, &request.worker)
-            })
-            .map(|(a, _job)| {
-                log::info!(
-                    acceptance_no = a.acceptance_no.as_str();
-                    "proxy request {} queued for grid {}", a.acceptance_no, request.grid_number
-                );
-                if let Some(sync) = &s.terminal.sync {
-                    sync.kick();
-                }
-                Submitted { application_id: a.id, acceptance_no: a.acceptance_no, call_back_by }
-            })
-            .map_err(|e| {
-                log::error!("outbox write of a proxy request failed: {e}");
-                SubmitError::NotSaved
-            }),
+        Some(Ok((a, _job))) => {
+            log::info!(
+                acceptance_no = a.acceptance_no.as_str();
+                "proxy request {} queued for grid {}", a.acceptance_no, request.grid_number
+            );
+            if let Some(sync) = &s.terminal.sync {
+                sync.kick();
+            }
+            Ok(Submitted { application_id: a.id, acceptance_no: a.acceptance_no, call_back_by })
+        }
+        Some(Err(e)) => {
+            log::error!("outbox write of a proxy request failed: {e}");
+            Err(if e.is_full() { SubmitError::NoSpace } else { SubmitError::NotSaved })
+        }
     };
     event(s, Event::Submitted(result));
 }

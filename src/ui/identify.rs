@@ -46,7 +46,7 @@ pub(super) fn reader_trouble(s: &State) -> Option<&'static str> {
 pub(super) fn on_reader_event(s: &mut State, event: ReaderEvent) {
     match (s.session.nav.current().clone(), event) {
         (Page::Identify, ReaderEvent::CardRead(mut card)) => {
-            card.refresh(chrono::Local::now().date_naive());
+            card.refresh(s.terminal.screen.now().date_naive());
             log::info!("identification: card read (expired={}, valid={})", card.expired, card.id_number_valid);
             apply::on_card(s, card);
         }

@@ -44,7 +44,8 @@ impl ScreenTerminal {
         t
     }
 
-    /// The local time (the header's clock, the service hours).
+    /// The local time (the header's clock, the service hours, the date of a submission, a card's
+    /// validity): the one place the window reads wall time.
     pub(super) fn now(&self) -> DateTime<Local> {
         (self.clock)()
     }

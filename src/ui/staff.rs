@@ -89,7 +89,8 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let confirm = handler(window, state, |s, ()| {
         let pin_hash = s.terminal.config.staff.pin_hash.clone();
         let was_on_pad = !s.session.staff.active;
-        event(s, Event::ConfirmPin { pin_hash, now: chrono::Utc::now() });
+        let now = s.terminal.screen.now().with_timezone(&chrono::Utc);
+        event(s, Event::ConfirmPin { pin_hash, now });
         if was_on_pad {
             log::info!("staff PIN attempt: {}", if s.session.staff.active { "accepted" } else { "refused" });
         }
@@ -140,7 +141,8 @@ fn open_pin_pad(s: &mut State) {
         None => None,
     };
     s.session.nav.open(Page::Staff(StaffView::Pin));
-    event(s, Event::Opened { lockout, now: chrono::Utc::now() });
+    let now = s.terminal.screen.now().with_timezone(&chrono::Utc);
+    event(s, Event::Opened { lockout, now });
 }
 
 /// A flow event, then the effects it asks for; the page follows the flow's view.

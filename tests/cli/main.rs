@@ -5,9 +5,12 @@
 mod speech_support;
 #[path = "../sync_support/mod.rs"]
 mod sync_support;
+#[path = "../common/tmpfs.rs"]
+mod tmpfs;
 
 mod catalog_data;
 mod device;
+mod full_disk;
 mod grid;
 mod guides;
 mod outbox;

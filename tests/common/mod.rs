@@ -5,6 +5,7 @@
 
 pub mod cards;
 pub mod logs;
+pub mod tmpfs;
 
 use std::path::Path;
 use std::time::Duration;

@@ -5,6 +5,7 @@
 mod sync_support;
 
 mod catalog;
+mod clock_jumps;
 mod flaky_network;
 mod offline_first;
 mod progress;

@@ -10,7 +10,9 @@ mod speech_support;
 mod sync_support;
 
 mod applications;
+mod clock_jumps;
 mod core_defects;
+mod full_disk;
 mod grid;
 mod guides;
 mod identify;

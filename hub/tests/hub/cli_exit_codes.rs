@@ -16,6 +16,19 @@ impl Staff {
         Staff { dir }
     }
 
+    /// The same commands on a new database of the tests' PostgreSQL.
+    fn postgres() -> Staff {
+        let url = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(crate::pg::new_database());
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("hub.toml"), format!("listen = \"127.0.0.1:0\"\ndatabase = \"{url}\"\n"))
+            .unwrap();
+        Staff { dir }
+    }
+
     fn run(&self, args: &[&str]) -> Output {
         let config = self.dir.path().join("hub.toml");
         Command::new(env!("CARGO_BIN_EXE_kiosk-hub"))
@@ -39,6 +52,18 @@ fn stderr(o: &Output) -> String {
 #[test]
 fn terminals_add_prints_only_the_token() {
     let staff = Staff::new();
+    terminals_add_prints_only_the_token_on(&staff);
+    assert!(staff.dir.path().join("data/hub.sqlite3").exists(), "database relative to the config file");
+}
+
+#[test]
+fn terminals_add_prints_only_the_token_on_postgres() {
+    if crate::pg::available("terminals_add_prints_only_the_token_on_postgres") {
+        terminals_add_prints_only_the_token_on(&Staff::postgres());
+    }
+}
+
+fn terminals_add_prints_only_the_token_on(staff: &Staff) {
     let out = staff.run(&["terminals", "add", "--id", "SF-QST-01", "--name", "七星社区 1号机"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
@@ -46,7 +71,6 @@ fn terminals_add_prints_only_the_token() {
     assert_eq!(lines.len(), 1, "{text}");
     assert_eq!(lines[0].len(), 64);
     assert!(lines[0].bytes().all(|b| b.is_ascii_hexdigit()));
-    assert!(staff.dir.path().join("data/hub.sqlite3").exists(), "database relative to the config file");
 
     let again = staff.run(&["terminals", "add", "--id", "SF-QST-01"]);
     assert_eq!(again.status.code(), Some(1));
@@ -62,7 +86,17 @@ fn terminals_add_prints_only_the_token() {
 
 #[test]
 fn usage_and_not_found_exit_2_other_errors_exit_1() {
-    let staff = Staff::new();
+    usage_and_not_found_exit_2_other_errors_exit_1_on(&Staff::new());
+}
+
+#[test]
+fn usage_and_not_found_exit_2_other_errors_exit_1_on_postgres() {
+    if crate::pg::available("usage_and_not_found_exit_2_other_errors_exit_1_on_postgres") {
+        usage_and_not_found_exit_2_other_errors_exit_1_on(&Staff::postgres());
+    }
+}
+
+fn usage_and_not_found_exit_2_other_errors_exit_1_on(staff: &Staff) {
     assert_eq!(staff.run(&["terminals", "frobnicate"]).status.code(), Some(2));
     assert_eq!(staff.run(&["terminals", "add", "--id", "bad id"]).status.code(), Some(2));
     assert_eq!(staff.run(&["terminals", "revoke", "SF-QST-99"]).status.code(), Some(2));

@@ -1,11 +1,15 @@
-//! A real hub on 127.0.0.1 (random port) over a real SQLite file in a temp dir, and fixtures.
+//! A real hub on 127.0.0.1 (random port) over a real SQLite file in a temp dir or a database of the
+//! tests' own PostgreSQL ([`hub_test!`] runs a test on both), and fixtures. The hub seals personal
+//! fields with a key file made by `keys init`, as a configured hub does.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use kiosk_hub::api::{self, AppState};
+use kiosk_hub::config::Database;
 use kiosk_hub::config::Limits;
 use kiosk_hub::store::Store;
 use rand::Rng;
@@ -14,6 +18,55 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 
+/// The database a test's hub uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+tokio::task_local! {
+    /// Set by [`hub_test!`] for the test's body; SQLite when unset.
+    pub static BACKEND: Backend;
+}
+
+pub fn backend() -> Backend {
+    BACKEND.try_with(|b| *b).unwrap_or(Backend::Sqlite)
+}
+
+/// A database for one test on the current [`backend`]: a file in `dir`, or a new PostgreSQL database.
+pub async fn new_database(dir: &std::path::Path) -> Database {
+    match backend() {
+        Backend::Sqlite => Database::Sqlite(dir.join("hub.sqlite3")),
+        Backend::Postgres => Database::Postgres(crate::pg::new_database().await),
+    }
+}
+
+/// `hub_test! { async fn name() { … } }`: the test twice, `name::sqlite` and `name::postgres` (the
+/// latter needs PostgreSQL's binaries: see `pg.rs`).
+macro_rules! hub_test {
+    ($(#[$attr:meta])* async fn $name:ident() $body:block) => {
+        $(#[$attr])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                crate::common::BACKEND.scope(crate::common::Backend::Sqlite, async $body).await
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if !crate::pg::available(module_path!()) {
+                    return;
+                }
+                crate::common::BACKEND.scope(crate::common::Backend::Postgres, async $body).await
+            }
+        }
+    };
+}
+
 pub struct Hub {
     pub base: String,
     /// The API's address, for raw TCP clients.
@@ -21,6 +74,8 @@ pub struct Hub {
     /// `http://…` of the `/metrics` listener, when started with one.
     pub metrics: Option<String>,
     pub store: Arc<Store>,
+    pub database: Database,
+    pub key_file: PathBuf,
     pub client: reqwest::Client,
     pub dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
@@ -34,7 +89,10 @@ impl Hub {
     /// A hub with these limits, and a `/metrics` listener of its own when `metrics`.
     pub async fn start_with(limits: Limits, metrics: bool) -> Hub {
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(&dir.path().join("hub.sqlite3")).unwrap());
+        let key_file = dir.path().join("hub.key");
+        kiosk_hub::cli::keys_init(Some(&key_file)).unwrap();
+        let database = new_database(dir.path()).await;
+        let store = Arc::new(Store::connect(&database, Some(&key_file)).unwrap());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let base = format!("http://{addr}");
@@ -55,7 +113,7 @@ impl Hub {
         // In a workspace build reqwest has the kiosk's features: TLS without a crypto provider.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap();
-        Hub { base, addr, metrics, store, client, dir, stop: Some(stop) }
+        Hub { base, addr, metrics, store, database, key_file, client, dir, stop: Some(stop) }
     }
 
     /// Registers a terminal and returns its bearer token.

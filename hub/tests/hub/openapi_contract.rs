@@ -137,69 +137,70 @@ fn the_api_routes_need_the_terminal_token_and_the_others_do_not() {
     }
 }
 
-/// Sends each documented operation its documented examples (path parameters, headers, body) as the
-/// terminal the examples name, and checks that the answer is a documented 2xx. Fails when the set of
-/// routes exercised here differs from the set in the document.
-#[tokio::test]
-async fn every_documented_route_answers_its_documented_example() {
-    let hub = Hub::start().await;
-    let token = hub.terminal("SF-QST-01");
-    let catalog = hub.dir.path().join("catalog.json");
-    std::fs::write(&catalog, r#"{"version": 4, "items": [{"code": "LL0001", "name": "老年人优待证办理（年审）"}]}"#)
-        .unwrap();
-    kiosk_hub::cli::catalog_publish(&hub.store, &catalog).unwrap();
+hub_test! {
+    /// Sends each documented operation its documented examples (path parameters, headers, body) as the
+    /// terminal the examples name, and checks that the answer is a documented 2xx. Fails when the set of
+    /// routes exercised here differs from the set in the document.
+    async fn every_documented_route_answers_its_documented_example() {
+        let hub = Hub::start().await;
+        let token = hub.terminal("SF-QST-01");
+        let catalog = hub.dir.path().join("catalog.json");
+        std::fs::write(&catalog, r#"{"version": 4, "items": [{"code": "LL0001", "name": "老年人优待证办理（年审）"}]}"#)
+            .unwrap();
+        kiosk_hub::cli::catalog_publish(&hub.store, &catalog).unwrap();
 
-    let doc = document();
-    let mut ops = operations(&doc);
-    // Creation before the reads and the rating that need it.
-    ops.sort_by_key(|(_, _, op)| op.operation_id.as_deref() != Some("createApplication"));
-    let mut hit = BTreeSet::new();
-    for (method, template, op) in &ops {
-        let mut path = template.clone();
-        let mut request_headers = Vec::new();
-        for p in &op.parameters {
-            let p = p.as_item().expect("inline parameters");
-            let data = p.parameter_data_ref();
-            let example =
-                data.example.as_ref().and_then(Value::as_str).unwrap_or_else(|| panic!("{template}: example"));
-            match p {
-                Parameter::Path { .. } => path = path.replace(&format!("{{{}}}", data.name), example),
-                Parameter::Header { .. } if data.required => request_headers.push((data.name.clone(), example)),
-                _ => {}
+        let doc = document();
+        let mut ops = operations(&doc);
+        // Creation before the reads and the rating that need it.
+        ops.sort_by_key(|(_, _, op)| op.operation_id.as_deref() != Some("createApplication"));
+        let mut hit = BTreeSet::new();
+        for (method, template, op) in &ops {
+            let mut path = template.clone();
+            let mut request_headers = Vec::new();
+            for p in &op.parameters {
+                let p = p.as_item().expect("inline parameters");
+                let data = p.parameter_data_ref();
+                let example =
+                    data.example.as_ref().and_then(Value::as_str).unwrap_or_else(|| panic!("{template}: example"));
+                match p {
+                    Parameter::Path { .. } => path = path.replace(&format!("{{{}}}", data.name), example),
+                    Parameter::Header { .. } if data.required => request_headers.push((data.name.clone(), example)),
+                    _ => {}
+                }
             }
+            let mut request = hub.client.request(method.parse().unwrap(), hub.url(&path));
+            if template.starts_with("/api/v1/") {
+                request = request.bearer_auth(&token);
+            }
+            for (name, value) in request_headers {
+                request = request.header(name, value);
+            }
+            if let Some(body) = &op.request_body {
+                request = request.json(body.as_item().unwrap().content["application/json"].example.as_ref().unwrap());
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            assert!((200..300).contains(&status), "{method} {template}: {status} {}", response.text().await.unwrap());
+            assert!(op.responses.responses.contains_key(&StatusCode::Code(status)), "{method} {template}: {status}");
+            hit.insert((method.clone(), template.clone()));
         }
-        let mut request = hub.client.request(method.parse().unwrap(), hub.url(&path));
-        if template.starts_with("/api/v1/") {
-            request = request.bearer_auth(&token);
-        }
-        for (name, value) in request_headers {
-            request = request.header(name, value);
-        }
-        if let Some(body) = &op.request_body {
-            request = request.json(body.as_item().unwrap().content["application/json"].example.as_ref().unwrap());
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        assert!((200..300).contains(&status), "{method} {template}: {status} {}", response.text().await.unwrap());
-        assert!(op.responses.responses.contains_key(&StatusCode::Code(status)), "{method} {template}: {status}");
-        hit.insert((method.clone(), template.clone()));
-    }
 
-    let documented: BTreeSet<_> = ops.iter().map(|(m, p, _)| (m.clone(), p.clone())).collect();
-    let served: BTreeSet<(String, String)> = [
-        ("GET", "/healthz"),
-        ("GET", "/openapi.yaml"),
-        ("GET", "/api/v1/catalog"),
-        ("POST", "/api/v1/applications"),
-        ("GET", "/api/v1/applications/{token}"),
-        ("POST", "/api/v1/ratings"),
-        ("POST", "/api/v1/terminals/{id}/heartbeat"),
-    ]
-    .into_iter()
-    .map(|(m, p)| (m.to_string(), p.to_string()))
-    .collect();
-    assert_eq!(hit, documented, "routes exercised vs documented");
-    assert_eq!(served, documented, "routes the router serves vs documented");
+        let documented: BTreeSet<_> = ops.iter().map(|(m, p, _)| (m.clone(), p.clone())).collect();
+        let served: BTreeSet<(String, String)> = [
+            ("GET", "/healthz"),
+            ("GET", "/openapi.yaml"),
+            ("GET", "/api/v1/catalog"),
+            ("POST", "/api/v1/applications"),
+            ("GET", "/api/v1/applications/{token}"),
+            ("POST", "/api/v1/ratings"),
+            ("POST", "/api/v1/terminals/{id}/heartbeat"),
+        ]
+        .into_iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+        assert_eq!(hit, documented, "routes exercised vs documented");
+        assert_eq!(served, documented, "routes the router serves vs documented");
+    }
 }
 
 /// The document's enumerations and string bounds are the contract crate's: what the document promises

@@ -3,41 +3,43 @@
 use crate::common::{error_code, senior_card_renewal, Hub};
 use serde_json::{json, Value};
 
-#[tokio::test]
-async fn an_application_is_rated_once() {
-    let hub = Hub::start().await;
-    let token = hub.terminal("SF-QST-01");
-    let body = senior_card_renewal("SF-QST-01");
-    hub.submit(&token, &body).await;
-    let rating = json!({
-        "token": body["token"], "terminal_id": "SF-QST-01", "score": 5,
-        "reasons": ["操作简单", "不用跑腿"], "rated_at": "2026-11-22T09:43:10+08:00"
-    });
+hub_test! {
+    async fn an_application_is_rated_once() {
+        let hub = Hub::start().await;
+        let token = hub.terminal("SF-QST-01");
+        let body = senior_card_renewal("SF-QST-01");
+        hub.submit(&token, &body).await;
+        let rating = json!({
+            "token": body["token"], "terminal_id": "SF-QST-01", "score": 5,
+            "reasons": ["操作简单", "不用跑腿"], "rated_at": "2026-11-22T09:43:10+08:00"
+        });
 
-    let response = hub.post("/api/v1/ratings", &token, &rating).await;
-    assert_eq!(response.status(), 201);
-    let receipt: Value = response.json().await.unwrap();
-    assert_eq!(receipt["token"], body["token"]);
-    assert_eq!(receipt["score"], 5);
+        let response = hub.post("/api/v1/ratings", &token, &rating).await;
+        assert_eq!(response.status(), 201);
+        let receipt: Value = response.json().await.unwrap();
+        assert_eq!(receipt["token"], body["token"]);
+        assert_eq!(receipt["score"], 5);
 
-    let response = hub.post("/api/v1/ratings", &token, &rating).await;
-    assert_eq!(error_code(response).await, (409, "already_rated".into()));
+        let response = hub.post("/api/v1/ratings", &token, &rating).await;
+        assert_eq!(error_code(response).await, (409, "already_rated".into()));
+    }
 }
 
-#[tokio::test]
-async fn ratings_for_unknown_tokens_bad_scores_or_other_terminals_are_refused() {
-    let hub = Hub::start().await;
-    let token = hub.terminal("SF-QST-01");
-    let body = senior_card_renewal("SF-QST-01");
-    hub.submit(&token, &body).await;
-    let rating = |token: &Value, terminal: &str, score: i64| json!({"token": token, "terminal_id": terminal, "score": score, "reasons": [], "rated_at": "2026-11-22T09:43:10+08:00"});
+hub_test! {
+    async fn ratings_for_unknown_tokens_bad_scores_or_other_terminals_are_refused() {
+        let hub = Hub::start().await;
+        let token = hub.terminal("SF-QST-01");
+        let body = senior_card_renewal("SF-QST-01");
+        hub.submit(&token, &body).await;
+        let rating = |token: &Value, terminal: &str, score: i64| json!({"token": token, "terminal_id": terminal, "score": score, "reasons": [], "rated_at": "2026-11-22T09:43:10+08:00"});
 
-    let response = hub.post("/api/v1/ratings", &token, &rating(&"aaaaaaaaaaaaaaaaaaaa".into(), "SF-QST-01", 4)).await;
-    assert_eq!(error_code(response).await, (404, "application_not_found".into()));
-    for score in [0, 6] {
-        let response = hub.post("/api/v1/ratings", &token, &rating(&body["token"], "SF-QST-01", score)).await;
-        assert_eq!(error_code(response).await, (422, "invalid_body".into()));
+        let response = hub.post("/api/v1/ratings", &token, &rating(&"aaaaaaaaaaaaaaaaaaaa".into(), "SF-QST-01", 4)).await;
+        assert_eq!(error_code(response).await, (404, "application_not_found".into()));
+        for score in [0, 6] {
+            let response = hub.post("/api/v1/ratings", &token, &rating(&body["token"], "SF-QST-01", score)).await;
+            assert_eq!(error_code(response).await, (422, "invalid_body".into()));
+        }
+        let response = hub.post("/api/v1/ratings", &token, &rating(&body["token"], "SF-QST-09", 1)).await;
+        assert_eq!(error_code(response).await, (403, "terminal_mismatch".into()));
     }
-    let response = hub.post("/api/v1/ratings", &token, &rating(&body["token"], "SF-QST-09", 1)).await;
-    assert_eq!(error_code(response).await, (403, "terminal_mismatch".into()));
 }

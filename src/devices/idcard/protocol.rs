@@ -316,6 +316,9 @@ pub enum FrameError {
     Length { len: usize },
     #[error("response body too short ({len} bytes, need 3)")]
     ShortBody { len: usize },
+    /// Bytes arrived but none of them began a frame (a dying reader, a wrong baud rate).
+    #[error("no frame in {bytes} bytes of line noise")]
+    Noise { bytes: u64 },
 }
 
 /// Incremental frame decoder: push bytes as they arrive, get whole frames back.

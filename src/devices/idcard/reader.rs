@@ -129,14 +129,18 @@ impl Reader {
         let mut received = 0usize;
         let mut buf = [0u8; 2048];
         let mut bad_frame = None;
+        let noise_before = self.decoder.skipped();
         let result = loop {
             if self.cancelled() {
                 break Err(ReadError::Cancelled);
             }
             let now = Instant::now();
             if now >= deadline {
+                let noise = self.decoder.skipped() - noise_before;
                 break Err(match bad_frame {
                     Some(error) => ReadError::Frame { step: command, error },
+                    // Talking, but not the protocol: garbled, not silent.
+                    None if noise > 0 => ReadError::Frame { step: command, error: FrameError::Noise { bytes: noise } },
                     None => ReadError::Timeout {
                         step: command,
                         after: if received == 0 { timeout } else { started.elapsed() },

@@ -14,6 +14,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use rand::rngs::StdRng;
+use rand::{RngCore, SeedableRng};
 use serialport::{SerialPort, TTYPort};
 
 use super::card::{encode_text, Card, EncodeError};
@@ -35,7 +37,14 @@ pub enum Fault {
     NoiseBeforeFrames,
     /// Answer every read with SW3 41.
     ReadFailed,
+    /// A dying reader: answer nothing, but stream random bytes without pause (about 12 KB/s, a
+    /// 115200-baud line kept busy), whatever the host sends.
+    Babble,
 }
+
+/// Bytes streamed per pass of the simulator's loop under [`Fault::Babble`] (one pass per 20 ms
+/// read timeout at most).
+const BABBLE_CHUNK: usize = 256;
 
 /// Noise sent before frames under [`Fault::NoiseBeforeFrames`]: garbage, a broken preamble and a
 /// preamble prefix.
@@ -57,6 +66,8 @@ struct SimState {
     fault: Option<Fault>,
     reads: u64,
     commands: u64,
+    /// Random bytes sent under [`Fault::Babble`].
+    babbled: u64,
 }
 
 struct Shared {
@@ -159,6 +170,11 @@ impl SimReader {
         self.shared.lock().commands
     }
 
+    /// Random bytes sent so far under [`Fault::Babble`].
+    pub fn bytes_babbled(&self) -> u64 {
+        self.shared.lock().babbled
+    }
+
     /// Waits until at least `count` reads were served; false on timeout.
     pub fn wait_for_reads(&self, count: u64, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
@@ -227,7 +243,16 @@ fn repoint_symlink(link: &Path, target: &Path) -> io::Result<()> {
 fn serve(mut master: TTYPort, slave: TTYPort, shared: Arc<Shared>, stop: Arc<AtomicBool>) {
     let mut decoder = Decoder::new();
     let mut buf = [0u8; 512];
+    // Seeded: a failing run of a babbling reader can be replayed byte for byte.
+    let mut noise = StdRng::seed_from_u64(467);
+    let mut chunk = [0u8; BABBLE_CHUNK];
     while !stop.load(Ordering::Relaxed) {
+        if shared.lock().fault == Some(Fault::Babble) {
+            noise.fill_bytes(&mut chunk);
+            // A full line (the host not reading) only times out; the babble goes on.
+            let sent = babble(&mut master, &chunk);
+            shared.lock().babbled += sent as u64;
+        }
         let n = match master.read(&mut buf) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::TimedOut => continue,
@@ -254,6 +279,18 @@ fn serve(mut master: TTYPort, slave: TTYPort, shared: Arc<Shared>, stop: Arc<Ato
         }
     }
     drop(slave);
+}
+
+/// Writes as much of `chunk` as the line takes now; returns how much that was.
+fn babble(master: &mut TTYPort, chunk: &[u8]) -> usize {
+    let mut sent = 0;
+    while sent < chunk.len() {
+        match master.write(&chunk[sent..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => sent += n,
+        }
+    }
+    sent
 }
 
 fn answer(state: &mut SimState, command: Option<Command>) -> Vec<u8> {
@@ -286,7 +323,7 @@ fn answer(state: &mut SimState, command: Option<Command>) -> Vec<u8> {
 
 fn send(master: &mut TTYPort, mut reply: Vec<u8>, fault: Option<Fault>, stop: &AtomicBool) -> io::Result<()> {
     match fault {
-        Some(Fault::Silent) => Ok(()),
+        Some(Fault::Silent) | Some(Fault::Babble) => Ok(()),
         Some(Fault::BadChecksum) => {
             if let Some(last) = reply.last_mut() {
                 *last ^= 0x5A;

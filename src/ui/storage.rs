@@ -1,0 +1,54 @@
+//! A full disk on the window: an outbox write that failed with [`StoreError::Full`] puts a line in
+//! the header for staff (until space returns), and the resident is told to ask staff. Nothing is
+//! printed for an application that was not written (the print is the flow's next effect, after
+//! 已提交), and SQLite rolled the failed write back whole. Once a second while the disk is full the
+//! store is asked whether there is room again: the line clears by itself, no restart.
+
+use slint::ComponentHandle;
+
+use super::State;
+use crate::store::StoreError;
+use crate::AppState;
+
+use crate::store::ROOM_BYTES;
+
+/// An outbox write's outcome: a full disk is remembered for the header, a write that worked clears it.
+pub(super) fn note_write<T>(s: &mut State, result: &Result<T, StoreError>) {
+    let full = match result {
+        Ok(_) => false,
+        Err(e) => e.is_full(),
+    };
+    if full && !s.terminal.storage_full {
+        log::error!("storage: the disk holding the database is full; applications cannot be submitted");
+    } else if !full && result.is_ok() && s.terminal.storage_full {
+        log::info!("storage: a write worked again; the disk has room");
+    }
+    if full || result.is_ok() {
+        s.terminal.storage_full = full;
+    }
+}
+
+/// Once a second while the disk is full: whether it has room again. Whether the header changed.
+pub(super) fn on_second(s: &mut State) -> bool {
+    if !s.terminal.storage_full {
+        return false;
+    }
+    let room = match s.terminal.store.as_ref().map(|st| st.has_room(ROOM_BYTES)) {
+        Some(Ok(room)) => room,
+        Some(Err(e)) => {
+            log::warn!("storage: cannot tell whether the disk has room: {e}");
+            false
+        }
+        None => false,
+    };
+    if room {
+        log::info!("storage: the disk has room again; applications can be submitted");
+        s.terminal.storage_full = false;
+    }
+    room
+}
+
+pub(super) fn render(window: &crate::AppWindow, s: &State) {
+    let line = if s.terminal.storage_full { crate::messages::storage_full(s.session.lang) } else { "" };
+    window.global::<AppState>().set_storage_status(line.into());
+}
