@@ -9,14 +9,16 @@
 #   tools/hub-load.sh [--database FILE|postgres://URL] [--instances N] [--duration 20s]
 #                     [--connections 32] [--threads 2] [--terminals 50] [--debug]
 #
-#   --database     a SQLite file (default: a new one in a temporary folder) or, once the hub has the
-#                  PostgreSQL backend, a postgres:// URL; the same database for every instance.
-#   --instances    hub processes, each on its own port (default 1).
+#   --database     a SQLite file (default: a new one in a temporary folder) or a postgres:// URL (an
+#                  empty database the hub may create its tables in); the same database for every instance.
+#   --instances    hub processes, each on its own port (default 1); more than one needs PostgreSQL (a
+#                  second `serve` on one SQLite file is refused).
 #   --duration     of each phase (default 20s); --connections and --threads are per wrk (per instance).
 #   --debug        use the debug build instead of building and using the release build.
 #
-# The hubs run with log_level = "warn" (one log line per request would measure the logger) and rate
-# limits raised out of the way; everything else is the shipped default. Results go to stdout and to
+# The hubs run with log_level = "warn" (one log line per request would measure the logger), rate
+# limits raised out of the way and a key file (personal fields sealed, as a configured hub does);
+# everything else is the shipped default. Results go to stdout and to
 # $out/results.txt (the temporary folder is printed, and kept).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,11 +55,14 @@ hub="$target/$profile/kiosk-hub"
 [ -x "$hub" ] || fail "no $hub"
 
 out="$(mktemp -d /tmp/hub-load.XXXXXX)"
+[ -n "$database" ] || database="$out/hub.sqlite3"
 case "$database" in
-    "") database="$out/hub.sqlite3" ;;
     postgres://*|postgresql://*) ;;
-    /*) ;;
-    *) database="$PWD/$database" ;;
+    *)
+        [ "$instances" = 1 ] \
+            || fail "one SQLite file takes one kiosk-hub serve: use a postgres:// URL for --instances $instances"
+        case "$database" in /*) ;; *) database="$PWD/$database" ;; esac
+        ;;
 esac
 echo "== results and logs in $out (database: ${database%%@*}…)"
 
@@ -78,11 +83,14 @@ for i in $(seq 1 "$instances"); do
 listen = "127.0.0.1:$port"
 database = "$database"
 log_level = "warn"
+key_file = "$out/hub.key"
 terminal_requests_per_minute = 100000000
 terminal_burst = 100000000
 auth_failures_per_minute = 100000000
 EOF
 done
+
+"$hub" --config "$out/hub-1.toml" keys init >/dev/null
 
 # Terminals, registered once (every instance shares the database): "<id> <token>" per line.
 : > "$out/terminals.txt"
