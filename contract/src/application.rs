@@ -153,6 +153,7 @@ impl Applicant {
         let Some(card_type) = self.card_type.known() else {
             return Err(v::invalid("applicant.card_type", CardType::listed()));
         };
+        v::id_number("applicant.id_number", card_type, &self.id_number)?;
         v::length("applicant.gender", &self.gender, l::GENDER)?;
         v::date("applicant.birth_date", &self.birth_date)?;
         v::length("applicant.address", &self.address, l::ADDRESS)?;
@@ -215,8 +216,8 @@ impl ApplicationRequest {
     pub fn validate(&self) -> Checked {
         v::uuid("idempotency_key", &self.idempotency_key)?;
         v::terminal_id("terminal_id", &self.terminal_id)?;
-        v::length("acceptance_no", &self.acceptance_no, l::ACCEPTANCE_NO)?;
-        v::length("item_code", &self.item_code, l::ITEM_CODE)?;
+        v::code("acceptance_no", &self.acceptance_no, l::ACCEPTANCE_NO)?;
+        v::code("item_code", &self.item_code, l::ITEM_CODE)?;
         v::length("item_name", &self.item_name, l::ITEM_NAME)?;
         self.applicant.validate()?;
         v::at_most("form", self.form.len(), l::FORM_MAX_FIELDS, "fields")?;
@@ -227,7 +228,7 @@ impl ApplicationRequest {
         if let Some(d) = &self.promised_date {
             v::date("promised_date", d)?;
         }
-        v::length("pickup_code", &self.pickup_code, l::PICKUP_CODE)?;
+        v::pickup_code("pickup_code", &self.pickup_code, l::PICKUP_CODE)?;
         v::slip_token("token", &self.token)?;
         if let Some(g) = &self.grid {
             v::length("grid.street", &g.street, l::GRID_STREET)?;

@@ -23,7 +23,8 @@ pub struct CatalogItemHead {
 }
 
 impl CatalogHead {
-    /// A version in range, every item with a non-empty code and name, each code once.
+    /// A version in range, every item with a non-empty name and a code of the documented form
+    /// ([`v::CODE_PATTERN`], at most 64 characters), each code once.
     pub fn validate(&self) -> Checked {
         v::range("version", self.version, 1, l::MAX_VERSION)?;
         let mut codes = std::collections::HashSet::new();
@@ -33,6 +34,8 @@ impl CatalogHead {
                     return Err(v::invalid(&format!("items[{i}].{key}"), "a non-empty string"));
                 }
             }
+            // Intake refuses an application whose item code is not of this form: so does publishing.
+            v::code(&format!("items[{i}].code"), &item.code, l::ITEM_CODE)?;
             if !codes.insert(item.code.as_str()) {
                 return Err(v::invalid(
                     &format!("items[{i}].code"),
@@ -88,6 +91,8 @@ mod tests {
         assert!(head(3, &[("LL0001", "老年人优待证")]).validate().is_ok());
         assert_eq!(head(0, &[]).validate().unwrap_err().field, "version");
         assert_eq!(head(1, &[("A", " ")]).validate().unwrap_err().field, "items[0].name");
+        assert_eq!(head(1, &[("民政 01", "甲")]).validate().unwrap_err().field, "items[0].code");
+        assert_eq!(head(1, &[(&"L".repeat(65), "甲")]).validate().unwrap_err().field, "items[0].code");
         let twice = head(1, &[("A", "甲"), ("A", "乙")]).validate().unwrap_err();
         assert!(twice.field == "items[1].code" && twice.expected.contains("twice"), "{twice}");
     }

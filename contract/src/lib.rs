@@ -61,7 +61,7 @@ mod tests {
             "item_name": "老年人优待证办理（年审）",
             "applicant": {
                 "name": "王秀兰",
-                "id_number": "430102195303151020",
+                "id_number": "430102195303151027",
                 "card_type": "resident",
                 "gender": "女",
                 "birth_date": "1953-03-15",
@@ -116,14 +116,28 @@ mod tests {
         assert_eq!(field(&|v| v["form"]["remark"] = "x".repeat(2001).into()), "form.remark");
         assert_eq!(field(&|v| v["grid"] = json!({"street": "", "community": "c", "number": "1"})), "grid.street");
         assert_eq!(field(&|v| v["token"] = "short".into()), "token");
+        // The kiosk's checks: a GB 11643 check digit, codes of their documented form.
+        assert_eq!(field(&|v| v["applicant"]["id_number"] = "0".into()), "applicant.id_number");
+        assert_eq!(field(&|v| v["applicant"]["id_number"] = "430102195303151020".into()), "applicant.id_number");
+        let foreign_lower_case = |v: &mut Value| {
+            v["applicant"]["card_type"] = "foreign".into();
+            v["applicant"]["id_number"] = "can430285061201".into();
+        };
+        assert_eq!(field(&foreign_lower_case), "applicant.id_number");
+        assert_eq!(field(&|v| v["acceptance_no"] = "SF QST 01".into()), "acceptance_no");
+        assert_eq!(field(&|v| v["item_code"] = "LL0001\n".into()), "item_code");
+        assert_eq!(field(&|v| v["pickup_code"] = "48-913".into()), "pickup_code");
+        assert_eq!(field(&|v| v["promised_date"] = "2026-11-31".into()), "promised_date");
+        assert_eq!(field(&|v| v["submitted_at"] = "2026-11-22T25:41:00+08:00".into()), "submitted_at");
         let mut many = request();
         for i in 0..=limits::FORM_MAX_FIELDS {
             many["form"][format!("f{i}")] = "".into();
         }
         assert_eq!(parse(many).unwrap().validate().unwrap_err().field, "form");
-        // A foreign permanent residence card carries no address.
+        // A foreign permanent residence card carries no address (and has a permit number).
         let mut foreign = request();
         foreign["applicant"]["card_type"] = "foreign".into();
+        foreign["applicant"]["id_number"] = "CAN430285061201".into();
         foreign["applicant"]["address"] = "".into();
         parse(foreign).unwrap().validate().unwrap();
         // At the limits exactly: fine.
@@ -211,10 +225,10 @@ mod tests {
     fn personal_fields_never_show_in_debug_output() {
         let r = parse(request()).unwrap();
         let debug = format!("{r:?}");
-        for personal in ["王秀兰", "430102195303151020", "幸福路", "13800000000", "k3vq7mzp2xw5ra4ty6nb"] {
+        for personal in ["王秀兰", "430102195303151027", "幸福路", "13800000000", "k3vq7mzp2xw5ra4ty6nb"] {
             assert!(!debug.contains(personal), "{debug}");
         }
-        assert!(debug.contains("王*兰") && debug.contains("4301**********1020"), "{debug}");
+        assert!(debug.contains("王*兰") && debug.contains("4301**********1027"), "{debug}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! document promises, what the hub enforces and what the kiosk checks before queueing cannot drift apart.
 
 use crate::limits::Chars;
+use crate::CardType;
 
 /// A rule violation: the JSON path of the field and what was expected there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +115,89 @@ pub fn date_time(field: &str, s: &str) -> Checked {
     }
 }
 
+/// The form of codes (`acceptance_no`, `item_code`): a letter or digit, then letters, digits, `.`, `_`
+/// or `-` (the length bounds are the field's).
+pub const CODE_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
+
+pub fn is_code(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_alphanumeric()
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+}
+
+/// A code of `bounds` characters matching [`CODE_PATTERN`].
+pub fn code(field: &str, s: &str, bounds: Chars) -> Checked {
+    length(field, s, bounds)?;
+    if is_code(s) {
+        Ok(())
+    } else {
+        Err(invalid(field, format!("a code matching {CODE_PATTERN}")))
+    }
+}
+
+/// The form of pickup codes: letters and digits (the kiosk prints six).
+pub const PICKUP_CODE_PATTERN: &str = "^[A-Za-z0-9]+$";
+
+pub fn pickup_code(field: &str, s: &str, bounds: Chars) -> Checked {
+    length(field, s, bounds)?;
+    if s.bytes().all(|c| c.is_ascii_alphanumeric()) {
+        Ok(())
+    } else {
+        Err(invalid(field, format!("a pickup code matching {PICKUP_CODE_PATTERN}")))
+    }
+}
+
+const GB11643_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const GB11643_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+
+/// The GB 11643 check character for the first 17 digits of an ID number; `None` if they are not
+/// 17 ASCII digits.
+pub fn gb11643_check_char(first17: &str) -> Option<char> {
+    let digits: Vec<u32> = first17.chars().map(|c| c.to_digit(10)).collect::<Option<_>>()?;
+    if digits.len() != 17 || !first17.is_ascii() {
+        return None;
+    }
+    let sum: u32 = digits.iter().zip(GB11643_WEIGHTS).map(|(d, w)| d * w).sum();
+    Some(GB11643_CHECK[(sum % 11) as usize])
+}
+
+/// Whether an 18-character number (17 digits and a check digit, `X` in either case) passes GB 11643.
+pub fn gb11643_is_valid(id: &str) -> bool {
+    if id.len() != 18 || !id.is_ascii() {
+        return false;
+    }
+    let (first17, last) = id.split_at(17);
+    match (gb11643_check_char(first17), last.chars().next()) {
+        (Some(expected), Some(actual)) => expected == actual.to_ascii_uppercase(),
+        _ => false,
+    }
+}
+
+/// ID number validation by card type, the kiosk's rule when it reads a card: GB 11643 for 18-character
+/// numbers (all resident and 'J' cards, 2023-format foreign cards); for 15-character foreign permits
+/// (three capital letters, twelve digits) only the format is checked.
+pub fn id_number_is_valid(card_type: CardType, id: &str) -> bool {
+    if gb11643_is_valid(id) {
+        return true;
+    }
+    card_type == CardType::Foreign
+        && id.len() == 15
+        && id.is_ascii()
+        && id[..3].bytes().all(|b| b.is_ascii_uppercase())
+        && id[3..].bytes().all(|b| b.is_ascii_digit())
+}
+
+pub fn id_number(field: &str, card_type: CardType, id: &str) -> Checked {
+    if id_number_is_valid(card_type, id) {
+        Ok(())
+    } else if card_type == CardType::Foreign {
+        Err(invalid(field, "an ID number with a valid GB 11643 check digit, or a permit number like CAN430285061201"))
+    } else {
+        Err(invalid(field, "an ID number with a valid GB 11643 check digit"))
+    }
+}
+
 /// Integer range.
 pub fn range(field: &str, value: i64, min: i64, max: i64) -> Checked {
     if value < min || value > max {
@@ -152,5 +236,33 @@ mod tests {
             length("f", "张三", two).is_ok() && length("f", "张三丰", two).is_err() && length("f", "", two).is_err()
         );
         assert_eq!(range("score", 6, 1, 5).unwrap_err().to_string(), "score: expected an integer from 1 to 5");
+        assert!(is_code("SF-QST-01-20261122-0007") && is_code("LL0001") && is_code("a.b_c"));
+        assert!(!is_code("") && !is_code("-LL") && !is_code("LL 01") && !is_code("民政01") && !is_code("LL\n"));
+        let code_bounds = Chars { min: 1, max: 8 };
+        assert!(code("c", "LL0001", code_bounds).is_ok() && code("c", "LL0001LL0", code_bounds).is_err());
+        assert!(pickup_code("p", "482913", code_bounds).is_ok() && pickup_code("p", "48 913", code_bounds).is_err());
+    }
+
+    #[test]
+    fn gb11643_check_digits() {
+        assert!(gb11643_is_valid("43020419530816102X"));
+        assert!(gb11643_is_valid("43020419530816102x"));
+        assert!(gb11643_is_valid("430204199006120036"));
+        assert!(gb11643_is_valid("11010519491231002X"));
+        assert!(gb11643_is_valid("430102195303151027"));
+        assert!(!gb11643_is_valid("430102195303151020"), "the old sample number had a wrong check digit");
+        assert!(!gb11643_is_valid("430204199006120037"));
+        assert!(!gb11643_is_valid("43020419900612003"));
+        assert!(!gb11643_is_valid("4302041990061200A6"));
+        assert!(!gb11643_is_valid("四30204199006120036"));
+        assert!(!gb11643_is_valid("0"));
+        assert_eq!(gb11643_check_char("43020419530816102"), Some('X'));
+        assert_eq!(gb11643_check_char("1234"), None);
+        assert!(id_number_is_valid(CardType::Foreign, "CAN430285061201"));
+        assert!(!id_number_is_valid(CardType::Resident, "CAN430285061201"));
+        assert!(!id_number_is_valid(CardType::Foreign, "can430285061201"));
+        assert!(id_number_is_valid(CardType::HkMoTw, "810000199107150028"));
+        let e = id_number("applicant.id_number", CardType::Resident, "0").unwrap_err();
+        assert_eq!(e.field, "applicant.id_number");
     }
 }

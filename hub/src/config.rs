@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The file looked for in the current folder when `--config` is not given (development).
 pub const DEFAULT_CONFIG: &str = "hub.toml";
@@ -77,6 +78,11 @@ pub struct Config {
     /// The log filter in `RUST_LOG`'s syntax (`info`, `info,kiosk_hub::api=debug`); `RUST_LOG`
     /// wins when set.
     pub log_level: String,
+    /// Where `/metrics` (Prometheus text format) is served; `None` (the default): not at all. A separate
+    /// address from `listen`, so that it is never public by accident.
+    pub metrics_listen: Option<SocketAddr>,
+    /// Limits of the HTTP API: request rates, timeouts.
+    pub limits: Limits,
     /// CA certificates (PEM) that a PostgreSQL server's certificate is verified against when the URL
     /// has `sslmode=require`; relative to the config file's folder. None: the system's roots.
     pub database_ca_file: Option<PathBuf>,
@@ -88,6 +94,42 @@ pub struct Config {
     pub retention_days: Option<u32>,
 }
 
+/// The API's protections against a misbehaving or hostile client (issue 15, item 5). Per hub process:
+/// with several instances behind a load balancer each counts what it sees.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Requests per minute one terminal may make (429 `rate_limited` with `Retry-After` above it)…
+    pub terminal_requests_per_minute: u32,
+    /// …after a burst of this many (a kiosk emptying its outbox after an outage).
+    pub terminal_burst: u32,
+    /// Failed authentications (no, unknown or revoked token) per minute from one client address, in
+    /// bursts of as many; above it every request from that address is refused (429
+    /// `too_many_auth_failures`) without looking at its token.
+    pub auth_failures_per_minute: u32,
+    /// The request line and headers must arrive within this time (also the most a kept-alive connection
+    /// may stay idle): otherwise the connection is closed.
+    pub header_timeout: Duration,
+    /// The body must arrive within this time after the headers (408 `request_timeout`).
+    pub body_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            terminal_requests_per_minute: 600,
+            terminal_burst: 200,
+            auth_failures_per_minute: 30,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Every key of `hub.toml`, as named in errors.
+pub const KEYS: &str = "listen, database, public_base_url, log_level, database_ca_file, key_file, \
+                        retention_days, metrics_listen, terminal_requests_per_minute, terminal_burst, \
+                        auth_failures_per_minute, header_timeout_secs, body_timeout_secs";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{file}: cannot read: {source}")]
@@ -96,7 +138,7 @@ pub enum ConfigError {
     Syntax { file: String, message: String },
     #[error("{file}: key `{key}`: expected {expected}")]
     Key { file: String, key: String, expected: &'static str },
-    #[error("{file}: unknown key `{key}` (known keys: listen, database, public_base_url, log_level, database_ca_file, key_file, retention_days)")]
+    #[error("{file}: unknown key `{key}` (known keys: {keys})", keys = KEYS)]
     Unknown { file: String, key: String },
 }
 
@@ -108,6 +150,8 @@ impl Config {
             database: Database::Sqlite(base.join("hub.sqlite3")),
             public_base_url: None,
             log_level: "info".into(),
+            metrics_listen: None,
+            limits: Limits::default(),
             database_ca_file: None,
             key_file: None,
             retention_days: None,
@@ -177,11 +221,46 @@ impl Config {
                     kiosk_systemd::logger::check_level(s).map_err(|_| key_err(key, FORM))?;
                     config.log_level = s.trim().to_string();
                 }
+                "metrics_listen" => {
+                    const FORM: &str = "a socket address string like \"127.0.0.1:9700\" (not the `listen` address)";
+                    let s = value.as_str().ok_or_else(|| key_err(key, FORM))?;
+                    config.metrics_listen = Some(s.parse().map_err(|_| key_err(key, FORM))?);
+                }
+                "terminal_requests_per_minute" => {
+                    config.limits.terminal_requests_per_minute = positive(value).ok_or_else(|| key_err(key, COUNT))?
+                }
+                "terminal_burst" => {
+                    config.limits.terminal_burst = positive(value).ok_or_else(|| key_err(key, COUNT))?
+                }
+                "auth_failures_per_minute" => {
+                    config.limits.auth_failures_per_minute = positive(value).ok_or_else(|| key_err(key, COUNT))?
+                }
+                "header_timeout_secs" => {
+                    let secs = positive(value).filter(|s| *s <= 3600).ok_or_else(|| key_err(key, SECONDS))?;
+                    config.limits.header_timeout = Duration::from_secs(secs.into());
+                }
+                "body_timeout_secs" => {
+                    let secs = positive(value).filter(|s| *s <= 3600).ok_or_else(|| key_err(key, SECONDS))?;
+                    config.limits.body_timeout = Duration::from_secs(secs.into());
+                }
                 _ => return Err(ConfigError::Unknown { file: file.into(), key: key.clone() }),
             }
         }
+        if config.metrics_listen == Some(config.listen) {
+            return Err(key_err(
+                "metrics_listen",
+                "an address other than `listen` (metrics are never served on the API's address)",
+            ));
+        }
         Ok(config)
     }
+}
+
+const COUNT: &str = "a whole number from 1 to 4294967295";
+const SECONDS: &str = "a whole number of seconds from 1 to 3600";
+
+fn positive(value: &toml::Value) -> Option<u32> {
+    value.as_integer().and_then(|n| u32::try_from(n).ok()).filter(|n| *n >= 1)
 }
 
 #[cfg(test)]
@@ -230,6 +309,42 @@ mod tests {
         assert!(e.starts_with("hub.toml: key `log_level`: expected a log filter string"), "{e}");
         let c = Config::parse("log_level = \"warn,kiosk_hub::api=debug\"", "hub.toml", Path::new(".")).unwrap();
         assert_eq!(c.log_level, "warn,kiosk_hub::api=debug");
+    }
+
+    #[test]
+    fn limits_and_metrics_have_defaults_and_named_errors() {
+        let c = Config::parse("", "hub.toml", Path::new(".")).unwrap();
+        assert_eq!((c.metrics_listen, c.limits), (None, Limits::default()));
+        let c = Config::parse(
+            "metrics_listen = \"127.0.0.1:9700\"\nterminal_requests_per_minute = 60\nterminal_burst = 5\n\
+             auth_failures_per_minute = 3\nheader_timeout_secs = 2\nbody_timeout_secs = 4",
+            "hub.toml",
+            Path::new("."),
+        )
+        .unwrap();
+        assert_eq!(c.metrics_listen, Some(SocketAddr::from(([127, 0, 0, 1], 9700))));
+        let expected = Limits {
+            terminal_requests_per_minute: 60,
+            terminal_burst: 5,
+            auth_failures_per_minute: 3,
+            header_timeout: Duration::from_secs(2),
+            body_timeout: Duration::from_secs(4),
+        };
+        assert_eq!(c.limits, expected);
+        for (text, key) in [
+            ("terminal_burst = 0", "terminal_burst"),
+            ("terminal_requests_per_minute = -1", "terminal_requests_per_minute"),
+            ("auth_failures_per_minute = \"30\"", "auth_failures_per_minute"),
+            ("header_timeout_secs = 0", "header_timeout_secs"),
+            ("body_timeout_secs = 3601", "body_timeout_secs"),
+            ("metrics_listen = \"localhost\"", "metrics_listen"),
+            ("metrics_listen = \"127.0.0.1:8700\"", "metrics_listen"),
+        ] {
+            let e = Config::parse(text, "hub.toml", Path::new(".")).unwrap_err().to_string();
+            assert!(e.starts_with(&format!("hub.toml: key `{key}`: expected")), "{text}: {e}");
+        }
+        let e = Config::parse("metrics = 1", "hub.toml", Path::new(".")).unwrap_err().to_string();
+        assert!(e.contains("metrics_listen") && e.contains("body_timeout_secs"), "{e}");
     }
 
     #[test]

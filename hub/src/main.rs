@@ -121,7 +121,19 @@ fn serve(config: Config, store: Store) -> Result<(), CliError> {
             .await
             .map_err(|e| CliError::Other(format!("cannot listen on {}: {e}", config.listen)))?;
         let store = Arc::new(store);
-        let state = Arc::new(kiosk_hub::api::AppState::new(store.clone(), config.public_base_url.as_deref()));
+        let state = Arc::new(kiosk_hub::api::AppState::with_limits(
+            store.clone(),
+            config.public_base_url.as_deref(),
+            config.limits,
+        ));
+        if let Some(address) = config.metrics_listen {
+            let metrics = tokio::net::TcpListener::bind(address)
+                .await
+                .map_err(|e| CliError::Other(format!("cannot listen on {address} (metrics_listen): {e}")))?;
+            log::info!("kiosk-hub metrics on http://{address}/metrics");
+            // Ends with the runtime, after the API has stopped.
+            tokio::spawn(kiosk_hub::api::serve_metrics(metrics, state.clone(), std::future::pending()));
+        }
         if config.key_file.is_none() {
             log::warn!("no key_file in the config: ID numbers and addresses are stored unencrypted");
         }

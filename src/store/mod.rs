@@ -440,7 +440,7 @@ impl Store {
 pub(crate) fn sample_applicant() -> crate::store::outbox::Applicant {
     crate::store::outbox::Applicant {
         name: "王秀兰".into(),
-        id_number: "430102195303151020".into(),
+        id_number: "430102195303151027".into(),
         card_type: "resident".into(),
         gender: "女".into(),
         birth_date: "1953-03-15".into(),

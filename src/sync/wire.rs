@@ -70,7 +70,7 @@ mod tests {
                 item_code: "LL0001".into(),
                 item_name: "老年人优待证办理（年审）".into(),
                 masked_name: "王*兰".into(),
-                masked_id: "4301**********1020".into(),
+                masked_id: "4301**********1027".into(),
                 created_at: Local.with_ymd_and_hms(2026, 11, 22, 9, 41, 0).unwrap(),
                 promised_date: NaiveDate::from_ymd_opt(2026, 11, 29),
                 pickup_code: "482913".into(),

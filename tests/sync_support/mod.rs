@@ -20,11 +20,12 @@ use kiosk::store::outbox::{Applicant, Kind, NewApplication, Stored};
 use kiosk::store::Store;
 use kiosk::sync::{HealthReport, SharedHealth, SyncHandle, SyncWorker};
 use kiosk_hub::api::{self, AppState};
+use kiosk_hub::config::Limits;
 use kiosk_hub::store::Store as HubStore;
 
 pub const TERMINAL: &str = "SF-QST-01";
 pub const NAME: &str = "王秀兰";
-pub const ID_NUMBER: &str = "430102195303151020";
+pub const ID_NUMBER: &str = "430102195303151027";
 
 /// A hub database; [`TestHub::serve`] puts the API on a listener.
 pub struct TestHub {
@@ -53,7 +54,11 @@ impl TestHub {
     pub fn serve(&mut self, listener: TcpListener) -> String {
         let url = format!("http://{}", listener.local_addr().unwrap());
         listener.set_nonblocking(true).unwrap();
-        let state = Arc::new(AppState::new(self.store.clone(), None));
+        // No per-terminal rate limit: the sync throughput benchmark pushes 500 applications from one
+        // terminal as fast as it can (the hub's limits have their own tests in hub/tests).
+        let unlimited =
+            Limits { terminal_requests_per_minute: u32::MAX, terminal_burst: u32::MAX, ..Limits::default() };
+        let state = Arc::new(AppState::with_limits(self.store.clone(), None, unlimited));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();

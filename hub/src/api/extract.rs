@@ -1,10 +1,12 @@
 //! Request extractors that answer every rejection with the API's JSON error body: the bearer
 //! terminal, a path segment, and a validated JSON body.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use kiosk_contract::Checked;
@@ -15,7 +17,8 @@ use super::AppState;
 use crate::model::{ApplicationRequest, Heartbeat, RatingRequest};
 use crate::store::Auth;
 
-/// The terminal whose bearer token came with the request (active, not revoked).
+/// The terminal whose bearer token came with the request (active, not revoked), within its request
+/// rate. A client address with too many failed authentications is refused before its token is looked at.
 pub struct Terminal(pub String);
 
 impl FromRequestParts<Arc<AppState>> for Terminal {
@@ -23,6 +26,28 @@ impl FromRequestParts<Arc<AppState>> for Terminal {
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, ApiError> {
         const HINT: &str = "send Authorization: Bearer <terminal token> issued by `kiosk-hub terminals add`";
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let now = Instant::now();
+        if let Some(ip) = peer {
+            if let Err(refused) = state.auth_failures.check(&ip, now) {
+                state.metrics.auth_failed("too_many_auth_failures");
+                if refused.first {
+                    log::warn!("{ip} sent too many requests with a missing or wrong token: refusing it for now");
+                }
+                return Err(ApiError::too_many(
+                    "too_many_auth_failures",
+                    "too many requests with a missing or wrong token from this address; wait before trying again",
+                    refused.wait,
+                ));
+            }
+        }
+        let failed = |e: ApiError| {
+            if let Some(ip) = peer {
+                let _ = state.auth_failures.take(&ip, now);
+            }
+            state.metrics.auth_failed(e.code);
+            e
+        };
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -30,16 +55,32 @@ impl FromRequestParts<Arc<AppState>> for Terminal {
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::unauthorized("unauthorized", HINT))?
+            .ok_or_else(|| failed(ApiError::unauthorized("unauthorized", HINT)))?
             .to_string();
-        match state.blocking(move |store| store.authenticate(&token)).await? {
-            Auth::Terminal(id) => Ok(Terminal(id)),
+        let id = match state.blocking(move |store| store.authenticate(&token)).await? {
+            Auth::Terminal(id) => id,
             Auth::Revoked(id) => {
                 log::warn!("refused revoked terminal {id}");
-                Err(ApiError::unauthorized("terminal_revoked", "this terminal's token has been revoked by hub staff"))
+                return Err(failed(ApiError::unauthorized(
+                    "terminal_revoked",
+                    "this terminal's token has been revoked by hub staff",
+                )));
             }
-            Auth::Unknown => Err(ApiError::unauthorized("unauthorized", "unknown terminal token")),
+            Auth::Unknown => return Err(failed(ApiError::unauthorized("unauthorized", "unknown terminal token"))),
+        };
+        state.metrics.terminal_seen(&id, now);
+        if let Err(refused) = state.terminal_rate.take(&id, now) {
+            // One line when a terminal goes over its rate, not one per refused request.
+            if refused.first {
+                log::warn!(terminal_id = id.as_str(); "terminal {id} is over its request rate: answering 429");
+            }
+            return Err(ApiError::too_many(
+                "rate_limited",
+                "this terminal sends more requests than the hub allows; retry after the time in Retry-After",
+                refused.wait,
+            ));
         }
+        Ok(Terminal(id))
     }
 }
 
@@ -84,10 +125,10 @@ impl Validate for Heartbeat {
 /// shape with no unknown fields and valid values (422 `invalid_body`, naming the field).
 pub struct JsonBody<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned + Validate> FromRequest<S> for JsonBody<T> {
+impl<T: DeserializeOwned + Validate> FromRequest<Arc<AppState>> for JsonBody<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, ApiError> {
         let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         let essence = content_type.split(';').next().unwrap_or("").trim();
         if !essence.eq_ignore_ascii_case("application/json") {
@@ -97,13 +138,18 @@ impl<S: Send + Sync, T: DeserializeOwned + Validate> FromRequest<S> for JsonBody
                 "the body must be JSON with Content-Type: application/json",
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the body is too large")
-            } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", "the body could not be read")
-            }
-        })?;
+        // The whole body within body_timeout: a client trickling it cannot hold the request open.
+        let limit = state.limits.body_timeout;
+        let bytes = tokio::time::timeout(limit, Bytes::from_request(req, state))
+            .await
+            .map_err(|_| ApiError::request_timeout(limit))?
+            .map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::payload_too_large()
+                } else {
+                    ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", "the body could not be read")
+                }
+            })?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let value: T = match serde_path_to_error::deserialize(&mut de) {
             Ok(v) => v,

@@ -24,6 +24,12 @@ pub async fn openapi(State(state): Shared) -> Response {
     ([(header::CONTENT_TYPE, "application/yaml")], state.openapi.clone()).into_response()
 }
 
+/// `GET /metrics` on `metrics_listen` (not part of the API document: never on the API's address).
+pub async fn metrics(State(state): Shared) -> Response {
+    let text = state.metrics.render(std::time::Instant::now());
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
+}
+
 pub async fn no_route() -> ApiError {
     ApiError::not_found("not_found", "no such route; see /openapi.yaml")
 }
@@ -85,6 +91,7 @@ pub async fn create_application(
     let (created, receipt) = state.blocking(move |s| s.create_application(&req)).await?;
     let status = match created {
         Created::New => {
+            state.metrics.application_received();
             log::info!(
                 acceptance_no = receipt.acceptance_no.as_str(), terminal_id = terminal.as_str();
                 "application {} ({}) accepted from terminal {terminal}", receipt.id, receipt.acceptance_no
@@ -92,6 +99,7 @@ pub async fn create_application(
             StatusCode::CREATED
         }
         Created::Replayed => {
+            state.metrics.application_replayed();
             log::info!(
                 acceptance_no = receipt.acceptance_no.as_str(), terminal_id = terminal.as_str();
                 "application {} ({}) repeated by terminal {terminal}", receipt.id, receipt.acceptance_no
@@ -142,6 +150,10 @@ pub async fn heartbeat(
     Segment(id): Segment,
     JsonBody(heartbeat): JsonBody<Heartbeat>,
 ) -> Result<Response, ApiError> {
+    // Not a terminal id (e.g. empty): no such route, as the document says.
+    if !validate::is_terminal_id(&id) {
+        return Err(no_route().await);
+    }
     if id != terminal {
         return Err(ApiError::terminal_mismatch("the terminal id in the path"));
     }

@@ -146,7 +146,7 @@ hub_test! {
         let listed: Vec<Value> = serde_json::from_str(&json).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0]["kind"], "proxy_request");
-        assert!(!json.contains("430102195303151020") && !json.contains("王秀兰"), "no ID numbers or full names: {json}");
+        assert!(!json.contains("430102195303151027") && !json.contains("王秀兰"), "no ID numbers or full names: {json}");
     }
 }
 

@@ -3,14 +3,19 @@
 //! fields with a key file made by `keys init`, as a configured hub does.
 #![allow(dead_code)]
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use kiosk_hub::api::{self, AppState};
 use kiosk_hub::config::Database;
+use kiosk_hub::config::Limits;
 use kiosk_hub::store::Store;
 use rand::Rng;
 use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 
 /// The database a test's hub uses.
@@ -64,6 +69,10 @@ macro_rules! hub_test {
 
 pub struct Hub {
     pub base: String,
+    /// The API's address, for raw TCP clients.
+    pub addr: SocketAddr,
+    /// `http://…` of the `/metrics` listener, when started with one.
+    pub metrics: Option<String>,
     pub store: Arc<Store>,
     pub database: Database,
     pub key_file: PathBuf,
@@ -74,22 +83,37 @@ pub struct Hub {
 
 impl Hub {
     pub async fn start() -> Hub {
+        Hub::start_with(Limits::default(), false).await
+    }
+
+    /// A hub with these limits, and a `/metrics` listener of its own when `metrics`.
+    pub async fn start_with(limits: Limits, metrics: bool) -> Hub {
         let dir = tempfile::tempdir().unwrap();
         let key_file = dir.path().join("hub.key");
         kiosk_hub::cli::keys_init(Some(&key_file)).unwrap();
         let database = new_database(dir.path()).await;
         let store = Arc::new(Store::connect(&database, Some(&key_file)).unwrap());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        let addr = listener.local_addr().unwrap();
+        let base = format!("http://{addr}");
         let (stop, stopped) = oneshot::channel::<()>();
-        let state = Arc::new(AppState::new(store.clone(), None));
+        let state = Arc::new(AppState::with_limits(store.clone(), None, limits));
+        let metrics = match metrics {
+            true => {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let url = format!("http://{}", listener.local_addr().unwrap());
+                tokio::spawn(api::serve_metrics(listener, state.clone(), std::future::pending()));
+                Some(url)
+            }
+            false => None,
+        };
         tokio::spawn(api::serve(listener, state, async move {
             let _ = stopped.await;
         }));
         // In a workspace build reqwest has the kiosk's features: TLS without a crypto provider.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap();
-        Hub { base, store, database, key_file, client, dir, stop: Some(stop) }
+        Hub { base, addr, metrics, store, database, key_file, client, dir, stop: Some(stop) }
     }
 
     /// Registers a terminal and returns its bearer token.
@@ -155,7 +179,7 @@ pub fn senior_card_renewal(terminal: &str) -> Value {
         "item_name": "老年人优待证办理（年审）",
         "applicant": {
             "name": "王秀兰",
-            "id_number": "430102195303151020",
+            "id_number": "430102195303151027",
             "card_type": "resident",
             "gender": "女",
             "birth_date": "1953-03-15",
@@ -187,4 +211,84 @@ pub async fn error_code(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     let body: Value = response.json().await.expect("error bodies are JSON");
     (status, body["code"].as_str().expect("error body has a code").to_string())
+}
+
+/// A response read off a raw socket.
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The `code` of a JSON error body.
+    pub fn code(&self) -> String {
+        let body: Value = serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not a JSON body ({e}): {}", String::from_utf8_lossy(&self.body)));
+        body["code"].as_str().expect("error body has a code").to_string()
+    }
+}
+
+/// Reads one HTTP/1.1 response (headers and a `Content-Length` body) from `stream`; `None` when the
+/// connection ends first.
+pub async fn read_response(stream: &mut TcpStream) -> Option<RawResponse> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let mut lines = head.split("\r\n");
+    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let length: usize = headers.iter().find(|(n, _)| n == "content-length").map_or(0, |(_, v)| v.parse().unwrap());
+    let mut body = buf[head_end..].to_vec();
+    while body.len() < length {
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+        }
+    }
+    body.truncate(length);
+    Some(RawResponse { status, headers, body })
+}
+
+/// Sends `request` as it is on a new connection and reads the answer (at most 10 s).
+pub async fn raw(addr: SocketAddr, request: &[u8]) -> RawResponse {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(10), read_response(&mut stream))
+        .await
+        .expect("an answer within 10 s")
+        .expect("an answer before the connection closed")
+}
+
+/// Whether the peer closes `stream` (end of file or reset) within `limit`; reads and drops what it sends.
+pub async fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
+    let mut chunk = [0u8; 1024];
+    tokio::time::timeout(limit, async {
+        loop {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await
+    .is_ok()
 }

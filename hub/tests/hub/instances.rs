@@ -131,8 +131,11 @@ async fn two_instances_on_one_postgresql_store_the_same_1000_applications_once_w
     }
     let dir = tempfile::tempdir().unwrap();
     let database = Database::Postgres(crate::pg::new_database().await);
-    let a = serve(&config(dir.path(), "a.toml", &database, ""));
-    let b = serve(&config(dir.path(), "b.toml", &database, ""));
+    // One terminal sends 1,000 applications to each instance as fast as it can: far over the default
+    // per-terminal rate (429 rate_limited), which is not what this test is about.
+    let unlimited = "terminal_requests_per_minute = 100000000\nterminal_burst = 100000000\n";
+    let a = serve(&config(dir.path(), "a.toml", &database, unlimited));
+    let b = serve(&config(dir.path(), "b.toml", &database, unlimited));
     let token =
         Store::connect(&database, Some(&dir.path().join("hub.key"))).unwrap().add_terminal("SF-QST-01", None).unwrap();
 

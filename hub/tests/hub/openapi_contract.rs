@@ -259,3 +259,227 @@ fn the_documents_enumerations_and_bounds_are_the_contracts() {
         assert_eq!(documented, bounds, "{schema}.{field}");
     }
 }
+
+/// The patterns of the document's codes are the contract crate's.
+#[test]
+fn the_documents_patterns_are_the_contracts() {
+    use kiosk_contract::validate::{CODE_PATTERN, PICKUP_CODE_PATTERN};
+    use openapiv3::{SchemaKind, Type};
+
+    let doc = document();
+    let schemas = &doc.components.as_ref().unwrap().schemas;
+    let pattern = |schema: &openapiv3::Schema, what: &str| -> Option<String> {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => s.pattern.clone(),
+            other => panic!("{what}: not a string schema: {other:?}"),
+        }
+    };
+    let object = |schema: &openapiv3::Schema| -> openapiv3::ObjectType {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => o.clone(),
+            other => panic!("not an object: {other:?}"),
+        }
+    };
+    let request = object(schemas["ApplicationRequest"].as_item().unwrap());
+    for (field, expected) in
+        [("acceptance_no", CODE_PATTERN), ("item_code", CODE_PATTERN), ("pickup_code", PICKUP_CODE_PATTERN)]
+    {
+        let p = pattern(request.properties[field].as_item().unwrap(), field);
+        assert_eq!(p.as_deref(), Some(expected), "ApplicationRequest.{field}");
+    }
+    let catalog = object(schemas["Catalog"].as_item().unwrap());
+    let SchemaKind::Type(Type::Array(items)) = &catalog.properties["items"].as_item().unwrap().schema_kind else {
+        panic!("Catalog.items is an array");
+    };
+    let item = object(items.items.as_ref().unwrap().as_item().unwrap());
+    assert_eq!(pattern(item.properties["code"].as_item().unwrap(), "code").as_deref(), Some(CODE_PATTERN));
+}
+
+/// The codes a documented response names in its description (between backticks, snake_case).
+fn documented_codes(description: &str) -> Vec<String> {
+    description
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// One request, byte for byte, with `Content-Length: declared` (the body may be shorter).
+fn http(method: &str, path: &str, headers: &[(&str, &str)], body: &[u8], declared: usize) -> Vec<u8> {
+    let mut out = format!("{method} {path} HTTP/1.1\r\nHost: hub\r\n");
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if !body.is_empty() || declared > 0 || method == "POST" {
+        out.push_str(&format!("Content-Length: {declared}\r\n"));
+    }
+    out.push_str("\r\n");
+    let mut out = out.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// Provokes every error response the document lists, operation by operation, over a raw socket: the
+/// answer has the documented status, one of the codes its description names, and its required headers.
+/// A documented error without a way to provoke it here fails the test, as does one the hub answers
+/// differently.
+#[tokio::test]
+async fn every_documented_error_is_answered_as_documented() {
+    use crate::common::{raw, senior_card_renewal};
+    use kiosk_hub::config::Limits;
+    use std::time::Duration;
+
+    let hub = Hub::start_with(Limits { body_timeout: Duration::from_millis(500), ..Limits::default() }, false).await;
+    let token = hub.terminal("SF-QST-01");
+    let other = hub.terminal("SF-QST-02");
+    // A hub whose terminal has spent its only request.
+    let limited =
+        Hub::start_with(Limits { terminal_requests_per_minute: 1, terminal_burst: 1, ..Limits::default() }, false)
+            .await;
+    let limited_token = limited.terminal("SF-QST-01");
+    assert_eq!(limited.get("/api/v1/catalog", &limited_token).await.status(), 404);
+
+    let doc = document();
+    let mut checked = BTreeSet::new();
+    for (method, template, op) in operations(&doc) {
+        let id = op.operation_id.clone().unwrap();
+        let mut path = template.clone();
+        for p in &op.parameters {
+            let data = p.as_item().unwrap().parameter_data_ref();
+            if let Parameter::Path { .. } = p.as_item().unwrap() {
+                let example = data.example.as_ref().and_then(Value::as_str).unwrap();
+                path = path.replace(&format!("{{{}}}", data.name), example);
+            }
+        }
+        let example: Option<Value> =
+            op.request_body.as_ref().map(|b| b.as_item().unwrap().content["application/json"].example.clone().unwrap());
+        let example_bytes = example.as_ref().map(|e| serde_json::to_vec(e).unwrap()).unwrap_or_default();
+        let key = example.as_ref().and_then(|e| e["idempotency_key"].as_str()).unwrap_or("").to_string();
+        let bearer = |t: &str| format!("Bearer {t}");
+        let auth = bearer(&token);
+        let json_headers = |auth: &str| -> Vec<(&'static str, String)> {
+            let mut h = vec![("Authorization", auth.to_string()), ("Content-Type", "application/json".to_string())];
+            if id == "createApplication" {
+                h.push(("Idempotency-Key", key.clone()));
+            }
+            h
+        };
+        let send = |headers: Vec<(&'static str, String)>, path: String, body: Vec<u8>, declared: usize| {
+            let method = method.clone();
+            let addr = hub.addr;
+            async move {
+                let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+                raw(addr, &http(&method, &path, &headers, &body, declared)).await
+            }
+        };
+        let with_body = |body: &[u8]| (body.to_vec(), body.len());
+
+        for (status, response) in &op.responses.responses {
+            let StatusCode::Code(status) = *status else { unreachable!() };
+            if status < 400 {
+                continue;
+            }
+            let documented = self::response(&doc, response);
+            let what = format!("{id} {status}");
+            let answer = match (id.as_str(), status) {
+                (_, 400) if method == "GET" => {
+                    send(vec![("Authorization", auth.clone())], "/api/v1/applications/%FF%FE".into(), vec![], 0).await
+                }
+                (_, 400) => {
+                    let (b, n) = with_body(b"{,");
+                    send(json_headers(&auth), path.clone(), b, n).await
+                }
+                (_, 401) => {
+                    let (b, n) = with_body(&example_bytes);
+                    let headers = json_headers("").into_iter().filter(|(n, _)| *n != "Authorization").collect();
+                    send(headers, path.clone(), b, n).await
+                }
+                (_, 403) => {
+                    let (b, n) = with_body(&example_bytes);
+                    send(json_headers(&bearer(&other)), path.clone(), b, n).await
+                }
+                ("getCatalog", 404) => send(vec![("Authorization", auth.clone())], path.clone(), vec![], 0).await,
+                ("getApplicationProgress", 404) => {
+                    let path = "/api/v1/applications/zzzzzzzzzzzzzzzzzzzz".to_string();
+                    send(vec![("Authorization", auth.clone())], path, vec![], 0).await
+                }
+                ("createRating", 404) => {
+                    let mut body = example.clone().unwrap();
+                    body["token"] = "zzzzzzzzzzzzzzzzzzzz".into();
+                    let (b, n) = with_body(&serde_json::to_vec(&body).unwrap());
+                    send(json_headers(&auth), path.clone(), b, n).await
+                }
+                ("postHeartbeat", 404) => {
+                    let (b, n) = with_body(&example_bytes);
+                    send(json_headers(&auth), "/api/v1/terminals//heartbeat".into(), b, n).await
+                }
+                (_, 408) => send(json_headers(&auth), path.clone(), b"{\"app".to_vec(), 100).await,
+                ("createApplication", 409) => {
+                    let app = senior_card_renewal("SF-QST-01");
+                    assert_eq!(hub.submit(&token, &app).await.status(), 201);
+                    let mut changed = app.clone();
+                    changed["note"] = "另一份".into();
+                    let mut headers = json_headers(&auth);
+                    headers.retain(|(n, _)| *n != "Idempotency-Key");
+                    headers.push(("Idempotency-Key", app["idempotency_key"].as_str().unwrap().to_string()));
+                    let (b, n) = with_body(&serde_json::to_vec(&changed).unwrap());
+                    send(headers, path.clone(), b, n).await
+                }
+                ("createRating", 409) => {
+                    let app = senior_card_renewal("SF-QST-01");
+                    assert_eq!(hub.submit(&token, &app).await.status(), 201);
+                    let mut rating = example.clone().unwrap();
+                    rating["token"] = app["token"].clone();
+                    assert_eq!(hub.post("/api/v1/ratings", &token, &rating).await.status(), 201);
+                    let (b, n) = with_body(&serde_json::to_vec(&rating).unwrap());
+                    send(json_headers(&auth), path.clone(), b, n).await
+                }
+                (_, 413) => send(json_headers(&auth), path.clone(), vec![], 3 * 1024 * 1024).await,
+                (_, 415) => {
+                    let mut headers = json_headers(&auth);
+                    headers.retain(|(n, _)| *n != "Content-Type");
+                    headers.push(("Content-Type", "text/plain".into()));
+                    let (b, n) = with_body(&example_bytes);
+                    send(headers, path.clone(), b, n).await
+                }
+                (_, 422) => {
+                    let (b, n) = with_body(b"{}");
+                    send(json_headers(&auth), path.clone(), b, n).await
+                }
+                (_, 429) => {
+                    let limited_auth = bearer(&limited_token);
+                    let headers = json_headers(&limited_auth);
+                    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+                    let (b, n) = with_body(&example_bytes);
+                    raw(limited.addr, &http(&method, &path, &headers, &b, n)).await
+                }
+                _ => panic!("{what}: documented, but this test does not know how to provoke it"),
+            };
+            assert_eq!(answer.status, status, "{what}: {}", String::from_utf8_lossy(&answer.body));
+            let code = answer.code();
+            let codes = documented_codes(&documented.description);
+            assert!(codes.contains(&code), "{what}: `{code}` is not among the documented {codes:?}");
+            for (name, header) in &documented.headers {
+                let header = header.as_item().unwrap();
+                if header.required {
+                    assert!(answer.header(&name.to_ascii_lowercase()).is_some(), "{what}: no {name} header");
+                }
+            }
+            checked.insert(what);
+        }
+    }
+    // Every /api/v1 operation has its auth, rate and (with a body) size and time errors.
+    assert!(checked.len() >= 30, "{checked:?}");
+
+    // The API-wide answers the description names.
+    let info = doc.info.description.clone().unwrap();
+    let unknown = raw(hub.addr, b"GET /api/v1/nothing HTTP/1.1\r\nHost: hub\r\n\r\n").await;
+    assert_eq!((unknown.status, unknown.code()), (404, "not_found".to_string()));
+    let wrong = raw(hub.addr, b"DELETE /healthz HTTP/1.1\r\nHost: hub\r\n\r\n").await;
+    assert_eq!((wrong.status, wrong.code()), (405, "method_not_allowed".to_string()));
+    for code in ["not_found", "method_not_allowed", "rate_limited", "too_many_auth_failures", "request_timeout"] {
+        assert!(info.contains(&format!("`{code}`")), "the description names `{code}`");
+    }
+}

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::common::{senior_card_renewal, Hub};
 
-const ID_NUMBER: &str = "430102195303151020";
+const ID_NUMBER: &str = "430102195303151027";
 const ADDRESS: &str = "幸福路8号2栋301室";
 
 /// Everything the database holds for the applications, as text, read around the hub: the SQLite file
@@ -67,15 +67,15 @@ hub_test! {
         other["applicant"]["id_number"] = "11010519491231002X".into();
         assert_eq!(hub.submit(&token, &other).await.status(), 201);
 
-        let found = hub.store.find_by_id_suffix("1020", None, None).unwrap();
+        let found = hub.store.find_by_id_suffix("1027", None, None).unwrap();
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].acceptance_no, mine["acceptance_no"].as_str().unwrap());
         let found = hub.store.find_by_id_suffix("002x", None, None).unwrap();
         assert_eq!(found[0].acceptance_no, other["acceptance_no"].as_str().unwrap(), "X in either case");
         assert!(hub.store.find_by_id_suffix("9999", None, None).unwrap().is_empty());
-        assert!(hub.store.find_by_id_suffix("1020", None, Some(Status::Rejected)).unwrap().is_empty());
+        assert!(hub.store.find_by_id_suffix("1027", None, Some(Status::Rejected)).unwrap().is_empty());
         let text =
-            kiosk_hub::cli::applications_find(&hub.store, false, None, None, Some("1020")).unwrap();
+            kiosk_hub::cli::applications_find(&hub.store, false, None, None, Some("1027")).unwrap();
         assert!(text.contains(mine["acceptance_no"].as_str().unwrap()) && !text.contains(ID_NUMBER), "{text}");
         let err = kiosk_hub::cli::applications_find(&hub.store, false, None, None, Some("20")).unwrap_err();
         assert_eq!(err.exit_code(), 2);
@@ -168,7 +168,7 @@ hub_test! {
         let by_no = |n: &Value| listed.iter().find(|a| a.acceptance_no == n.as_str().unwrap()).unwrap();
         assert_eq!(by_no(&picked["acceptance_no"]).applicant_name, PURGED_NAME);
         assert_eq!(by_no(&open["acceptance_no"]).applicant_name, "王*兰");
-        assert!(hub.store.find_by_id_suffix("1020", None, None).unwrap().len() == 1, "its suffix hash is gone too");
+        assert!(hub.store.find_by_id_suffix("1027", None, None).unwrap().len() == 1, "its suffix hash is gone too");
         // The progress of the purged one still answers (no personal fields in it).
         let progress = hub.store.progress(picked["token"].as_str().unwrap()).unwrap().unwrap();
         assert_eq!(progress.status, Status::PickedUp);
@@ -206,7 +206,7 @@ hub_test! {
         // The hub started before the rotation reads the rows sealed with key 2 (it reloads the file).
         let listed = hub.store.list_applications(None, None).unwrap();
         assert!(listed.iter().all(|a| a.applicant_name == "王*兰"), "{listed:?}");
-        assert_eq!(hub.store.find_by_id_suffix("1020", None, None).unwrap().len(), 3);
+        assert_eq!(hub.store.find_by_id_suffix("1027", None, None).unwrap().len(), 3);
         let raw = raw_database(&hub).await;
         assert!(raw.matches("enc1:2:").count() >= 6, "all rows on key 2");
         assert!(!raw.contains(ID_NUMBER));
@@ -244,7 +244,7 @@ fn an_old_plaintext_sqlite_file_is_upgraded_in_place_and_sealed() {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].applicant_name, "王*兰", "plaintext rows are read before they are sealed");
     assert_eq!(store.reseal_all().unwrap(), 1);
-    assert_eq!(store.find_by_id_suffix("1020", None, None).unwrap().len(), 1);
+    assert_eq!(store.find_by_id_suffix("1027", None, None).unwrap().len(), 1);
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
     let versions: Vec<i64> = conn

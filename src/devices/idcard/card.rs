@@ -245,44 +245,20 @@ pub fn nation_code(name: &str) -> Option<u8> {
     NATIONS.iter().find(|(_, n)| *n == short).map(|(c, _)| *c)
 }
 
-const GB11643_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const GB11643_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-
-/// The GB 11643 check character for the first 17 digits of an ID number; `None` if they are not
-/// 17 ASCII digits.
-pub fn gb11643_check_char(first17: &str) -> Option<char> {
-    let digits: Vec<u32> = first17.chars().map(|c| c.to_digit(10)).collect::<Option<_>>()?;
-    if digits.len() != 17 || !first17.is_ascii() {
-        return None;
-    }
-    let sum: u32 = digits.iter().zip(GB11643_WEIGHTS).map(|(d, w)| d * w).sum();
-    Some(GB11643_CHECK[(sum % 11) as usize])
-}
-
-/// Whether an 18-character number (17 digits and a check digit, `X` in either case) passes GB 11643.
-pub fn gb11643_is_valid(id: &str) -> bool {
-    if id.len() != 18 || !id.is_ascii() {
-        return false;
-    }
-    let (first17, last) = id.split_at(17);
-    match (gb11643_check_char(first17), last.chars().next()) {
-        (Some(expected), Some(actual)) => expected == actual.to_ascii_uppercase(),
-        _ => false,
-    }
-}
+/// The GB 11643 check, shared with the hub (which refuses an application whose number fails it).
+pub use kiosk_contract::validate::{gb11643_check_char, gb11643_is_valid};
 
 /// ID number validation by card type: GB 11643 for 18-character numbers (all resident and 'J' cards,
 /// 2023-format foreign cards); for 15-character foreign permits (three capital letters, twelve
-/// digits) only the format is checked.
+/// digits) only the format is checked. The contract's rule, which the hub applies to intake too.
 pub fn id_number_is_valid(card_type: CardType, id: &str) -> bool {
-    if gb11643_is_valid(id) {
-        return true;
-    }
-    card_type == CardType::Foreign
-        && id.len() == 15
-        && id.is_ascii()
-        && id[..3].bytes().all(|b| b.is_ascii_uppercase())
-        && id[3..].bytes().all(|b| b.is_ascii_digit())
+    use kiosk_contract::CardType as Wire;
+    let wire = match card_type {
+        CardType::Resident => Wire::Resident,
+        CardType::HkMoTw => Wire::HkMoTw,
+        CardType::Foreign => Wire::Foreign,
+    };
+    kiosk_contract::validate::id_number_is_valid(wire, id)
 }
 
 /// Offset and length in bytes of one field of the text block.
