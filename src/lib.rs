@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod catalog;
+#[cfg(feature = "ui")]
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -13,16 +14,20 @@ pub mod killpoint;
 pub mod lang;
 pub mod messages;
 pub mod privacy;
+#[cfg(feature = "ui")]
 pub mod screenshot;
+#[cfg(feature = "ui")]
 pub mod service;
 pub mod slip;
 pub mod speech;
 pub mod staff;
 pub mod store;
 pub mod sync;
+#[cfg(feature = "ui")]
 pub mod ui;
 
 pub use lang::Lang;
 
 /// The screens (ui/*.slint, compiled in the kiosk-ui crate).
+#[cfg(feature = "ui")]
 pub use kiosk_ui::*;

@@ -193,7 +193,8 @@ impl Directory {
     }
 
     /// Checks what serde cannot: every pattern is a road with numbers or a compound, ranges are
-    /// ordered, grids have workers, and grid numbers are unique within a community.
+    /// ordered, grids have workers, and grid numbers are unique within a community (by street and
+    /// community name).
     pub fn validate(&self) -> Result<(), DirectoryError> {
         let bad = |s: String| Err(DirectoryError::Invalid(s));
         for g in self.grids() {
@@ -201,7 +202,12 @@ impl Directory {
             if g.grid.workers.is_empty() {
                 return bad(format!("{at} has no worker"));
             }
-            if g.community.grids.iter().filter(|o| o.number == g.grid.number).count() > 1 {
+            // By names, as the database keys them (src/grid/store.rs): a community written twice in a
+            // street (or a street twice) shares its numbers.
+            let same = |o: &Located<'_>| {
+                o.grid.number == g.grid.number && o.community.name == g.community.name && o.street.name == g.street.name
+            };
+            if self.grids().filter(same).count() > 1 {
                 return bad(format!("{at}: the number is used twice in the community"));
             }
             for p in &g.grid.covers {

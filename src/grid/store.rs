@@ -124,4 +124,25 @@ mod tests {
         let store = Store::open(&path).unwrap();
         assert_eq!(load(&store).unwrap(), Some(v2));
     }
+
+    /// Found by fuzz/ (grid_json): a community written twice in a street, each with a grid 1, passed
+    /// `validate` and then failed the database's UNIQUE (street, community, number) on install.
+    #[test]
+    fn a_community_written_twice_with_the_same_grid_number_is_invalid_not_uninstallable() {
+        let mut dir = bundled();
+        let community = dir.streets[0].communities[0].clone();
+        dir.streets[0].communities.push(community);
+        let err = dir.validate().expect_err("the same street, community and number twice");
+        assert!(err.to_string().contains("the number is used twice"), "{err}");
+        // Every directory that validates installs and reads back with the same grids.
+        let mut twice = bundled();
+        let mut other = twice.streets[0].communities[0].clone();
+        other.name.push('二');
+        twice.streets[0].communities.push(other);
+        twice.validate().unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&tmp.path().join("kiosk.sqlite3")).unwrap();
+        assert!(install_if_newer(&mut store, &twice).unwrap());
+        assert_eq!(load(&store).unwrap(), Some(twice));
+    }
 }

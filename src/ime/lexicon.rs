@@ -99,33 +99,48 @@ impl Lexicon {
             }
         };
         let firsts: Vec<&str> = syllables::all().iter().copied().filter(|s| first.matches(s)).collect();
+        // The dictionary's key ranges to read: (key prefix, single characters). A word's reading
+        // starts with a syllable of the first token, then one of the second, then (three characters
+        // or more) a form of the third. Naming the second syllable keeps the ranges narrow: `zhg`
+        // with one more token read every word under `zhang g…`, `zhong g…`, … (tens of thousands of
+        // keys per keystroke; found by fuzz/pinyin_keys).
+        let seconds: Vec<&str> = tokens
+            .get(1)
+            .map_or_else(Vec::new, |t| syllables::all().iter().copied().filter(|s| t.matches(s)).collect());
+        let thirds: &[String] = tokens.get(2).map_or(&[], |t| t.forms.as_slice());
+        let mut ranges: Vec<(String, bool)> = Vec::new();
         for s1 in &firsts {
             // Single characters: keys exactly `s1`.
-            self.dict.prefix_for_each_raw(&format!("{s1}\0"), |_, word, freq| {
-                if let Ok(w) = std::str::from_utf8(word) {
-                    if w.chars().count() == 1 && drawable(w) {
+            ranges.push((format!("{s1}\0"), true));
+            for s2 in &seconds {
+                // Two characters: keys exactly `s1 s2`; longer words: `s1 s2` and a form of the third.
+                ranges.push((format!("{s1}{s2}\0"), false));
+                ranges.extend(thirds.iter().map(|form| (format!("{s1}{s2}{form}"), false)));
+            }
+        }
+        for (prefix, single) in &ranges {
+            self.dict.prefix_for_each_raw(prefix, |key, word, freq| {
+                #[cfg(test)]
+                tests::KEYS_READ.with(|k| k.set(k.get() + 1));
+                let (Ok(key), Ok(w)) = (std::str::from_utf8(key), std::str::from_utf8(word)) else {
+                    return;
+                };
+                let n = w.chars().count();
+                if *single {
+                    if n == 1 && drawable(w) {
                         keep(w, 1, false, freq);
                     }
+                    return;
+                }
+                // A word stands for as many tokens as it has characters: longer words than the
+                // letters typed are passed over before their key is parsed.
+                if !(2..=tokens.len()).contains(&n) || syllables::match_key(key, &tokens) != Some(n) {
+                    return;
+                }
+                if drawable(w) {
+                    keep(w, n, false, freq);
                 }
             });
-            // Words: keys starting with `s1` and then a form of the second token.
-            let Some(second) = tokens.get(1) else { continue };
-            for form in &second.forms {
-                self.dict.prefix_for_each_raw(&format!("{s1}{form}"), |key, word, freq| {
-                    let (Ok(key), Ok(w)) = (std::str::from_utf8(key), std::str::from_utf8(word)) else {
-                        return;
-                    };
-                    // A word stands for as many tokens as it has characters: longer words than
-                    // the letters typed are passed over before their key is parsed.
-                    let n = w.chars().count();
-                    if !(2..=tokens.len()).contains(&n) || syllables::match_key(key, &tokens) != Some(n) {
-                        return;
-                    }
-                    if drawable(w) {
-                        keep(w, n, false, freq);
-                    }
-                });
-            }
         }
         for w in &self.own {
             let n = w.readings.len();
@@ -156,6 +171,83 @@ mod tests {
 
     fn texts(l: &Lexicon, letters: &str) -> Vec<String> {
         l.lookup(letters).into_iter().map(|c| c.text).collect()
+    }
+
+    /// The words `lookup` found before its key ranges named the second syllable: every key under
+    /// `s1 form2` read and judged by the same rules. Kept to show the narrower ranges find the same.
+    fn words_by_wide_ranges(l: &Lexicon, letters: &str) -> (Vec<(String, usize)>, usize) {
+        let tokens = syllables::tokenize(letters, l.fuzzy);
+        let (Some(first), Some(second)) = (tokens.first(), tokens.get(1)) else { return (Vec::new(), 0) };
+        let mut found: Vec<(String, usize)> = Vec::new();
+        let mut read = 0;
+        for s1 in syllables::all().iter().filter(|s| first.matches(s)) {
+            for form in &second.forms {
+                l.dict.prefix_for_each_raw(&format!("{s1}{form}"), |key, word, _| {
+                    read += 1;
+                    let (Ok(key), Ok(w)) = (std::str::from_utf8(key), std::str::from_utf8(word)) else { return };
+                    let n = w.chars().count();
+                    if (2..=tokens.len()).contains(&n) && syllables::match_key(key, &tokens) == Some(n) && drawable(w) {
+                        found.push((w.to_string(), n));
+                    }
+                });
+            }
+        }
+        found.sort();
+        found.dedup();
+        (found, read)
+    }
+
+    thread_local! {
+        /// Dictionary entries `lookup` read on this thread.
+        pub(super) static KEYS_READ: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    fn keys_read(l: &Lexicon, letters: &str) -> usize {
+        KEYS_READ.with(|k| k.set(0));
+        let _ = l.lookup(letters);
+        KEYS_READ.with(|k| k.get())
+    }
+
+    /// Found by fuzz/pinyin_keys (a timeout): an abbreviation followed by more syllables (`zhg…`) read
+    /// every dictionary key under `zhang g`, `zhong g`, … on each keystroke, about 9,500 keys (0.4 s
+    /// of CPU under the fuzzer's instrumentation; these 28 letters typed one by one took over 10 s).
+    /// The ranges now name the second syllable: about 2,900 keys (most of them the single characters),
+    /// and the same words.
+    #[test]
+    fn abbreviations_followed_by_syllables_stay_fast_and_find_the_same_words() {
+        let l = Lexicon::new(Fuzzy::default());
+        let letters = "zhgguorenmongguorenmiorenmin";
+        let read: usize = (1..=letters.len()).map(|end| keys_read(&l, &letters[..end])).sum();
+        let wide = words_by_wide_ranges(&l, "zhgguo").1;
+        let narrow = keys_read(&l, "zhgguo");
+        // Words read by the wide ranges alone: 6976 for `zhgguo`, about 250,000 for the 28 keystrokes.
+        assert!(narrow * 2 < wide, "zhgguo reads {narrow} keys, the wide ranges {wide}");
+        assert!(read < 100_000, "28 keystrokes read {read} keys");
+        for letters in ["zhg", "zhgguo", "lnr", "laonr", "laonianren", "bj", "zhongguoren", "xian", "sfz", "zhgg"] {
+            let mut words: Vec<(String, usize)> = l
+                .lookup(letters)
+                .into_iter()
+                .filter_map(|c| {
+                    let n = c.text.chars().count();
+                    (n >= 2 && !l.own.iter().any(|w| w.text == c.text)).then_some((c.text, n))
+                })
+                .collect();
+            words.sort();
+            assert_eq!(words, words_by_wide_ranges(&l, letters).0, "{letters}");
+        }
+        let fuzzy = Lexicon::new(Fuzzy::ALL);
+        for letters in ["zgr", "shenfenzheng", "lnr"] {
+            let mut words: Vec<(String, usize)> = fuzzy
+                .lookup(letters)
+                .into_iter()
+                .filter_map(|c| {
+                    let n = c.text.chars().count();
+                    (n >= 2).then_some((c.text, n))
+                })
+                .collect();
+            words.sort();
+            assert_eq!(words, words_by_wide_ranges(&fuzzy, letters).0, "{letters} (fuzzy)");
+        }
     }
 
     #[test]

@@ -480,13 +480,14 @@ pub fn encode_text(card: &Card) -> Result<[u8; TEXT_LEN], EncodeError> {
             }
         }
         CardType::Foreign => {
-            let english = card.english_name.as_deref().unwrap_or(&card.name);
+            // The inverse of decode_text: `english_name` is the English field (none: empty), and
+            // `name` the Chinese field unless it is the English name (a card without a Chinese name).
+            let english = card.english_name.as_deref().unwrap_or("");
             write_field(&mut text, I_ENGLISH_NAME, english)?;
             write_field(&mut text, I_GENDER, gender_code(card.gender))?;
             write_field(&mut text, I_PERMIT, &card.id_number)?;
             write_field(&mut text, I_COUNTRY, card.country.as_deref().unwrap_or(""))?;
-            // A card without a Chinese name reports its English name as `name`.
-            let chinese = if card.name == english { "" } else { card.name.as_str() };
+            let chinese = if card.english_name.is_some() && card.name == english { "" } else { card.name.as_str() };
             write_field(&mut text, I_NAME, chinese)?;
             write_field(&mut text, I_VALID_FROM, &yyyymmdd(card.valid_from))?;
             write_field(&mut text, I_VALID_TO, &valid_to_text(card.valid_to))?;
@@ -691,6 +692,31 @@ mod tests {
         );
         let card = decode_text(&text, today()).unwrap();
         assert_eq!(card.name, "DEMO, JOHN");
+        assert_eq!(decode_text(&encode_text(&card).unwrap(), today()).unwrap(), card);
+    }
+
+    /// Found by fuzz/ (idcard_text): a foreign card with an empty English field decodes with
+    /// `english_name: None`, and `encode_text` wrote its Chinese name into the English field, so the
+    /// simulator's card came back with `english_name: Some(<the Chinese name>)`.
+    #[test]
+    fn foreign_card_without_english_name_round_trips() {
+        let text = block(
+            &[
+                (0, "\u{2000}\u{2000}"),
+                (120, "1"),
+                (122, "CAN430285061201"),
+                (152, "CAN"),
+                (158, "安演妮"),
+                (188, "20210301"),
+                (204, "20310301"),
+                (220, "19850612"),
+                (236, "01"),
+                (240, "1500"),
+            ],
+            b'I',
+        );
+        let card = decode_text(&text, today()).unwrap();
+        assert_eq!((card.name.as_str(), card.english_name.as_deref()), ("安演妮", None));
         assert_eq!(decode_text(&encode_text(&card).unwrap(), today()).unwrap(), card);
     }
 
