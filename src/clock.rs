@@ -80,6 +80,7 @@ impl JumpingClock {
     }
 
     /// This clock for the window (`KioskUi::set_clock`).
+    #[cfg(feature = "ui")]
     pub fn boxed(&self) -> crate::ui::Clock {
         let clock = self.clone();
         Box::new(move || clock.now())
