@@ -8,9 +8,8 @@
 //! freezes a timer; what a jump does to labels is defined where they are made (e.g.
 //! [`crate::store::Store::submit`] for acceptance numbers).
 //!
-//! The window reads wall time through its [`crate::ui::Clock`] (`KioskUi::set_clock`), the sync
-//! worker through a [`WallClock`] (`SyncWorker::start_with_clock`); [`JumpingClock`] gives both a
-//! clock that tests set forward and back.
+//! The window (`KioskUi::set_clock`) and the sync worker (`SyncWorker::start_with_clock`) read wall
+//! time through a [`WallClock`]; [`JumpingClock`] gives both a clock that tests set forward and back.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -60,7 +59,7 @@ impl JumpingClock {
     /// A clock that reads `at` now and runs on from there.
     pub fn starting_at(at: DateTime<Local>) -> JumpingClock {
         let clock = JumpingClock::default();
-        clock.offset_ms.store((at - Local::now()).num_milliseconds(), Ordering::SeqCst);
+        clock.set(at);
         clock
     }
 
@@ -73,17 +72,15 @@ impl JumpingClock {
         Local::now() + Duration::milliseconds(self.offset_ms.load(Ordering::SeqCst))
     }
 
-    /// This clock for the sync worker.
+    /// Sets the clock to `at`; it runs on from there.
+    pub fn set(&self, at: DateTime<Local>) {
+        self.offset_ms.store((at - Local::now()).num_milliseconds(), Ordering::SeqCst);
+    }
+
+    /// This clock for the window (`KioskUi::set_clock`) or the sync worker.
     pub fn wall(&self) -> WallClock {
         let clock = self.clone();
         WallClock::from_fn(move || clock.now())
-    }
-
-    /// This clock for the window (`KioskUi::set_clock`).
-    #[cfg(feature = "ui")]
-    pub fn boxed(&self) -> crate::ui::Clock {
-        let clock = self.clone();
-        Box::new(move || clock.now())
     }
 }
 

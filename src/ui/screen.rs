@@ -15,8 +15,8 @@ use crate::app::screen::{Blanker, ServiceHours};
 use crate::config::ScreenConfig;
 use crate::{AppState, AppWindow, Session as SessionGlobal};
 
-/// Where the kiosk reads the time of day (tests put their own).
-pub type Clock = Box<dyn Fn() -> DateTime<Local>>;
+/// Where the kiosk reads the time of day (tests put their own, e.g. a [`crate::clock::JumpingClock`]).
+pub type Clock = crate::clock::WallClock;
 
 /// The terminal's screen: it outlives every session.
 pub(super) struct ScreenTerminal {
@@ -38,7 +38,7 @@ impl ScreenTerminal {
             blanker: Blanker::new(config.blank_after_secs),
             hours,
             closed: false,
-            clock: Box::new(Local::now),
+            clock: Clock::system(),
         };
         t.open_now();
         t
@@ -47,7 +47,7 @@ impl ScreenTerminal {
     /// The local time (the header's clock, the service hours, the date of a submission, a card's
     /// validity): the one place the window reads wall time.
     pub(super) fn now(&self) -> DateTime<Local> {
-        (self.clock)()
+        self.clock.now()
     }
 
     pub(super) fn set_clock(&mut self, clock: Clock) {

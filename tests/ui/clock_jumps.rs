@@ -38,7 +38,7 @@ fn date_of(no: &str) -> NaiveDate {
 fn the_idle_timer_neither_fires_nor_freezes_when_the_clock_jumps_by_hours() {
     let ui = kiosk();
     let clock = clock_at(3, 10, 0);
-    ui.set_clock(clock.boxed());
+    ui.set_clock(clock.wall());
     wait_secs(1);
     let before = header_clock(&ui);
     tap(&ui, "办事指南");
@@ -90,7 +90,7 @@ fn senior_card(ui: &KioskUi) -> String {
 fn acceptance_numbers_are_neither_repeated_nor_skipped_when_the_clock_jumps_across_midnight() {
     let ui = kiosk_with_devices(&demo_config());
     let clock = clock_at(3, 23, 0);
-    ui.set_clock(clock.boxed());
+    ui.set_clock(clock.wall());
     let mut given = vec![senior_card(&ui)];
     clock.jump(hours(2)); // forward past midnight: 4 December, 01:00
     given.push(senior_card(&ui));
@@ -120,7 +120,7 @@ fn acceptance_numbers_are_neither_repeated_nor_skipped_when_the_clock_jumps_acro
 fn an_item_done_on_the_spot_still_says_so_after_the_clock_is_set_back_across_midnight() {
     let ui = kiosk_with_devices(&demo_config());
     let clock = clock_at(4, 0, 5);
-    ui.set_clock(clock.boxed());
+    ui.set_clock(clock.wall());
     tap(&ui, "老年优待证");
     tap(&ui, "模拟刷卡：老年居民");
     assert!(wait_until(&ui, LIMIT, |ui| apply_step(ui) == ApplyStep::Review));
@@ -143,7 +143,7 @@ fn working_days_on_a_slip_count_from_the_date_of_the_submission_after_a_jump_acr
     let ui = kiosk_with_devices(&config);
     // Thursday evening; the form takes a while; NTP sets the clock forward into Friday before 确认提交.
     let clock = clock_at(3, 23, 30);
-    ui.set_clock(clock.boxed());
+    ui.set_clock(clock.wall());
     tap(&ui, "我要办理");
     tap(&ui, "临时救助申请");
     tap(&ui, "同意");

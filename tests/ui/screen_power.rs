@@ -2,10 +2,8 @@
 //! that wakes it presses nothing; outside `[screen] hours` the kiosk shows its hours, dimmed, and no
 //! path starts an application.
 
-use std::cell::Cell;
-use std::rc::Rc;
-
-use chrono::{Local, NaiveTime, TimeZone};
+use chrono::{DateTime, Local, NaiveTime, TimeZone};
+use kiosk::clock::JumpingClock;
 use kiosk::ui::{Devices, KioskUi};
 use kiosk::{AppState, ApplyState, Screen};
 use slint::platform::{PointerEventButton, WindowEvent};
@@ -86,16 +84,19 @@ fn without_blank_after_secs_the_screen_stays_on() {
     assert!(shows(&ui, "老年优待证"));
 }
 
-/// A kiosk with `[screen] hours` whose clock shows the time in the returned cell.
-fn kiosk_with_hours() -> (KioskUi, Rc<Cell<NaiveTime>>) {
+/// A kiosk with `[screen] hours` whose clock reads 10:00 today; the test sets it on.
+fn kiosk_with_hours() -> (KioskUi, JumpingClock) {
     let mut config = demo_config();
     config.screen.hours = vec!["08:30-12:00".into(), "14:00-17:30".into()];
     let ui = kiosk_with(&config, Devices::none());
-    let time = Rc::new(Cell::new(NaiveTime::from_hms_opt(10, 0, 0).unwrap()));
-    let today = Local::now().date_naive();
-    let t = time.clone();
-    ui.set_clock(Box::new(move || Local.from_local_datetime(&today.and_time(t.get())).earliest().unwrap()));
-    (ui, time)
+    let clock = JumpingClock::starting_at(today_at(10, 0));
+    ui.set_clock(clock.wall());
+    (ui, clock)
+}
+
+fn today_at(hour: u32, minute: u32) -> DateTime<Local> {
+    let time = NaiveTime::from_hms_opt(hour, minute, 0).unwrap();
+    Local.from_local_datetime(&Local::now().date_naive().and_time(time)).earliest().unwrap()
 }
 
 #[test]
@@ -106,7 +107,7 @@ fn outside_the_service_hours_no_application_can_be_started() {
     // Inside the hours: 我要办理 lists the items; then the clock passes 12:00.
     tap(&ui, "我要办理");
     assert_eq!(screen(&ui), Screen::Apply);
-    time.set(NaiveTime::from_hms_opt(12, 0, 0).unwrap());
+    time.set(today_at(12, 0));
     wait_secs(1);
     apply.invoke_choose_item("LL0001".into());
     assert_eq!(screen(&ui), Screen::Home, "an item chosen after 12:00 starts nothing");
@@ -129,7 +130,7 @@ fn outside_the_service_hours_no_application_can_be_started() {
     assert!(shows(&ui, "本机服务时间"));
 
     // At 14:00 the kiosk serves again by itself.
-    time.set(NaiveTime::from_hms_opt(14, 0, 0).unwrap());
+    time.set(today_at(14, 0));
     wait_secs(1);
     assert!(!app.get_closed());
     assert!(!shows(&ui, "本机服务时间"));
@@ -142,7 +143,7 @@ fn outside_the_service_hours_no_application_can_be_started() {
 fn the_closed_screen_speaks_english_too() {
     let (ui, time) = kiosk_with_hours();
     tap(&ui, "English");
-    time.set(NaiveTime::from_hms_opt(18, 0, 0).unwrap());
+    time.set(today_at(18, 0));
     wait_secs(1);
     assert!(shows(&ui, "Service hours of this terminal"));
     assert!(shows(&ui, "14:00-17:30"));
