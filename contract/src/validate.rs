@@ -252,6 +252,7 @@ mod tests {
         assert!(gb11643_is_valid("430102195303151027"));
         assert!(!gb11643_is_valid("430102195303151020"), "the old sample number had a wrong check digit");
         assert!(!gb11643_is_valid("430204199006120037"));
+        assert!(!gb11643_is_valid("430202195801011027"), "the masking example is not a real number");
         assert!(!gb11643_is_valid("43020419900612003"));
         assert!(!gb11643_is_valid("4302041990061200A6"));
         assert!(!gb11643_is_valid("四30204199006120036"));
