@@ -4,7 +4,7 @@
 //! simulator's `Fault::Babble`).
 //!
 //! Its own test binary: the heap is measured by a counting global allocator, so nothing else may run
-//! in the process. CI runs the short version (10 s of babble); the long one is
+//! in the process. CI runs the short version (5 s of babble); the long one is
 //! `cargo test --test babbling_reader -- --ignored --nocapture` (five minutes).
 //! That the screen keeps answering touches meanwhile is tests/ui/identify.rs
 //! (`a_babbling_reader_is_reported_and_the_screen_keeps_answering`).
@@ -98,8 +98,10 @@ fn babble_for(duration: Duration) {
         peak - baseline
     );
     assert!(babbled > 10_000 * duration.as_secs(), "the simulator really babbled: {babbled} bytes");
-    // Bytes keep arriving, so each try lasts its hard cap (step timeout + READ_TIMEOUT, 2.2 s).
-    assert!(transactions >= duration.as_secs() / 3, "the poller kept trying: {transactions} commands");
+    // Noise does not extend a step's timeout: each try gives up after its step timeout (200 ms), not
+    // at the hard cap (step timeout + READ_TIMEOUT, 2.2 s). At least one try per half second.
+    let at_least = (duration.as_millis() / 500) as u64;
+    assert!(transactions >= at_least, "the poller kept trying: {transactions} commands, expected {at_least}");
     assert!(events.is_empty(), "one report, not a flood: {events:?}");
     assert!(peak - baseline < GROWTH_LIMIT, "the heap grew by {} bytes", peak - baseline);
 
@@ -125,8 +127,8 @@ fn next_event(rx: &Receiver<ReaderEvent>, limit: Duration) -> Option<ReaderEvent
 }
 
 #[test]
-fn a_babbling_reader_for_ten_seconds() {
-    babble_for(Duration::from_secs(10));
+fn a_babbling_reader_for_five_seconds() {
+    babble_for(Duration::from_secs(5));
 }
 
 #[test]

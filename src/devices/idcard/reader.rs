@@ -123,7 +123,9 @@ impl Reader {
         self.port.write_all(&command.encode()).map_err(io_err)?;
         // The step's timeout runs from the command. While a response is still arriving in pieces it
         // is extended to one gap of STEP_TIMEOUT after the last byte, up to a hard cap, so a slowly
-        // dribbling reader is read and a silent one is detected in `timeout`.
+        // dribbling reader is read and a silent one is detected in `timeout`. Only bytes the decoder
+        // keeps for a frame extend it: line noise does not, so a babbling reader is given up on in
+        // `timeout`, not at the cap.
         let mut deadline = started + timeout;
         let cap = started + timeout + READ_TIMEOUT;
         let mut received = 0usize;
@@ -152,9 +154,13 @@ impl Reader {
                 Ok(0) => break Err(io_err(io::ErrorKind::UnexpectedEof.into())),
                 Ok(n) => {
                     received += n;
-                    deadline = deadline.max((Instant::now() + STEP_TIMEOUT).min(cap));
+                    let skipped_before = self.decoder.skipped();
+                    let items = self.decoder.push(&buf[..n]);
+                    if self.decoder.skipped() - skipped_before < n as u64 {
+                        deadline = deadline.max((Instant::now() + STEP_TIMEOUT).min(cap));
+                    }
                     let mut found = None;
-                    for item in self.decoder.push(&buf[..n]) {
+                    for item in items {
                         match item {
                             Ok(frame) if found.is_none() => found = Some(Ok(frame)),
                             Ok(mut extra) => extra.wipe(),
