@@ -14,7 +14,9 @@
 #   --instances    hub processes, each on its own port (default 1); more than one needs PostgreSQL (a
 #                  second `serve` on one SQLite file is refused).
 #   --duration     of each phase (default 20s); --connections and --threads are per wrk (per instance).
-#   --debug        use the debug build instead of building and using the release build.
+#   --debug        use the debug build already in the target folder (e.g. the tests'), as it is: not
+#                  rebuilt (a build here could differ in features from the tests' and replace it).
+#                  Without it the release build is built and used.
 #
 # The hubs run with log_level = "warn" (one log line per request would measure the logger), rate
 # limits raised out of the way and a key file (personal fields sealed, as a configured hub does);
@@ -33,7 +35,7 @@ while [ $# -gt 0 ]; do
         --threads) threads="$2"; shift 2 ;;
         --terminals) terminals="$2"; shift 2 ;;
         --debug) profile=debug; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "hub-load: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -45,13 +47,14 @@ if ! command -v wrk >/dev/null; then
 fi
 
 target="${CARGO_TARGET_DIR:-target}"
+hub="$target/$profile/kiosk-hub"
 if [ "$profile" = release ]; then
     echo "== cargo build --release -p kiosk-hub"
     cargo build --release -p kiosk-hub >&2
 else
-    cargo build -p kiosk-hub >&2
+    [ -x "$hub" ] || fail "--debug uses the existing debug build, and there is none: no $hub (build it first, e.g. cargo test -p kiosk-hub --no-run, or cargo build -p kiosk-hub)"
+    echo "== using the existing debug build $hub"
 fi
-hub="$target/$profile/kiosk-hub"
 [ -x "$hub" ] || fail "no $hub"
 
 out="$(mktemp -d /tmp/hub-load.XXXXXX)"
