@@ -47,6 +47,12 @@ pub enum StoreError {
     Full(rusqlite::Error),
 }
 
+/// The folder holding the database file `database` (the current folder for a bare file name): the
+/// disk whose free space decides whether the database has room.
+pub fn data_folder(database: &Path) -> &Path {
+    database.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
 /// What a write must find free on the database's disk for the kiosk to call it not full: an
 /// application with its slip takes a few KB; the WAL and SQLite's shared memory (32 KiB) more.
 pub const ROOM_BYTES: u64 = 1024 * 1024;
@@ -59,9 +65,10 @@ impl StoreError {
     pub fn full_if_no_room(self, database: &Path) -> StoreError {
         let io_error =
             matches!(&self, StoreError::Sql(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure));
-        let folder = database.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
         match self {
-            StoreError::Sql(e) if io_error && crate::staff::disk::free_bytes(folder).is_ok_and(|b| b < ROOM_BYTES) => {
+            StoreError::Sql(e)
+                if io_error && crate::staff::disk::free_bytes(data_folder(database)).is_ok_and(|b| b < ROOM_BYTES) =>
+            {
                 StoreError::Full(e)
             }
             e => e,
@@ -278,8 +285,8 @@ impl Store {
         let pages: u64 = self.conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
         let max_pages: u64 = self.conn.pragma_query_value(None, "max_page_count", |r| r.get(0))?;
         let file_may_grow = pages.saturating_add(bytes.div_ceil(page_size.max(1))) <= max_pages;
-        let folder = self.conn.path().map(Path::new).and_then(Path::parent).filter(|d| !d.as_os_str().is_empty());
-        // A database without a folder (in memory) has no disk to fill.
+        // A database without a file (in memory) has no disk to fill.
+        let folder = self.conn.path().filter(|p| !p.is_empty()).map(|p| data_folder(Path::new(p)));
         let disk_has_room = folder.is_none_or(|d| crate::staff::disk::free_bytes(d).is_ok_and(|free| free >= bytes));
         Ok(file_may_grow && disk_has_room)
     }

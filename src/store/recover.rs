@@ -163,7 +163,7 @@ impl Store {
         let Some(prefix) = path.file_name().map(|n| format!("{}.corrupt-", n.to_string_lossy())) else {
             return Ok(());
         };
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = super::data_folder(path);
         let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
         let mut asides: Vec<String> = entries
             .filter_map(|e| e.ok()?.file_name().into_string().ok())

@@ -7,24 +7,26 @@
 use slint::ComponentHandle;
 
 use super::State;
-use crate::store::StoreError;
+use crate::store::{StoreError, ROOM_BYTES};
 use crate::AppState;
-
-use crate::store::ROOM_BYTES;
 
 /// An outbox write's outcome: a full disk is remembered for the header, a write that worked clears it.
 pub(super) fn note_write<T>(s: &mut State, result: &Result<T, StoreError>) {
-    let full = match result {
-        Ok(_) => false,
-        Err(e) => e.is_full(),
-    };
-    if full && !s.terminal.storage_full {
-        log::error!("storage: the disk holding the database is full; applications cannot be submitted");
-    } else if !full && result.is_ok() && s.terminal.storage_full {
-        log::info!("storage: a write worked again; the disk has room");
-    }
-    if full || result.is_ok() {
-        s.terminal.storage_full = full;
+    match result {
+        Err(e) if e.is_full() => {
+            if !s.terminal.storage_full {
+                log::error!("storage: the disk holding the database is full; applications cannot be submitted");
+            }
+            s.terminal.storage_full = true;
+        }
+        Ok(_) => {
+            if s.terminal.storage_full {
+                log::info!("storage: a write worked again; the disk has room");
+            }
+            s.terminal.storage_full = false;
+        }
+        // Another error says nothing about the disk: the header stays as it is.
+        Err(_) => {}
     }
 }
 
