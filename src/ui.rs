@@ -78,6 +78,9 @@ struct Terminal {
     /// since: the header tells staff. Cleared by the next write that works, or once a second when
     /// the store finds room again ([`storage::on_second`]).
     storage_full: bool,
+    /// The database that could not be opened at the start for want of disk space, to open once there
+    /// is room ([`KioskUi::attach_store_when_room`]).
+    store_when_room: Option<std::path::PathBuf>,
 }
 
 impl Terminal {
@@ -239,6 +242,7 @@ impl KioskUi {
             screen: screen::ScreenTerminal::new(&config.screen),
             status: Default::default(),
             storage_full: false,
+            store_when_room: None,
         };
         let session = Session::new(&terminal);
         let state = Rc::new(RefCell::new(State { terminal, session }));
@@ -278,6 +282,17 @@ impl KioskUi {
         staff::on_store_attached(&mut s);
         drop(s);
         // What the store holds shows at once (e.g. the out-of-service message after a restart).
+        render(&self.window, &self.state.borrow());
+    }
+
+    /// The disk holding the database at `path` was full at the start, so it could not be opened: the
+    /// header tells staff (submitting is refused meanwhile), and the store is opened and attached once
+    /// a second finds room ([`storage::on_second`]).
+    pub fn attach_store_when_room(&self, path: std::path::PathBuf) {
+        let mut s = self.state.borrow_mut();
+        s.terminal.store_when_room = Some(path);
+        s.terminal.storage_full = true;
+        drop(s);
         render(&self.window, &self.state.borrow());
     }
 

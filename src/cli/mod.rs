@@ -252,10 +252,21 @@ fn open_store(config: &Config) -> anyhow::Result<(Store, Catalog)> {
 /// The kiosk's start: a damaged database file is moved aside and what it holds recovered
 /// (src/store/recover.rs); it never keeps the kiosk from starting. The file's check runs while the
 /// start goes on: [`finish_store_check`] takes its answer before the store is used.
-fn open_store_for_start(config: &Config) -> anyhow::Result<(Store, Catalog, Option<PendingCheck>)> {
-    let (store, file, check) = Store::open_for_start(&config.database_path(), &catalog::bundled())?;
-    tell_recovery(&store);
-    Ok((store, Catalog::new(file), check))
+/// The kiosk's store, catalogue and pending check; `None` for the store when the disk holding it is
+/// full ([`crate::store::StoreError::is_full`]): the kiosk starts anyway with the bundled catalogue, says the disk is
+/// full, and opens the store once there is room (src/ui/storage.rs). Other errors stop the start.
+fn open_store_for_start(config: &Config) -> anyhow::Result<(Option<Store>, Catalog, Option<PendingCheck>)> {
+    match Store::open_for_start(&config.database_path(), &catalog::bundled()) {
+        Ok((store, file, check)) => {
+            tell_recovery(&store);
+            Ok((Some(store), Catalog::new(file), check))
+        }
+        Err(e) if e.is_full() => {
+            log::error!("cannot open the database now, starting without it until there is room: {e}");
+            Ok((None, Catalog::new(catalog::bundled()), None))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn finish_store_check(store: Store, check: Option<PendingCheck>) -> anyhow::Result<Store> {

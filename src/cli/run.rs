@@ -32,17 +32,24 @@ pub fn run(config_path: Option<&Path>) -> anyhow::Result<i32> {
     phases.mark("devices");
     let ui = crate::ui::KioskUi::new(config, catalog, devices)?;
     phases.mark("ui");
-    let mut store = super::finish_store_check(store, check)?;
-    phases.mark("check");
-    // A purge that cannot be written now (e.g. the disk is full: `StoreError::Full`) does not keep
-    // the terminal down: guides and progress queries need no room, and the next start purges.
-    match store.purge_personal(config.applications.retention_days, chrono::Local::now()) {
-        Ok(0) => {}
-        Ok(purged) => log::info!("purged personal fields of {purged} synced applications"),
-        Err(e) => log::error!("cannot purge personal fields now, tried again at the next start: {e}"),
+    match store {
+        Some(store) => {
+            let mut store = super::finish_store_check(store, check)?;
+            phases.mark("check");
+            // A purge that cannot be written now (e.g. the disk is full: `StoreError::Full`) does not keep
+            // the terminal down: guides and progress queries need no room, and the next start purges.
+            match store.purge_personal(config.applications.retention_days, chrono::Local::now()) {
+                Ok(0) => {}
+                Ok(purged) => log::info!("purged personal fields of {purged} synced applications"),
+                Err(e) => log::error!("cannot purge personal fields now, tried again at the next start: {e}"),
+            }
+            phases.mark("purge");
+            ui.attach_store(store);
+        }
+        // A full disk does not keep the terminal down: the header says so, and the store is opened
+        // once there is room (src/ui/storage.rs).
+        None => ui.attach_store_when_room(config.database_path()),
     }
-    phases.mark("purge");
-    ui.attach_store(store);
     // Offline-first: with no [hub] url the worker only keeps the outbox; the kiosk never waits for it.
     ui.attach_sync(crate::sync::SyncWorker::start(config, &config.database_path(), ui.health()));
     phases.mark("sync");

@@ -35,6 +35,9 @@ pub(super) fn on_second(s: &mut State) -> bool {
     if !s.terminal.storage_full {
         return false;
     }
+    if s.terminal.store.is_none() {
+        return open_when_room(s);
+    }
     let room = match s.terminal.store.as_ref().map(|st| st.has_room(ROOM_BYTES)) {
         Some(Ok(room)) => room,
         Some(Err(e)) => {
@@ -48,6 +51,28 @@ pub(super) fn on_second(s: &mut State) -> bool {
         s.terminal.storage_full = false;
     }
     room
+}
+
+/// The store the start could not open (a full disk): opened and attached once its disk has room.
+fn open_when_room(s: &mut State) -> bool {
+    let Some(path) = s.terminal.store_when_room.clone() else { return false };
+    if !crate::staff::disk::free_bytes(crate::store::data_folder(&path)).is_ok_and(|free| free >= ROOM_BYTES) {
+        return false;
+    }
+    match crate::store::Store::open_recovering_with_catalog(&path, &crate::catalog::bundled()) {
+        Ok((store, _)) => {
+            log::info!("storage: the disk has room again; the database is open and applications can be submitted");
+            s.terminal.store = Some(store);
+            s.terminal.store_when_room = None;
+            s.terminal.storage_full = false;
+            super::staff::on_store_attached(s);
+            true
+        }
+        Err(e) => {
+            log::warn!("storage: the database still cannot be opened: {e}");
+            false
+        }
+    }
 }
 
 pub(super) fn render(window: &crate::AppWindow, s: &State) {

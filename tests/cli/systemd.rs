@@ -13,14 +13,14 @@ use std::time::{Duration, Instant};
 use crate::sync_support::{TestHub, TestKiosk, ID_NUMBER, NAME, TERMINAL};
 
 /// A private X server on a free display; killed on drop.
-struct Xvfb {
+pub(crate) struct Xvfb {
     child: Child,
-    display: String,
+    pub(crate) display: String,
 }
 
 impl Xvfb {
     /// None when the tests are to be skipped knowingly; panics with how to fix it when Xvfb is missing.
-    fn start(test: &str) -> Option<Xvfb> {
+    pub(crate) fn start(test: &str) -> Option<Xvfb> {
         let skip = std::env::var("KIOSK_SKIP_DISPLAY_TESTS").as_deref() == Ok("1");
         let xvfb = ["/usr/bin/Xvfb", "/usr/local/bin/Xvfb"].into_iter().find(|p| Path::new(p).exists());
         let Some(xvfb) = xvfb else {
@@ -57,20 +57,20 @@ impl Drop for Xvfb {
 }
 
 /// A datagram socket in a temp dir standing in for systemd's notification socket or journald's.
-struct Socket {
+pub(crate) struct Socket {
     socket: UnixDatagram,
-    path: PathBuf,
+    pub(crate) path: PathBuf,
 }
 
 impl Socket {
-    fn bind(dir: &Path, name: &str) -> Socket {
+    pub(crate) fn bind(dir: &Path, name: &str) -> Socket {
         let path = dir.join(name);
         let socket = UnixDatagram::bind(&path).unwrap();
         Socket { socket, path }
     }
 
     /// The next datagram within `timeout`, with when it arrived.
-    fn next(&self, timeout: Duration) -> Option<(Instant, Vec<u8>)> {
+    pub(crate) fn next(&self, timeout: Duration) -> Option<(Instant, Vec<u8>)> {
         self.socket.set_read_timeout(Some(timeout.max(Duration::from_millis(1)))).unwrap();
         let mut buf = vec![0u8; 64 * 1024];
         match self.socket.recv(&mut buf) {
@@ -82,13 +82,13 @@ impl Socket {
 }
 
 /// The kiosk process, killed on drop; its stderr goes to a file shown when a test fails.
-struct Kiosk {
+pub(crate) struct Kiosk {
     child: Child,
     stderr: PathBuf,
 }
 
 impl Kiosk {
-    fn run(config: &Path, display: &str, env: &[(&str, &str)]) -> Kiosk {
+    pub(crate) fn run(config: &Path, display: &str, env: &[(&str, &str)]) -> Kiosk {
         let stderr = config.with_file_name("kiosk.stderr");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_kiosk"));
         cmd.args(["--config", config.to_str().unwrap(), "run"])
@@ -109,11 +109,11 @@ impl Kiosk {
         Kiosk { child: cmd.spawn().unwrap(), stderr }
     }
 
-    fn alive(&mut self) -> bool {
+    pub(crate) fn alive(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         std::fs::read_to_string(&self.stderr).unwrap_or_default()
     }
 }
