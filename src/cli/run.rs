@@ -43,6 +43,14 @@ pub fn run(config_path: Option<&Path>) -> anyhow::Result<i32> {
                 Ok(purged) => log::info!("purged personal fields of {purged} synced applications"),
                 Err(e) => log::error!("cannot purge personal fields now, tried again at the next start: {e}"),
             }
+            // Damaged files set aside at an earlier start hold names and ID numbers: deleted once
+            // recovered and older than the same retention.
+            let days = config.applications.retention_days;
+            match store.remove_recovered_asides(&config.database_path(), days, chrono::Local::now()) {
+                Ok(0) => {}
+                Ok(n) => log::info!("deleted {n} damaged database files recovered more than {days} days ago"),
+                Err(e) => log::error!("cannot delete recovered damaged database files now: {e}"),
+            }
             phases.mark("purge");
             ui.attach_store(store);
         }

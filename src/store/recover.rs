@@ -160,29 +160,57 @@ impl Store {
 
     /// Copies from every aside file next to `path` that the audit log does not name yet.
     fn recover_asides(&mut self, path: &Path, problem: Option<&str>) -> Result<(), StoreError> {
-        let Some(prefix) = path.file_name().map(|n| format!("{}.corrupt-", n.to_string_lossy())) else {
-            return Ok(());
-        };
         let dir = super::data_folder(path);
-        let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
-        let mut asides: Vec<String> = entries
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .filter(|n| n.starts_with(&prefix) && !n.ends_with("-wal") && !n.ends_with("-shm"))
-            .collect();
-        asides.sort();
-        for name in asides {
-            let done: bool = self.conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM audit_log WHERE who = ?1 AND instr(what, ?2) > 0)",
-                rusqlite::params![AUDIT_WHO, format!("另存为 {name}，")],
-                |r| r.get(0),
-            )?;
-            if !done {
+        for name in aside_names(path) {
+            if self.recovered_at(&name)?.is_none() {
                 let recovery = self.recover_from(&dir.join(&name), &name, problem)?;
                 log::warn!("{}", recovery.message);
                 self.recovery = Some(recovery);
             }
         }
         Ok(())
+    }
+
+    /// When the audit log says the aside file `name` was recovered (its first entry naming it).
+    fn recovered_at(&self, name: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT at FROM audit_log WHERE who = ?1 AND instr(what, ?2) > 0 ORDER BY id LIMIT 1",
+                rusqlite::params![AUDIT_WHO, format!("另存为 {name}，")],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Deletes the damaged files set aside next to `path` (with their `-wal`/`-shm`) whose recovery
+    /// the audit log recorded more than `days` before `now`: they hold residents' names and ID
+    /// numbers, kept no longer than the applications' personal fields. An aside not recovered yet is
+    /// kept. Returns how many were deleted.
+    pub fn remove_recovered_asides(
+        &self,
+        path: &Path,
+        days: u32,
+        now: chrono::DateTime<chrono::Local>,
+    ) -> Result<usize, StoreError> {
+        let cutoff = now - chrono::Duration::days(i64::from(days));
+        let dir = super::data_folder(path);
+        let mut removed = 0;
+        for name in aside_names(path) {
+            let Some(at) = self.recovered_at(&name)? else { continue };
+            let Ok(at) = chrono::DateTime::parse_from_rfc3339(&at) else { continue };
+            if at > cutoff {
+                continue;
+            }
+            for suffix in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(dir.join(format!("{name}{suffix}")));
+            }
+            match std::fs::remove_file(dir.join(&name)) {
+                Ok(()) => removed += 1,
+                Err(e) => log::warn!("cannot delete the recovered database file {name}: {e}"),
+            }
+        }
+        Ok(removed)
     }
 
     /// Copies what `aside` still holds into this (fresh) database, with the audit entry, in one
@@ -443,6 +471,21 @@ fn salvage_table(old: &Connection, table: &str, extra: &[&str]) -> Salvaged {
     out
 }
 
+/// The names of the aside files of the database at `path` (`<file>.corrupt-…`, without their
+/// `-wal`/`-shm`), sorted.
+fn aside_names(path: &Path) -> Vec<String> {
+    let Some(prefix) = path.file_name().map(|n| format!("{}.corrupt-", n.to_string_lossy())) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(super::data_folder(path)) else { return Vec::new() };
+    let mut asides: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with(&prefix) && !n.ends_with("-wal") && !n.ends_with("-shm"))
+        .collect();
+    asides.sort();
+    asides
+}
+
 /// Moves the damaged file and its `-wal`/`-shm` aside as `<file>.corrupt-YYYYMMDD-HHMMSS` (and
 /// `…-wal`, `…-shm`, so SQLite still reads them together); the journal files go first, so a power cut
 /// in between never leaves a new database next to the old journal.
@@ -690,6 +733,28 @@ mod tests {
         assert_eq!(store.applications().unwrap().len(), survivors.len());
         assert_eq!(recoveries(&store), 1);
         assert_eq!(asides(dir.path()).len(), 1, "{:?}", asides(dir.path()));
+    }
+
+    #[test]
+    fn recovered_asides_are_deleted_after_the_retention_period_and_others_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.sqlite3");
+        std::fs::write(&path, garbage(64 * 1024, 11)).unwrap();
+        let store = Store::open_recovering(&path).unwrap();
+        let recovered = asides(dir.path());
+        assert_eq!(recovered.len(), 1, "{recovered:?}");
+        // Journal files of the aside, and an aside the audit log does not name (not recovered yet).
+        std::fs::write(dir.path().join(format!("{}-wal", recovered[0])), b"wal").unwrap();
+        let pending = "kiosk.sqlite3.corrupt-20261130-101500";
+        std::fs::write(dir.path().join(pending), b"not recovered").unwrap();
+
+        let now = Local::now();
+        assert_eq!(store.remove_recovered_asides(&path, 30, now).unwrap(), 0, "recovered just now: kept");
+        assert_eq!(store.remove_recovered_asides(&path, 30, now + chrono::Duration::days(29)).unwrap(), 0);
+        assert_eq!(asides(dir.path()).len(), 3);
+        assert_eq!(store.remove_recovered_asides(&path, 30, now + chrono::Duration::days(31)).unwrap(), 1);
+        assert_eq!(asides(dir.path()), [pending], "the recovered one and its journal gone, the other kept");
+        assert!(path.exists(), "the database itself is untouched");
     }
 
     #[test]
