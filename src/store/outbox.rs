@@ -631,16 +631,28 @@ impl Store {
         Ok(rows)
     }
 
-    /// Records that the hub was asked for this application's status at `now`.
+    /// The newest stamp of [`Store::mark_hub_checked`] (one scan of the table): read once before a
+    /// batch of status checks.
+    pub fn newest_hub_check(&self) -> Result<Option<DateTime<Local>>, StoreError> {
+        let newest: Option<String> =
+            self.conn.query_row("SELECT MAX(hub_checked_at) FROM application", [], |r| r.get(0))?;
+        Ok(newest.and_then(|n| DateTime::parse_from_rfc3339(&n).ok()).map(|n| n.with_timezone(&Local)))
+    }
+
+    /// Records that the hub was asked for this application's status at `now`; `newest` is the newest
+    /// stamp so far ([`Store::newest_hub_check`] before a batch, then what the previous call returned).
+    /// Returns the stamp written.
     ///
     /// The stamp orders the rotation of [`Store::awaiting_status`], so it never goes back: when the
     /// clock was set back (NTP) and `now` is not after the newest stamp, the application gets the
     /// newest stamp plus a millisecond. Otherwise those checked after the jump would sort before
     /// those checked just before it, be asked again and again, and the others wait for hours.
-    pub fn mark_hub_checked(&mut self, token: &str, now: DateTime<Local>) -> Result<(), StoreError> {
-        let newest: Option<String> =
-            self.conn.query_row("SELECT MAX(hub_checked_at) FROM application", [], |r| r.get(0))?;
-        let newest = newest.and_then(|n| DateTime::parse_from_rfc3339(&n).ok()).map(|n| n.with_timezone(&Local));
+    pub fn mark_hub_checked(
+        &mut self,
+        token: &str,
+        now: DateTime<Local>,
+        newest: Option<DateTime<Local>>,
+    ) -> Result<DateTime<Local>, StoreError> {
         let stamp = match newest {
             Some(n) if n >= now => n + chrono::Duration::milliseconds(1),
             _ => now,
@@ -649,7 +661,7 @@ impl Store {
             "UPDATE application SET hub_checked_at = ?2 WHERE token = ?1",
             params![token, stamp.to_rfc3339()],
         )?;
-        Ok(())
+        Ok(stamp)
     }
 }
 
@@ -839,17 +851,22 @@ mod tests {
             store.awaiting_status(2).unwrap().into_iter().map(|c| c.acceptance_no).collect()
         };
         let no = |i: usize| apps[i].acceptance_no.clone();
+        // One period's checks, as the sync worker makes them: the newest stamp read once, then carried.
+        let period = |store: &mut Store, checks: &[(usize, DateTime<Local>)]| {
+            let mut newest = store.newest_hub_check().unwrap();
+            for &(i, at) in checks {
+                newest = Some(store.mark_hub_checked(&apps[i].token, at, newest).unwrap());
+            }
+        };
         let t = Local::now();
         assert_eq!(due(&store), [no(0), no(1)]);
-        store.mark_hub_checked(&apps[0].token, t).unwrap();
-        store.mark_hub_checked(&apps[1].token, t + chrono::Duration::seconds(1)).unwrap();
+        period(&mut store, &[(0, t), (1, t + chrono::Duration::seconds(1))]);
         assert_eq!(due(&store), [no(2), no(0)]);
         // NTP sets the clock back six hours before the next period.
         let back = t - chrono::Duration::hours(6);
-        store.mark_hub_checked(&apps[2].token, back).unwrap();
-        store.mark_hub_checked(&apps[0].token, back + chrono::Duration::seconds(1)).unwrap();
+        period(&mut store, &[(2, back), (0, back + chrono::Duration::seconds(1))]);
         assert_eq!(due(&store), [no(1), no(2)], "the one not asked longest comes first");
-        store.mark_hub_checked(&apps[1].token, back + chrono::Duration::seconds(2)).unwrap();
+        period(&mut store, &[(1, back + chrono::Duration::seconds(2))]);
         assert_eq!(due(&store), [no(2), no(0)]);
     }
 

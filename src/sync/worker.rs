@@ -387,6 +387,8 @@ impl Worker {
 
     /// Asks the hub for the status of synced applications that are not final.
     async fn refresh_statuses(&mut self, client: &HubClient) -> Result<(), Failure> {
+        // The newest check stamp, read once per batch and carried (the stamps never go back).
+        let mut newest = self.store.newest_hub_check().map_err(db)?;
         for c in self.store.awaiting_status(STATUS_BATCH).map_err(db)? {
             match client.progress(&c.token).await? {
                 Some(p) => {
@@ -400,7 +402,7 @@ impl Worker {
                     log::warn!(acceptance_no = c.acceptance_no.as_str(); "sync: the hub has no application {}", c.acceptance_no)
                 }
             }
-            self.store.mark_hub_checked(&c.token, self.shared.clock.now()).map_err(db)?;
+            newest = Some(self.store.mark_hub_checked(&c.token, self.shared.clock.now(), newest).map_err(db)?);
         }
         Ok(())
     }
