@@ -531,10 +531,12 @@ fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let clock = { messages::clock(state.borrow().session.lang, &state.borrow().terminal.screen.now()) };
     window.global::<AppState>().set_clock(clock.into());
     report_health(window, &state.borrow());
-    if storage::on_second(&mut state.borrow_mut()) {
-        render(window, &state.borrow());
-    }
-    if screen::on_second(&mut state.borrow_mut()) {
+    // Both asked (no short-circuit), rendered once.
+    let changed = {
+        let mut s = state.borrow_mut();
+        storage::on_second(&mut s) | screen::on_second(&mut s)
+    };
+    if changed {
         render(window, &state.borrow());
     }
     let line = status_line(&state.borrow());
