@@ -51,14 +51,22 @@ pub fn provision(config_path: Option<&Path>, bundle: &Path) -> i32 {
             println!("previous config kept as {}", provision::backup_path(&path).display());
             0
         }
-        Err(ProvisionError::Invalid(errors)) => {
+        Err(e) => report(e, ""),
+    }
+}
+
+/// Prints a provisioning error (`found_in` after "problem(s)": where the invalid config was) and
+/// returns the exit code: 2 for an invalid config (nothing changed), 1 for other errors.
+fn report(error: ProvisionError, found_in: &str) -> i32 {
+    match error {
+        ProvisionError::Invalid(errors) => {
             for e in &errors {
                 eprintln!("{e}");
             }
-            eprintln!("{} problem(s); nothing changed", errors.len());
+            eprintln!("{} problem(s){found_in}; nothing changed", errors.len());
             2
         }
-        Err(ProvisionError::Io(e)) => {
+        ProvisionError::Io(e) => {
             eprintln!("错误 error: {e}");
             1
         }
@@ -85,16 +93,6 @@ pub fn rollback(config_path: Option<&Path>) -> i32 {
             println!("the config before the rollback is kept as {}", provision::backup_path(&path).display());
             0
         }
-        Err(ProvisionError::Invalid(errors)) => {
-            for e in &errors {
-                eprintln!("{e}");
-            }
-            eprintln!("{} problem(s) in the backup; nothing changed", errors.len());
-            2
-        }
-        Err(ProvisionError::Io(e)) => {
-            eprintln!("错误 error: {e}");
-            1
-        }
+        Err(e) => report(e, " in the backup"),
     }
 }

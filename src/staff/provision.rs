@@ -113,8 +113,10 @@ pub fn rollback(config_path: &Path) -> Result<Config, ProvisionError> {
     let bak = backup_path(config_path);
     let old = fs::read_to_string(&bak).map_err(|e| ProvisionError::Io(format!("no backup {}: {e}", bak.display())))?;
     Config::check_text(&old, &bak).map_err(ProvisionError::Invalid)?;
-    let current = fs::read(config_path).map_err(|e| ProvisionError::Io(format!("{}: {e}", config_path.display())))?;
     if !exchange(config_path, &bak)? {
+        // No exchange on this file system: the current file is read to become the backup.
+        let current =
+            fs::read(config_path).map_err(|e| ProvisionError::Io(format!("{}: {e}", config_path.display())))?;
         switch(config_path, &old, &current)?;
     }
     Config::load(config_path).map_err(|e| ProvisionError::Io(e.to_string()))
