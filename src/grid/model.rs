@@ -2,6 +2,8 @@
 //! addresses each grid covers, and its grid workers (网格员). Distributed like the catalogue: a
 //! versioned file, bundled for the demo centre, installed into SQLite when newer.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The whole directory of one district, as published.
@@ -197,17 +199,19 @@ impl Directory {
     /// community name).
     pub fn validate(&self) -> Result<(), DirectoryError> {
         let bad = |s: String| Err(DirectoryError::Invalid(s));
+        // By names, as the database keys them (src/grid/store.rs): a community written twice in a
+        // street (or a street twice) shares its numbers. Counted in one pass before the checks, so
+        // the first grid of a pair is the one named, as before.
+        let mut uses: HashMap<(&str, &str, u32), usize> = HashMap::new();
+        for g in self.grids() {
+            *uses.entry((g.street.name.as_str(), g.community.name.as_str(), g.grid.number)).or_default() += 1;
+        }
         for g in self.grids() {
             let at = format!("{}{}{}", g.street.name, g.community.name, g.label());
             if g.grid.workers.is_empty() {
                 return bad(format!("{at} has no worker"));
             }
-            // By names, as the database keys them (src/grid/store.rs): a community written twice in a
-            // street (or a street twice) shares its numbers.
-            let same = |o: &Located<'_>| {
-                o.grid.number == g.grid.number && o.community.name == g.community.name && o.street.name == g.street.name
-            };
-            if self.grids().filter(same).count() > 1 {
+            if uses[&(g.street.name.as_str(), g.community.name.as_str(), g.grid.number)] > 1 {
                 return bad(format!("{at}: the number is used twice in the community"));
             }
             for p in &g.grid.covers {
