@@ -8,17 +8,9 @@
 //! `cargo test --test cli full_disk -- --ignored` (as root, e.g. `sudo -E`).
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use crate::tmpfs::Tmpfs;
-
-fn kiosk(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiosk")).arg("--config").arg(config).args(args).output().unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use crate::{kiosk, stderr};
 
 fn queued(config: &Path) -> usize {
     let out = kiosk(config, &["outbox", "list", "--json"]);

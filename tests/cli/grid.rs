@@ -1,10 +1,8 @@
 //! `kiosk grid find|list` as technicians use them: exit codes and JSON keys are an interface.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn kiosk(config: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiosk")).arg("--config").arg(config).args(args).output().unwrap()
-}
+use crate::kiosk;
 
 fn config() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();

@@ -9,6 +9,19 @@ mod sync_support;
 #[path = "../common/tmpfs.rs"]
 mod tmpfs;
 
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs the real `kiosk` binary with `--config config` and `args`, to its end.
+fn kiosk(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kiosk")).arg("--config").arg(config).args(args).output().unwrap()
+}
+
+/// What a run printed on stderr.
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 mod catalog_data;
 mod device;
 mod full_disk;

@@ -1,10 +1,6 @@
 //! `kiosk outbox list|show|reprint` as technicians use them, on applications really submitted.
 
-use std::process::Command;
-
-fn kiosk(config: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kiosk")).arg("--config").arg(config).args(args).output().unwrap()
-}
+use crate::kiosk;
 
 #[test]
 fn list_show_and_reprint_an_application() {

@@ -1,15 +1,8 @@
 //! `kiosk provision --bundle` and `kiosk config check` as an installer's script uses them.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn kiosk(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiosk")).arg("--config").arg(config).args(args).output().unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use crate::{kiosk, stderr};
 
 const CONFIG: &str = "terminal_id = \"T-OLD\"\ncentre_name = \"旧中心\"\ndata_dir = \"data\"\n";
 

@@ -194,12 +194,23 @@ pub fn kiosk_on_a_9600_baud_line(qr_mode: QrMode) -> KioskUi {
     ui
 }
 
-/// From the home screen: 老年优待证 with the elderly sample card, confirmed, up to 已提交.
-pub fn submit_senior_card(ui: &KioskUi) {
+/// From the home screen: 老年优待证 with the elderly sample card, up to its confirmation (past the
+/// notice that this card already applied today, as a resident who insists would).
+pub fn to_senior_card_confirmation(ui: &KioskUi) {
     let limit = Duration::from_secs(10);
     tap(ui, "老年优待证");
     tap(ui, "模拟刷卡：老年居民");
-    assert!(wait_until(ui, limit, |ui| apply_step(ui) == ApplyStep::Review), "confirmation after the card");
+    let review_or_notice = |ui: &KioskUi| matches!(apply_step(ui), ApplyStep::Review | ApplyStep::Already);
+    assert!(wait_until(ui, limit, review_or_notice), "confirmation after the card");
+    if apply_step(ui) == ApplyStep::Already {
+        tap(ui, "仍要再次申请");
+    }
+    assert_eq!(apply_step(ui), ApplyStep::Review);
+}
+
+/// From the home screen: 老年优待证 with the elderly sample card, confirmed, up to 已提交.
+pub fn submit_senior_card(ui: &KioskUi) {
+    to_senior_card_confirmation(ui);
     tap(ui, "同意并提交");
-    assert!(wait_until(ui, limit, |ui| apply_step(ui) == ApplyStep::Done), "已提交");
+    assert!(wait_until(ui, Duration::from_secs(10), |ui| apply_step(ui) == ApplyStep::Done), "已提交");
 }

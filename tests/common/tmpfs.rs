@@ -51,7 +51,9 @@ impl Tmpfs {
 
 impl Drop for Tmpfs {
     fn drop(&mut self) {
-        // Lazily: a kiosk of the test may still hold its database open until the process ends.
+        // Lazily: a kiosk of the test may still hold its database open until the process ends. The
+        // mount point is empty once detached, and removed with it.
         let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
+        let _ = std::fs::remove_dir(&self.dir);
     }
 }

@@ -71,13 +71,7 @@ fn the_idle_timer_neither_fires_nor_freezes_when_the_clock_jumps_by_hours() {
 /// From home: the senior card (done on the spot) with the elderly sample card, submitted, printed,
 /// back home; its acceptance number.
 fn senior_card(ui: &KioskUi) -> String {
-    tap(ui, "老年优待证");
-    tap(ui, "模拟刷卡：老年居民");
-    let confirming = |ui: &KioskUi| matches!(apply_step(ui), ApplyStep::Review | ApplyStep::Already);
-    assert!(wait_until(ui, LIMIT, confirming), "confirmation after the card");
-    if apply_step(ui) == ApplyStep::Already {
-        tap(ui, "仍要再次申请");
-    }
+    to_senior_card_confirmation(ui);
     tap(ui, "同意并提交");
     assert_eq!(apply_step(ui), ApplyStep::Done);
     let no = ui.window().global::<ApplyState>().get_acceptance_no().to_string();
@@ -121,9 +115,7 @@ fn an_item_done_on_the_spot_still_says_so_after_the_clock_is_set_back_across_mid
     let ui = kiosk_with_devices(&demo_config());
     let clock = clock_at(4, 0, 5);
     ui.set_clock(clock.wall());
-    tap(&ui, "老年优待证");
-    tap(&ui, "模拟刷卡：老年居民");
-    assert!(wait_until(&ui, LIMIT, |ui| apply_step(ui) == ApplyStep::Review));
+    to_senior_card_confirmation(&ui);
     tap(&ui, "同意并提交");
     assert_eq!(apply_step(&ui), ApplyStep::Done);
     // NTP sets the clock back to the evening before while the slip prints.

@@ -34,19 +34,6 @@ fn header_line(ui: &KioskUi) -> String {
     ui.window().global::<AppState>().get_storage_status().to_string()
 }
 
-/// From home: the senior card with the elderly sample card, up to its confirmation (past the notice
-/// that this card already applied today, as a resident who insists would).
-fn to_confirmation(ui: &KioskUi) {
-    tap(ui, "老年优待证");
-    tap(ui, "模拟刷卡：老年居民");
-    let review_or_notice = |ui: &KioskUi| matches!(apply_step(ui), ApplyStep::Review | ApplyStep::Already);
-    assert!(wait_until(ui, LIMIT, review_or_notice), "confirmation after the card");
-    if apply_step(ui) == ApplyStep::Already {
-        tap(ui, "仍要再次申请");
-    }
-    assert_eq!(apply_step(ui), ApplyStep::Review);
-}
-
 #[test]
 fn a_full_disk_fails_the_submission_before_printing_sends_the_resident_to_staff_and_recovers_by_itself() {
     let dir = tempfile::tempdir().unwrap().keep();
@@ -86,7 +73,7 @@ fn fails_before_printing_and_recovers(ui: &KioskUi, db: &Path, fill: impl Fn(&Ki
     let mut accepted = Vec::new();
     let (before, bytes_before) = loop {
         assert!(accepted.len() < 30, "30 applications fitted on a full disk");
-        to_confirmation(ui);
+        to_senior_card_confirmation(ui);
         let (rows_before, bytes_before) = (rows(db), printed_bytes(ui));
         tap(ui, "同意并提交");
         if apply_step(ui) != ApplyStep::Done {
