@@ -103,8 +103,8 @@ pub struct Limits {
     /// …after a burst of this many (a kiosk emptying its outbox after an outage).
     pub terminal_burst: u32,
     /// Failed authentications (no, unknown or revoked token) per minute from one client address, in
-    /// bursts of as many; above it every request from that address is refused (429
-    /// `too_many_auth_failures`) without looking at its token.
+    /// bursts of as many; above it the address's failed authentications are answered 429
+    /// `too_many_auth_failures` instead of 401. A valid token always passes.
     pub auth_failures_per_minute: u32,
     /// The request line and headers must arrive within this time (also the most a kept-alive connection
     /// may stay idle): otherwise the connection is closed.
