@@ -503,13 +503,13 @@ impl Storage for SqliteStore {
         Ok(n)
     }
 
-    fn rows_to_reseal(&self, key_id: i64, limit: usize) -> Result<Vec<SealedRow>, StoreError> {
+    fn rows_to_reseal(&self, key_id: i64, after_id: i64, limit: usize) -> Result<Vec<SealedRow>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT id, applicant, form FROM applications
-             WHERE purged_at IS NULL AND (key_id IS NULL OR key_id <> ?1) ORDER BY id LIMIT ?2",
+             WHERE purged_at IS NULL AND (key_id IS NULL OR key_id <> ?1) AND id > ?3 ORDER BY id LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![key_id, limit as i64], |r| {
+        let rows = stmt.query_map(params![key_id, limit as i64, after_id], |r| {
             Ok(SealedRow { id: r.get(0)?, applicant: r.get(1)?, form: r.get(2)? })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

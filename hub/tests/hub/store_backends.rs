@@ -213,6 +213,52 @@ hub_test! {
     }
 }
 
+/// Runs one statement on the hub's database, around the hub.
+async fn execute(hub: &Hub, sql: &str) {
+    match &hub.database {
+        Database::Sqlite(path) => {
+            let conn = rusqlite::Connection::open(path).unwrap();
+            conn.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+            conn.execute(sql, []).unwrap();
+        }
+        Database::Postgres(url) => {
+            crate::pg::connect(crate::pg::database_name(url)).await.execute(sql, &[]).await.unwrap();
+        }
+    }
+}
+
+/// The number a `SELECT COUNT(*)` answers on the hub's database.
+async fn count(hub: &Hub, sql: &str) -> i64 {
+    match &hub.database {
+        Database::Sqlite(path) => rusqlite::Connection::open(path).unwrap().query_row(sql, [], |r| r.get(0)).unwrap(),
+        Database::Postgres(url) => {
+            crate::pg::connect(crate::pg::database_name(url)).await.query_one(sql, &[]).await.unwrap().get(0)
+        }
+    }
+}
+
+hub_test! {
+    async fn a_row_that_cannot_be_opened_does_not_stop_the_others_being_sealed_again() {
+        let hub = Hub::start().await;
+        let token = hub.terminal("SF-QST-01");
+        for _ in 0..3 {
+            submit(&hub, &token).await;
+        }
+        // The first row (the first one every batch used to look at) is damaged.
+        execute(&hub, "UPDATE applications SET applicant = 'enc1:1:not-hex' WHERE id = (SELECT MIN(id) FROM applications)")
+            .await;
+        let store = Store::connect(&hub.database, Some(&hub.key_file)).unwrap();
+        let out = kiosk_hub::cli::keys_rotate(&store, Some(&hub.key_file)).unwrap();
+        assert_eq!(out, "key 2 is now current; 2 applications sealed again with it");
+        let on_key_2 = "SELECT COUNT(*) FROM applications WHERE key_id = 2 AND applicant LIKE 'enc1:2:%'";
+        assert_eq!(count(&hub, on_key_2).await, 2, "the two sound rows");
+        let left = "SELECT COUNT(*) FROM applications WHERE key_id = 1 AND applicant = 'enc1:1:not-hex'";
+        assert_eq!(count(&hub, left).await, 1, "the damaged row left as it was");
+        // Again (the hourly pass): nothing more to seal, and no error.
+        assert_eq!(store.reseal_all().unwrap(), 0);
+    }
+}
+
 /// An SQLite file made by the hub before schema migrations (schema 1, `user_version` 1, personal
 /// fields in plain text) is upgraded in place when opened: its rows stay, the migrations are
 /// recorded, and with a key file its personal fields are sealed (what `serve` does at start).
