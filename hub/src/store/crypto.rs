@@ -110,9 +110,11 @@ fn read_keys(path: &Path) -> Result<KeySet, StoreError> {
 }
 
 /// Writes a key file readable by its owner only: a new file (never replacing one), or, with
-/// `replace`, a temporary file renamed over `path` (the old or the new file, never half of one).
+/// `replace`, a temporary file renamed over `path` (the old or the new file, never half of one) with
+/// the old file's owner and group (the hub's user must still read it), the rename made durable by
+/// syncing the folder.
 fn write_keys(path: &Path, set: &KeySet, replace: bool) -> Result<(), StoreError> {
-    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     let file = KeyFile {
         current: set.current,
         keys: set.keys.iter().map(|(id, k)| (id.to_string(), hex::encode(k))).collect(),
@@ -131,9 +133,27 @@ fn write_keys(path: &Path, set: &KeySet, replace: bool) -> Result<(), StoreError
             _ => key_err(&target, format!("cannot create: {e}")),
         }
     })?;
+    if replace {
+        let old = std::fs::metadata(path).map_err(|e| key_err(path, e))?;
+        std::os::unix::fs::fchown(&out, Some(old.uid()), Some(old.gid())).map_err(|e| {
+            let _ = std::fs::remove_file(&target);
+            key_err(
+                path,
+                format!(
+                    "cannot give the new key file the owner of the old one ({e}): run `keys rotate` as the hub's \
+                     user, like `keys init` (sudo -u kiosk-hub kiosk-hub keys rotate)"
+                ),
+            )
+        })?;
+    }
     out.write_all(text.as_bytes()).and_then(|()| out.sync_all()).map_err(|e| key_err(&target, e))?;
     if replace {
         std::fs::rename(&target, path).map_err(|e| key_err(path, e))?;
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        std::fs::File::open(folder).and_then(|f| f.sync_all()).map_err(|e| key_err(folder, e))?;
     }
     Ok(())
 }
@@ -290,5 +310,27 @@ mod tests {
         let (_, newer, _) = rotated.seal_pair("{}", "{}").unwrap();
         assert_eq!(c.open(&newer, Field::Applicant).unwrap(), "{}");
         assert_eq!(c.id_suffix_hash("43010219530315102x"), rotated.suffix_hash("102X"));
+    }
+
+    #[test]
+    fn rotation_keeps_the_key_files_owner_and_mode() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hub.key");
+        init_key_file(&path).unwrap();
+        // As root (the usual mistake: `sudo kiosk-hub keys rotate`) the file of another user, the hub's.
+        let owner = match std::os::unix::fs::chown(&path, Some(65534), Some(65534)) {
+            Ok(()) => (65534, 65534),
+            Err(_) => {
+                let meta = std::fs::metadata(&path).unwrap();
+                (meta.uid(), meta.gid())
+            }
+        };
+        assert_eq!(rotate_key_file(&path).unwrap(), 2);
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), owner, "the hub's user can still read its key file");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        assert!(!dir.path().join("hub.key.new").exists());
+        assert_eq!(Crypto::load(&path).unwrap().current_key_id(), 2);
     }
 }
