@@ -216,7 +216,7 @@ pub fn now() -> String {
 
 /// Lower-case hex SHA-256.
 pub fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(data))
 }
 
 pub(crate) fn corrupt(what: &str) -> impl Fn(serde_json::Error) -> StoreError + '_ {
@@ -290,7 +290,7 @@ impl Store {
     pub fn add_terminal(&self, id: &str, name: Option<&str>) -> Result<String, StoreError> {
         let mut bytes = [0u8; 32];
         rand::rng().fill(&mut bytes);
-        let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let token = hex::encode(bytes);
         self.backend.insert_terminal(id, name, &sha256_hex(token.as_bytes()), &now())?;
         Ok(token)
     }
