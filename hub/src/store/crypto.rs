@@ -21,9 +21,9 @@ use std::sync::RwLock;
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
+use hmac::{Hmac, Mac};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::StoreError;
@@ -32,6 +32,19 @@ use super::StoreError;
 pub const ID_SUFFIX_LEN: usize = 4;
 
 const PREFIX: &str = "enc1:";
+
+/// The suffix of an ID number that staff search by: its last [`ID_SUFFIX_LEN`] characters, upper case.
+pub fn id_suffix(id_number: &str) -> String {
+    let chars: Vec<char> = id_number.trim().chars().collect();
+    chars[chars.len().saturating_sub(ID_SUFFIX_LEN)..].iter().collect::<String>().to_ascii_uppercase()
+}
+
+/// A suffix as staff type it (`1027`, `102x`), upper case; `None` unless it is [`ID_SUFFIX_LEN`]
+/// characters, each a digit or `X`.
+pub fn parse_id_suffix(text: &str) -> Option<String> {
+    let ok = text.chars().count() == ID_SUFFIX_LEN && text.chars().all(|c| c.is_ascii_digit() || c == 'x' || c == 'X');
+    ok.then(|| text.to_ascii_uppercase())
+}
 
 /// Which field a sealed text belongs to (the AEAD's associated data).
 #[derive(Debug, Clone, Copy)]
@@ -235,14 +248,12 @@ impl Crypto {
         })
     }
 
-    /// The stored hash of an ID number's last [`ID_SUFFIX_LEN`] characters.
+    /// The stored hash of an ID number's suffix ([`id_suffix`]).
     pub fn id_suffix_hash(&self, id_number: &str) -> String {
-        let chars: Vec<char> = id_number.trim().chars().collect();
-        let suffix: String = chars[chars.len().saturating_sub(ID_SUFFIX_LEN)..].iter().collect();
-        self.suffix_hash(&suffix.to_ascii_uppercase())
+        self.suffix_hash(&id_suffix(id_number))
     }
 
-    /// HMAC-SHA256 of a (normalized, upper-case) suffix under the suffix key, hex.
+    /// HMAC-SHA256 of a normalized suffix ([`id_suffix`], [`parse_id_suffix`]) under the suffix key, hex.
     pub fn suffix_hash(&self, suffix: &str) -> String {
         self.with_keys(|set| hex::encode(hmac_sha256(&set.suffix_key, format!("id-suffix:{suffix}").as_bytes())))
     }

@@ -76,6 +76,9 @@ pub enum StoreError {
     InUse(String),
     #[error("key file: {0}")]
     Key(String),
+    /// Not the last characters of an ID number ([`crypto::parse_id_suffix`]).
+    #[error("`{0}` is not the last 4 characters of an ID number (digits, or X last)")]
+    InvalidIdSuffix(String),
 }
 
 /// Outcome of presenting a bearer token.
@@ -385,15 +388,16 @@ impl Store {
     }
 
     /// Applications whose applicant's ID number ends in `suffix` (the last four characters, `X` in
-    /// either case). With a key file the database is asked for the keyed hash of the suffix (it holds
-    /// no ID number to compare with); without one, the rows are read and compared.
+    /// either case; else [`StoreError::InvalidIdSuffix`]). With a key file the database is asked for the
+    /// keyed hash of the suffix (it holds no ID number to compare with); without one, the rows are read
+    /// and compared.
     pub fn find_by_id_suffix(
         &self,
         suffix: &str,
         kind: Option<Kind>,
         status: Option<Status>,
     ) -> Result<Vec<ApplicationSummary>, StoreError> {
-        let suffix = suffix.trim().to_ascii_uppercase();
+        let suffix = crypto::parse_id_suffix(suffix).ok_or_else(|| StoreError::InvalidIdSuffix(suffix.to_string()))?;
         match &self.crypto {
             Some(c) => {
                 let hash = c.suffix_hash(&suffix);
@@ -403,10 +407,9 @@ impl Store {
             None => {
                 let mut out = Vec::new();
                 for row in self.backend.list_applications(kind, status, None)? {
-                    let matches = self
-                        .applicant(&row.applicant)?
-                        .is_some_and(|a| a.id_number.to_ascii_uppercase().ends_with(&suffix));
-                    if matches && suffix.chars().count() == crypto::ID_SUFFIX_LEN {
+                    let matches =
+                        self.applicant(&row.applicant)?.is_some_and(|a| crypto::id_suffix(&a.id_number) == suffix);
+                    if matches {
                         out.push(self.summary(row)?);
                     }
                 }

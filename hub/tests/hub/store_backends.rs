@@ -79,6 +79,10 @@ hub_test! {
         assert!(text.contains(mine["acceptance_no"].as_str().unwrap()) && !text.contains(ID_NUMBER), "{text}");
         let err = kiosk_hub::cli::applications_find(&hub.store, false, None, None, Some("20")).unwrap_err();
         assert_eq!(err.exit_code(), 2);
+        for bad in ["20", "10270", "1O27", " 102"] {
+            let err = hub.store.find_by_id_suffix(bad, None, None).unwrap_err();
+            assert!(matches!(&err, StoreError::InvalidIdSuffix(s) if s == bad), "{bad}: {err}");
+        }
     }
 }
 
