@@ -147,11 +147,10 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
     if (1..SCHEMA_VERSION).contains(&user_version) {
         // Never migrate a damaged file: `serve` refuses it naming it, with the file as it was.
-        let first: String = tx.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
-        if first != "ok" {
+        if let Some(problem) = quick_check(&tx)? {
             return Err(StoreError::Db(rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
-                Some(first.replace("*** in database main ***", "").split_whitespace().collect::<Vec<_>>().join(" ")),
+                Some(problem),
             )));
         }
     }
@@ -180,15 +179,20 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// `PRAGMA quick_check(1)`: `None` when the file is sound, else its first complaint on one line.
+fn quick_check(conn: &Connection) -> Result<Option<String>, StoreError> {
+    let first: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+    let first = first.replace("*** in database main ***", "").split_whitespace().collect::<Vec<_>>().join(" ");
+    Ok((first != "ok").then_some(first))
+}
+
 fn write_tx(conn: &mut Connection) -> Result<Transaction<'_>, StoreError> {
     Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
 }
 
 impl Storage for SqliteStore {
     fn quick_check(&self) -> Result<Option<String>, StoreError> {
-        let first: String = self.conn().query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
-        let first = first.replace("*** in database main ***", "").split_whitespace().collect::<Vec<_>>().join(" ");
-        Ok((first != "ok").then_some(first))
+        quick_check(&self.conn())
     }
 
     fn insert_terminal(&self, id: &str, name: Option<&str>, token_hash: &str, at: &str) -> Result<(), StoreError> {
