@@ -48,8 +48,26 @@ impl PartialEq<&Path> for Database {
     }
 }
 
-/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, and a `password=` query
+/// parameter → `password=***`.
 fn redact_password(url: &str) -> String {
+    let url = redact_user_password(url);
+    match url.split_once('?') {
+        Some((base, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                    _ => pair.to_string(),
+                })
+                .collect();
+            format!("{base}?{}", query.join("&"))
+        }
+        None => url,
+    }
+}
+
+fn redact_user_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
     let (authority, tail) = rest.split_once('/').map_or((rest, None), |(a, t)| (a, Some(t)));
     let authority = match authority.rsplit_once('@') {
@@ -360,5 +378,18 @@ mod tests {
         assert_eq!(c.database_ca_file.as_deref(), Some(Path::new("/etc/kiosk/db-ca.pem")));
         let c = Config::parse("database = \"data/hub.sqlite3\"", "hub.toml", Path::new("/srv")).unwrap();
         assert_eq!(c.database, Database::Sqlite("/srv/data/hub.sqlite3".into()));
+        let c = Config::parse(
+            "database = \"postgres://hub@db.example/kiosk?sslmode=require&password=s3cret&application_name=hub\"",
+            "hub.toml",
+            Path::new("/etc/kiosk"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.database.display(),
+            "postgres://hub@db.example/kiosk?sslmode=require&password=***&application_name=hub",
+            "nor as a query parameter"
+        );
+        let both = Database::Postgres("postgresql://hub:a@db/k?password=b".into()).display();
+        assert_eq!(both, "postgresql://hub:***@db/k?password=***");
     }
 }
