@@ -42,12 +42,6 @@ impl Database {
     }
 }
 
-impl PartialEq<&Path> for Database {
-    fn eq(&self, other: &&Path) -> bool {
-        matches!(self, Database::Sqlite(path) if path == other)
-    }
-}
-
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, and a `password=` query
 /// parameter → `password=***`.
 fn redact_password(url: &str) -> String {
@@ -290,14 +284,14 @@ mod tests {
         let text = include_str!("../hub-config/example.toml");
         let c = Config::parse(text, "example.toml", Path::new("/srv/hub")).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:8700");
-        assert_eq!(c.database, Path::new("/srv/hub/hub.sqlite3"));
+        assert_eq!(c.database, Database::Sqlite("/srv/hub/hub.sqlite3".into()));
     }
 
     #[test]
     fn packaged_config_parses_and_keeps_the_database_in_the_state_folder() {
         let text = include_str!("../../packaging/hub.toml");
         let c = Config::parse(text, INSTALLED_CONFIG, Path::new("/etc/community-kiosk")).unwrap();
-        assert_eq!(c.database, Path::new("/var/lib/community-kiosk-hub/hub.sqlite3"));
+        assert_eq!(c.database, Database::Sqlite("/var/lib/community-kiosk-hub/hub.sqlite3".into()));
         assert_eq!(c.listen.to_string(), "127.0.0.1:8700");
     }
 

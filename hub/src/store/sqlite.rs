@@ -455,18 +455,9 @@ impl Storage for SqliteStore {
         if !current.can_become(next) {
             return Err(StoreError::BadTransition { from: current.as_str(), to: next.as_str() });
         }
-        // The write lock is held since BEGIN IMMEDIATE: the status read above is still the status.
-        let n = tx.execute(
-            "UPDATE applications SET status = ?2 WHERE id = ?1 AND status = ?3",
-            params![id, next.as_str(), current.as_str()],
-        )?;
-        if n != 1 {
-            return Err(StoreError::StatusConflict {
-                id: id_or_no.to_string(),
-                expected: current.as_str(),
-                now: "changed".into(),
-            });
-        }
+        // The write lock is held since BEGIN IMMEDIATE: the status read above is still the status, so
+        // no one can have changed it meanwhile (a StatusConflict is PostgreSQL's case only).
+        tx.execute("UPDATE applications SET status = ?2 WHERE id = ?1", params![id, next.as_str()])?;
         tx.execute(
             "INSERT INTO application_events (application_id, status, at, note) VALUES (?1, ?2, ?3, ?4)",
             params![id, next.as_str(), at, note],
