@@ -247,14 +247,9 @@ impl Store {
 
     /// Opens the configured database (an SQLite file or a PostgreSQL URL), runs the migrations, and
     /// seals personal fields with the keys of `key_file` when one is given (it must exist: `kiosk-hub
-    /// keys init` creates it).
-    pub fn connect(database: &Database, key_file: Option<&Path>) -> Result<Store, StoreError> {
-        Store::connect_with_ca(database, key_file, None)
-    }
-
-    /// [`Store::connect`], trusting the CA certificates (PEM) of `database_ca_file` for a PostgreSQL
-    /// URL with `sslmode=require` (else the system's roots).
-    pub fn connect_with_ca(
+    /// keys init` creates it). A PostgreSQL URL with `sslmode=require` trusts the CA certificates (PEM)
+    /// of `database_ca_file`, else the system's roots.
+    pub fn connect(
         database: &Database,
         key_file: Option<&Path>,
         database_ca_file: Option<&Path>,

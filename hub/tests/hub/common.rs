@@ -92,7 +92,7 @@ impl Hub {
         let key_file = dir.path().join("hub.key");
         kiosk_hub::cli::keys_init(Some(&key_file)).unwrap();
         let database = new_database(dir.path()).await;
-        let store = Arc::new(Store::connect(&database, Some(&key_file)).unwrap());
+        let store = Arc::new(Store::connect(&database, Some(&key_file), None).unwrap());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let base = format!("http://{addr}");

@@ -136,8 +136,10 @@ async fn two_instances_on_one_postgresql_store_the_same_1000_applications_once_w
     let unlimited = "terminal_requests_per_minute = 100000000\nterminal_burst = 100000000\n";
     let a = serve(&config(dir.path(), "a.toml", &database, unlimited));
     let b = serve(&config(dir.path(), "b.toml", &database, unlimited));
-    let token =
-        Store::connect(&database, Some(&dir.path().join("hub.key"))).unwrap().add_terminal("SF-QST-01", None).unwrap();
+    let token = Store::connect(&database, Some(&dir.path().join("hub.key")), None)
+        .unwrap()
+        .add_terminal("SF-QST-01", None)
+        .unwrap();
 
     let _ = rustls::crypto::ring::default_provider().install_default();
     let client = ::reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
@@ -199,7 +201,7 @@ async fn the_command_line_reports_a_status_change_that_lost_to_another_clerk() {
     let url = crate::pg::new_database().await;
     let database = Database::Postgres(url.clone());
     let config = config(dir.path(), "hub.toml", &database, "");
-    let store = Store::connect(&database, Some(&dir.path().join("hub.key"))).unwrap();
+    let store = Store::connect(&database, Some(&dir.path().join("hub.key")), None).unwrap();
     store.add_terminal("SF-QST-01", None).unwrap();
     let body: kiosk_hub::model::ApplicationRequest = serde_json::from_value(senior_card_renewal("SF-QST-01")).unwrap();
     store.create_application(&body).unwrap();
@@ -253,7 +255,7 @@ fn serve_purges_expired_personal_fields_at_start() {
     let database = Database::Sqlite(file.clone());
     let config = config(dir.path(), "hub.toml", &database, "retention_days = 30\n");
     {
-        let store = Store::connect(&database, Some(&dir.path().join("hub.key"))).unwrap();
+        let store = Store::connect(&database, Some(&dir.path().join("hub.key")), None).unwrap();
         store.add_terminal("SF-QST-01", None).unwrap();
         let body: kiosk_hub::model::ApplicationRequest =
             serde_json::from_value(senior_card_renewal("SF-QST-01")).unwrap();
@@ -324,7 +326,7 @@ async fn a_postgres_url_with_sslmode_require_is_encrypted_and_verified() {
     let url = crate::pg::new_database().await;
     let database = Database::Postgres(format!("{url}?sslmode=require"));
     let ca = &crate::pg::server().ca_file;
-    let store = Store::connect_with_ca(&database, None, Some(ca)).unwrap();
+    let store = Store::connect(&database, None, Some(ca)).unwrap();
     store.add_terminal("SF-QST-01", None).unwrap();
     assert_eq!(store.list_terminals().unwrap().len(), 1);
     let admin = crate::pg::connect("postgres").await;
@@ -340,7 +342,7 @@ async fn a_postgres_url_with_sslmode_require_is_encrypted_and_verified() {
     assert!(encrypted >= 1, "the hub's connections use TLS");
     drop(store);
     // A server whose certificate is not from a trusted CA is refused.
-    let err = Store::connect_with_ca(&database, None, None).err().expect("the test CA is not a system root");
+    let err = Store::connect(&database, None, None).err().expect("the test CA is not a system root");
     let err = err.to_string();
     assert!(err.contains("TLS") || err.contains("certificate"), "{err}");
 }

@@ -94,7 +94,7 @@ hub_test! {
         let no = body["acceptance_no"].as_str().unwrap().to_string();
         // Eight clerks move it to processing, released together, through two stores as two hub
         // instances would: one change applies, the others are refused (never a second timeline entry).
-        let other = Arc::new(Store::connect(&hub.database, Some(&hub.key_file)).unwrap());
+        let other = Arc::new(Store::connect(&hub.database, Some(&hub.key_file), None).unwrap());
         let barrier = Arc::new(Barrier::new(8));
         let clerks: Vec<_> = (0..8)
             .map(|i| {
@@ -124,7 +124,7 @@ hub_test! {
 hub_test! {
     async fn catalogues_published_at_once_keep_increasing_versions_without_duplicates() {
         let hub = Hub::start().await;
-        let other = Arc::new(Store::connect(&hub.database, Some(&hub.key_file)).unwrap());
+        let other = Arc::new(Store::connect(&hub.database, Some(&hub.key_file), None).unwrap());
         let barrier = Arc::new(Barrier::new(12));
         // Twelve publications of versions 1..=6, each twice, at the same moment.
         let publishers: Vec<_> = (0..12i64)
@@ -202,7 +202,7 @@ hub_test! {
             submit(&hub, &token).await;
         }
         let out = kiosk_hub::cli::keys_rotate(
-            &Store::connect(&hub.database, Some(&hub.key_file)).unwrap(),
+            &Store::connect(&hub.database, Some(&hub.key_file), None).unwrap(),
             Some(&hub.key_file),
         )
         .unwrap();
@@ -251,7 +251,7 @@ hub_test! {
         // The first row (the first one every batch used to look at) is damaged.
         execute(&hub, "UPDATE applications SET applicant = 'enc1:1:not-hex' WHERE id = (SELECT MIN(id) FROM applications)")
             .await;
-        let store = Store::connect(&hub.database, Some(&hub.key_file)).unwrap();
+        let store = Store::connect(&hub.database, Some(&hub.key_file), None).unwrap();
         let out = kiosk_hub::cli::keys_rotate(&store, Some(&hub.key_file)).unwrap();
         assert_eq!(out, "key 2 is now current; 2 applications sealed again with it");
         let on_key_2 = "SELECT COUNT(*) FROM applications WHERE key_id = 2 AND applicant LIKE 'enc1:2:%'";
@@ -289,7 +289,7 @@ fn an_old_plaintext_sqlite_file_is_upgraded_in_place_and_sealed() {
     }
     let key = dir.path().join("hub.key");
     kiosk_hub::cli::keys_init(Some(&key)).unwrap();
-    let store = Store::connect(&Database::Sqlite(path.clone()), Some(&key)).unwrap();
+    let store = Store::connect(&Database::Sqlite(path.clone()), Some(&key), None).unwrap();
     let listed = store.list_applications(None, None).unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].applicant_name, "王*兰", "plaintext rows are read before they are sealed");
@@ -313,7 +313,7 @@ fn an_old_plaintext_sqlite_file_is_upgraded_in_place_and_sealed() {
     assert!(!raw.contains(ID_NUMBER) && !raw.contains(ADDRESS), "sealed, and the old text gone after VACUUM");
     // A hub of a newer schema is refused by this one instead of misread.
     rusqlite::Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
-    let err = Store::connect(&Database::Sqlite(path), None).err().expect("refused");
+    let err = Store::connect(&Database::Sqlite(path), None, None).err().expect("refused");
     assert!(err.to_string().contains("schema version 99 is newer"), "{err}");
 }
 
