@@ -9,9 +9,8 @@ use kiosk_hub::model::Status;
 use kiosk_hub::store::{Store, StoreError, PURGED_NAME};
 use serde_json::Value;
 
-use crate::common::{senior_card_renewal, Hub};
+use crate::common::{senior_card_renewal, Hub, ID_NUMBER};
 
-const ID_NUMBER: &str = "430102195303151027";
 const ADDRESS: &str = "幸福路8号2栋301室";
 
 /// Everything the database holds for the applications, as text, read around the hub: the SQLite file
