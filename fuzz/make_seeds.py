@@ -43,12 +43,10 @@ def response(sw3, data=b""):
     return frame(bytes([0, 0, sw3]) + data)
 
 
-# Card text blocks laid out as src/devices/idcard/card.rs reads them (UCS-2 LE, space padded).
-RESIDENT = [("name", 0, 30), ("gender", 30, 2), ("nation", 32, 4), ("birth", 36, 16), ("address", 52, 70),
-            ("id", 122, 36), ("issuer", 158, 30), ("from", 188, 16), ("to", 204, 16)]
 NATIONS = {"汉": "01", "回": "03", "满": "11"}
 
 
+# Card text blocks laid out as src/devices/idcard/card.rs reads them (UCS-2 LE, space padded).
 def block(values, type_byte=None):
     text = bytearray(b" \x00" * 128)
     for off, s in values:
@@ -193,7 +191,7 @@ application = {
     "idempotency_key": "3f2c9a54-8d1e-4b7a-9c0f-2e6d5a1b7c84", "terminal_id": "SF-QST-01",
     "acceptance_no": "SF-QST-01-20261122-0042-k7m2", "kind": "application", "item_code": "LL0001",
     "item_name": "老年人优待证办理（年审）",
-    "applicant": {"name": "王秀兰", "id_number": "430102195303151020", "card_type": "resident", "gender": "女",
+    "applicant": {"name": "王秀兰", "id_number": "430102195303151027", "card_type": "resident", "gender": "女",
                   "birth_date": "1953-03-15", "address": "湖南省长沙市芙蓉区七星社区幸福路8号2栋301室"},
     "form": {"phone": "13800000000"}, "submitted_at": "2026-11-22T09:41:00+08:00", "promised_date": "2026-11-29",
     "pickup_code": "482913", "token": "k7m2q9x4w8c3v6b5n1z0",

@@ -35,13 +35,9 @@ pub fn length(field: &str, value: &str, bounds: Chars) -> Checked {
     Ok(())
 }
 
-/// Terminal ids: `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`.
+/// Terminal ids: `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$` (a code of at most 64 characters).
 pub fn is_terminal_id(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b.len() <= 64
-        && b[0].is_ascii_alphanumeric()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+    s.len() <= 64 && is_code(s)
 }
 
 pub fn terminal_id(field: &str, s: &str) -> Checked {

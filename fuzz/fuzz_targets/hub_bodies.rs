@@ -10,6 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use kiosk_contract::{ApplicationRequest, ErrorBody, Heartbeat, RatingRequest};
 use kiosk_hub::api::{router, AppState};
+use kiosk_hub::config::Limits;
 use kiosk_hub::store::Store;
 use libfuzzer_sys::fuzz_target;
 use tower::ServiceExt;
@@ -27,7 +28,15 @@ thread_local! {
     static HUB: Hub = {
         let store = Store::open(Path::new(":memory:")).expect("an in-memory hub store opens");
         let token = store.add_terminal(TERMINAL, None).expect("a terminal is added");
-        let app = router(Arc::new(AppState::new(Arc::new(store), None)));
+        // One terminal sends every input: with the default limits nearly all of them would be refused
+        // with 429 before their body is read (the limits have their own tests in hub/tests).
+        let unlimited = Limits {
+            terminal_requests_per_minute: u32::MAX,
+            terminal_burst: u32::MAX,
+            auth_failures_per_minute: u32::MAX,
+            ..Limits::default()
+        };
+        let app = router(Arc::new(AppState::with_limits(Arc::new(store), None, unlimited)));
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
         Hub { runtime, app, token }
     };

@@ -125,6 +125,9 @@ impl From<StoreError> for CliError {
     fn from(e: StoreError) -> CliError {
         match e {
             StoreError::NotFound(_) => CliError::NotFound(e.to_string()),
+            StoreError::InvalidIdSuffix(suffix) => CliError::Usage(format!(
+                "--id-suffix `{suffix}`: expected the last 4 characters of an ID number (digits, or X last)"
+            )),
             _ => CliError::Other(e.to_string()),
         }
     }
@@ -239,16 +242,7 @@ pub fn applications_find(
     let status = status.map(parse_status).transpose()?;
     let apps = match id_suffix {
         None => store.list_applications(kind, status)?,
-        Some(suffix) => {
-            let ok = suffix.chars().count() == crate::store::crypto::ID_SUFFIX_LEN
-                && suffix.chars().all(|c| c.is_ascii_digit() || c == 'x' || c == 'X');
-            if !ok {
-                return Err(CliError::Usage(format!(
-                    "--id-suffix `{suffix}`: expected the last 4 characters of an ID number (digits, or X last)"
-                )));
-            }
-            store.find_by_id_suffix(suffix, kind, status)?
-        }
+        Some(suffix) => store.find_by_id_suffix(suffix, kind, status)?,
     };
     if json {
         return to_json(&apps);

@@ -42,14 +42,26 @@ impl Database {
     }
 }
 
-impl PartialEq<&Path> for Database {
-    fn eq(&self, other: &&Path) -> bool {
-        matches!(self, Database::Sqlite(path) if path == other)
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, and a `password=` query
+/// parameter → `password=***`.
+fn redact_password(url: &str) -> String {
+    let url = redact_user_password(url);
+    match url.split_once('?') {
+        Some((base, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                    _ => pair.to_string(),
+                })
+                .collect();
+            format!("{base}?{}", query.join("&"))
+        }
+        None => url,
     }
 }
 
-/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
-fn redact_password(url: &str) -> String {
+fn redact_user_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
     let (authority, tail) = rest.split_once('/').map_or((rest, None), |(a, t)| (a, Some(t)));
     let authority = match authority.rsplit_once('@') {
@@ -103,8 +115,8 @@ pub struct Limits {
     /// …after a burst of this many (a kiosk emptying its outbox after an outage).
     pub terminal_burst: u32,
     /// Failed authentications (no, unknown or revoked token) per minute from one client address, in
-    /// bursts of as many; above it every request from that address is refused (429
-    /// `too_many_auth_failures`) without looking at its token.
+    /// bursts of as many; above it the address's failed authentications are answered 429
+    /// `too_many_auth_failures` instead of 401. A valid token always passes.
     pub auth_failures_per_minute: u32,
     /// The request line and headers must arrive within this time (also the most a kept-alive connection
     /// may stay idle): otherwise the connection is closed.
@@ -272,14 +284,14 @@ mod tests {
         let text = include_str!("../hub-config/example.toml");
         let c = Config::parse(text, "example.toml", Path::new("/srv/hub")).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:8700");
-        assert_eq!(c.database, Path::new("/srv/hub/hub.sqlite3"));
+        assert_eq!(c.database, Database::Sqlite("/srv/hub/hub.sqlite3".into()));
     }
 
     #[test]
     fn packaged_config_parses_and_keeps_the_database_in_the_state_folder() {
         let text = include_str!("../../packaging/hub.toml");
         let c = Config::parse(text, INSTALLED_CONFIG, Path::new("/etc/community-kiosk")).unwrap();
-        assert_eq!(c.database, Path::new("/var/lib/community-kiosk-hub/hub.sqlite3"));
+        assert_eq!(c.database, Database::Sqlite("/var/lib/community-kiosk-hub/hub.sqlite3".into()));
         assert_eq!(c.listen.to_string(), "127.0.0.1:8700");
     }
 
@@ -360,5 +372,18 @@ mod tests {
         assert_eq!(c.database_ca_file.as_deref(), Some(Path::new("/etc/kiosk/db-ca.pem")));
         let c = Config::parse("database = \"data/hub.sqlite3\"", "hub.toml", Path::new("/srv")).unwrap();
         assert_eq!(c.database, Database::Sqlite("/srv/data/hub.sqlite3".into()));
+        let c = Config::parse(
+            "database = \"postgres://hub@db.example/kiosk?sslmode=require&password=s3cret&application_name=hub\"",
+            "hub.toml",
+            Path::new("/etc/kiosk"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.database.display(),
+            "postgres://hub@db.example/kiosk?sslmode=require&password=***&application_name=hub",
+            "nor as a query parameter"
+        );
+        let both = Database::Postgres("postgresql://hub:a@db/k?password=b".into()).display();
+        assert_eq!(both, "postgresql://hub:***@db/k?password=***");
     }
 }

@@ -59,12 +59,11 @@ fn run(cli: Cli) -> Result<String, CliError> {
         Command::Serve => Store::lock_for_serving(&config.database).map_err(|e| CliError::Other(e.to_string()))?,
         _ => None,
     };
-    let store =
-        Store::connect_with_ca(&config.database, config.key_file.as_deref(), config.database_ca_file.as_deref())
-            .map_err(|e| match e.is_corruption() {
-                true => damaged(&e),
-                false => CliError::Other(format!("{database}: {e}")),
-            })?;
+    let store = Store::connect(&config.database, config.key_file.as_deref(), config.database_ca_file.as_deref())
+        .map_err(|e| match e.is_corruption() {
+            true => damaged(&e),
+            false => CliError::Other(format!("{database}: {e}")),
+        })?;
     // The hub refuses to serve from a damaged file (issue 18); the check reads every page once.
     if matches!(cli.command, Command::Serve) {
         match store.quick_check() {

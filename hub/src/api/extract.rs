@@ -18,7 +18,10 @@ use crate::model::{ApplicationRequest, Heartbeat, RatingRequest};
 use crate::store::Auth;
 
 /// The terminal whose bearer token came with the request (active, not revoked), within its request
-/// rate. A client address with too many failed authentications is refused before its token is looked at.
+/// rate. The token is always looked up: a valid one passes whatever its address did. A missing, unknown
+/// or revoked one takes from its client address's failure budget and is answered 401, or 429 once that
+/// budget is spent (behind a reverse proxy every kiosk shares one address: one misconfigured kiosk must
+/// not lock the others out).
 pub struct Terminal(pub String);
 
 impl FromRequestParts<Arc<AppState>> for Terminal {
@@ -28,35 +31,35 @@ impl FromRequestParts<Arc<AppState>> for Terminal {
         const HINT: &str = "send Authorization: Bearer <terminal token> issued by `kiosk-hub terminals add`";
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         let now = Instant::now();
-        if let Some(ip) = peer {
-            if let Err(refused) = state.auth_failures.check(&ip, now) {
-                state.metrics.auth_failed("too_many_auth_failures");
-                if refused.first {
-                    log::warn!("{ip} sent too many requests with a missing or wrong token: refusing it for now");
-                }
-                return Err(ApiError::too_many(
-                    "too_many_auth_failures",
-                    "too many requests with a missing or wrong token from this address; wait before trying again",
-                    refused.wait,
-                ));
-            }
-        }
+        // A failed authentication: 401 while the address has failures left, else 429.
         let failed = |e: ApiError| {
             if let Some(ip) = peer {
-                let _ = state.auth_failures.take(&ip, now);
+                if let Err(refused) = state.auth_failures.take(&ip, now) {
+                    state.metrics.auth_failed("too_many_auth_failures");
+                    if refused.first {
+                        log::warn!("{ip} sent too many requests with a missing or wrong token: answering 429");
+                    }
+                    return ApiError::too_many(
+                        "too_many_auth_failures",
+                        "too many requests with a missing or wrong token from this address; wait before trying again",
+                        refused.wait,
+                    );
+                }
             }
             state.metrics.auth_failed(e.code);
             e
         };
-        let token = parts
+        let token = match parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| failed(ApiError::unauthorized("unauthorized", HINT)))?
-            .to_string();
+        {
+            Some(token) => token.to_string(),
+            None => return Err(failed(ApiError::unauthorized("unauthorized", HINT))),
+        };
         let id = match state.blocking(move |store| store.authenticate(&token)).await? {
             Auth::Terminal(id) => id,
             Auth::Revoked(id) => {

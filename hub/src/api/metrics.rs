@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use axum::http::Method;
+
 /// A terminal counts as online this long after its last authenticated request (kiosks send a
 /// heartbeat every minute by default).
 pub const ONLINE_WINDOW: Duration = Duration::from_secs(300);
@@ -26,8 +28,8 @@ pub struct Metrics {
     refusals: Mutex<BTreeMap<(&'static str, u16), u64>>,
     /// Refused authentications by code (`unauthorized`, `terminal_revoked`, `too_many_auth_failures`).
     auth_failures: Mutex<BTreeMap<&'static str, u64>>,
-    /// Request latency by (method, route template).
-    latency: Mutex<BTreeMap<(String, String), Histogram>>,
+    /// Request latency by (method label, route template): a bounded set of keys ([`method_label`]).
+    latency: Mutex<BTreeMap<(&'static str, String), Histogram>>,
     /// When each terminal last made an authenticated request.
     last_seen: Mutex<HashMap<String, Instant>>,
 }
@@ -78,10 +80,10 @@ impl Metrics {
         }
     }
 
-    pub fn observe(&self, method: &str, route: &str, elapsed: Duration) {
+    pub fn observe(&self, method: &Method, route: &str, elapsed: Duration) {
         let secs = elapsed.as_secs_f64();
         let mut latency = lock(&self.latency);
-        let h = latency.entry((method.to_string(), route.to_string())).or_default();
+        let h = latency.entry((method_label(method), route.to_string())).or_default();
         for (count, bound) in h.counts.iter_mut().zip(BUCKETS) {
             if secs <= bound {
                 *count += 1;
@@ -170,6 +172,23 @@ impl Metrics {
     }
 }
 
+/// The latency histogram's method label: a standard method's name, else `OTHER` (a client may send
+/// any extension method; one label each would grow the histogram without bound).
+pub fn method_label(method: &Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "DELETE" => "DELETE",
+        "CONNECT" => "CONNECT",
+        "OPTIONS" => "OPTIONS",
+        "TRACE" => "TRACE",
+        "PATCH" => "PATCH",
+        _ => "OTHER",
+    }
+}
+
 /// A label value: backslash, double quote and line feed escaped.
 fn escape(value: &str) -> String {
     value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
@@ -190,8 +209,8 @@ mod tests {
         m.refused("invalid_body", 422);
         m.refused("invalid_body", 422);
         m.auth_failed("unauthorized");
-        m.observe("POST", "/api/v1/applications", Duration::from_millis(3));
-        m.observe("POST", "/api/v1/applications", Duration::from_millis(40));
+        m.observe(&Method::POST, "/api/v1/applications", Duration::from_millis(3));
+        m.observe(&Method::POST, "/api/v1/applications", Duration::from_millis(40));
         m.terminal_seen("SF-QST-01", t0);
         m.terminal_seen("SF-QST-02", t0);
         m.terminal_seen("SF-QST-01", t0 + Duration::from_secs(200));
@@ -217,5 +236,27 @@ mod tests {
             assert!(value.parse::<f64>().is_ok(), "{line}");
         }
         assert_eq!(escape("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+    }
+
+    #[test]
+    fn extension_methods_share_one_latency_label() {
+        let m = Metrics::default();
+        for i in 0..50 {
+            let method = Method::from_bytes(format!("BREW{i}").as_bytes()).unwrap();
+            m.observe(&method, "(no route)", Duration::from_millis(1));
+        }
+        m.observe(&Method::GET, "(no route)", Duration::from_millis(1));
+        m.observe(&Method::PATCH, "(no route)", Duration::from_millis(1));
+        let keys: Vec<_> = lock(&m.latency).keys().cloned().collect();
+        assert_eq!(
+            keys,
+            [("GET", "(no route)".to_string()), ("OTHER", "(no route)".into()), ("PATCH", "(no route)".into())]
+        );
+        let text = m.render(Instant::now());
+        assert!(
+            text.contains("kiosk_hub_request_duration_seconds_count{method=\"OTHER\",route=\"(no route)\"} 50"),
+            "{text}"
+        );
+        assert!(!text.contains("BREW"), "{text}");
     }
 }

@@ -205,7 +205,7 @@ async fn log_and_shape(State(state): State<Arc<AppState>>, req: Request, next: N
         state.metrics.refused(code, response.status().as_u16());
     }
     let elapsed = started.elapsed();
-    state.metrics.observe(method.as_str(), &route, elapsed);
+    state.metrics.observe(&method, &route, elapsed);
     log::info!("{method} {route} {} {:.1}ms", response.status().as_u16(), elapsed.as_secs_f64() * 1000.0);
     response
 }

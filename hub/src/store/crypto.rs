@@ -21,9 +21,10 @@ use std::sync::RwLock;
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
+use hmac::{Hmac, Mac};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 use super::StoreError;
 
@@ -31,6 +32,19 @@ use super::StoreError;
 pub const ID_SUFFIX_LEN: usize = 4;
 
 const PREFIX: &str = "enc1:";
+
+/// The suffix of an ID number that staff search by: its last [`ID_SUFFIX_LEN`] characters, upper case.
+pub fn id_suffix(id_number: &str) -> String {
+    let chars: Vec<char> = id_number.trim().chars().collect();
+    chars[chars.len().saturating_sub(ID_SUFFIX_LEN)..].iter().collect::<String>().to_ascii_uppercase()
+}
+
+/// A suffix as staff type it (`1027`, `102x`), upper case; `None` unless it is [`ID_SUFFIX_LEN`]
+/// characters, each a digit or `X`.
+pub fn parse_id_suffix(text: &str) -> Option<String> {
+    let ok = text.chars().count() == ID_SUFFIX_LEN && text.chars().all(|c| c.is_ascii_digit() || c == 'x' || c == 'X');
+    ok.then(|| text.to_ascii_uppercase())
+}
 
 /// Which field a sealed text belongs to (the AEAD's associated data).
 #[derive(Debug, Clone, Copy)]
@@ -110,9 +124,11 @@ fn read_keys(path: &Path) -> Result<KeySet, StoreError> {
 }
 
 /// Writes a key file readable by its owner only: a new file (never replacing one), or, with
-/// `replace`, a temporary file renamed over `path` (the old or the new file, never half of one).
+/// `replace`, a temporary file renamed over `path` (the old or the new file, never half of one) with
+/// the old file's owner and group (the hub's user must still read it), the rename made durable by
+/// syncing the folder.
 fn write_keys(path: &Path, set: &KeySet, replace: bool) -> Result<(), StoreError> {
-    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     let file = KeyFile {
         current: set.current,
         keys: set.keys.iter().map(|(id, k)| (id.to_string(), hex::encode(k))).collect(),
@@ -131,9 +147,27 @@ fn write_keys(path: &Path, set: &KeySet, replace: bool) -> Result<(), StoreError
             _ => key_err(&target, format!("cannot create: {e}")),
         }
     })?;
+    if replace {
+        let old = std::fs::metadata(path).map_err(|e| key_err(path, e))?;
+        std::os::unix::fs::fchown(&out, Some(old.uid()), Some(old.gid())).map_err(|e| {
+            let _ = std::fs::remove_file(&target);
+            key_err(
+                path,
+                format!(
+                    "cannot give the new key file the owner of the old one ({e}): run `keys rotate` as the hub's \
+                     user, like `keys init` (sudo -u kiosk-hub kiosk-hub keys rotate)"
+                ),
+            )
+        })?;
+    }
     out.write_all(text.as_bytes()).and_then(|()| out.sync_all()).map_err(|e| key_err(&target, e))?;
     if replace {
         std::fs::rename(&target, path).map_err(|e| key_err(path, e))?;
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        std::fs::File::open(folder).and_then(|f| f.sync_all()).map_err(|e| key_err(folder, e))?;
     }
     Ok(())
 }
@@ -214,14 +248,12 @@ impl Crypto {
         })
     }
 
-    /// The stored hash of an ID number's last [`ID_SUFFIX_LEN`] characters.
+    /// The stored hash of an ID number's suffix ([`id_suffix`]).
     pub fn id_suffix_hash(&self, id_number: &str) -> String {
-        let chars: Vec<char> = id_number.trim().chars().collect();
-        let suffix: String = chars[chars.len().saturating_sub(ID_SUFFIX_LEN)..].iter().collect();
-        self.suffix_hash(&suffix.to_ascii_uppercase())
+        self.suffix_hash(&id_suffix(id_number))
     }
 
-    /// HMAC-SHA256 of a (normalized, upper-case) suffix under the suffix key, hex.
+    /// HMAC-SHA256 of a normalized suffix ([`id_suffix`], [`parse_id_suffix`]) under the suffix key, hex.
     pub fn suffix_hash(&self, suffix: &str) -> String {
         self.with_keys(|set| hex::encode(hmac_sha256(&set.suffix_key, format!("id-suffix:{suffix}").as_bytes())))
     }
@@ -241,12 +273,9 @@ fn seal(key: &[u8; 32], key_id: i64, plain: &str, field: Field) -> Result<String
 
 /// HMAC (RFC 2104) with SHA-256.
 fn hmac_sha256(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
-    let mut block = [0u8; 64];
-    block[..32].copy_from_slice(key);
-    let pad = |byte: u8| block.map(|b| b ^ byte);
-    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message).finalize();
-    let outer = Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize();
-    outer.into()
+    let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 #[cfg(test)]
@@ -290,5 +319,27 @@ mod tests {
         let (_, newer, _) = rotated.seal_pair("{}", "{}").unwrap();
         assert_eq!(c.open(&newer, Field::Applicant).unwrap(), "{}");
         assert_eq!(c.id_suffix_hash("43010219530315102x"), rotated.suffix_hash("102X"));
+    }
+
+    #[test]
+    fn rotation_keeps_the_key_files_owner_and_mode() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hub.key");
+        init_key_file(&path).unwrap();
+        // As root (the usual mistake: `sudo kiosk-hub keys rotate`) the file of another user, the hub's.
+        let owner = match std::os::unix::fs::chown(&path, Some(65534), Some(65534)) {
+            Ok(()) => (65534, 65534),
+            Err(_) => {
+                let meta = std::fs::metadata(&path).unwrap();
+                (meta.uid(), meta.gid())
+            }
+        };
+        assert_eq!(rotate_key_file(&path).unwrap(), 2);
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), owner, "the hub's user can still read its key file");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        assert!(!dir.path().join("hub.key.new").exists());
+        assert_eq!(Crypto::load(&path).unwrap().current_key_id(), 2);
     }
 }

@@ -76,6 +76,9 @@ pub enum StoreError {
     InUse(String),
     #[error("key file: {0}")]
     Key(String),
+    /// Not the last characters of an ID number ([`crypto::parse_id_suffix`]).
+    #[error("`{0}` is not the last 4 characters of an ID number (digits, or X last)")]
+    InvalidIdSuffix(String),
 }
 
 /// Outcome of presenting a bearer token.
@@ -190,8 +193,9 @@ pub(crate) trait Storage: Send + Sync {
     /// Empties the personal fields of applications picked up or rejected before `cutoff` (RFC 3339
     /// UTC); returns how many.
     fn purge_personal(&self, cutoff: &str, at: &str) -> Result<usize, StoreError>;
-    /// Up to `limit` unpurged rows not sealed with key `key_id` (plaintext rows included).
-    fn rows_to_reseal(&self, key_id: i64, limit: usize) -> Result<Vec<SealedRow>, StoreError>;
+    /// Up to `limit` unpurged rows with an id above `after_id` not sealed with key `key_id` (plaintext
+    /// rows included), by id.
+    fn rows_to_reseal(&self, key_id: i64, after_id: i64, limit: usize) -> Result<Vec<SealedRow>, StoreError>;
     /// Replaces a row's sealed fields if they are still `old` (else false: someone else did).
     fn reseal(
         &self,
@@ -215,7 +219,7 @@ pub fn now() -> String {
 
 /// Lower-case hex SHA-256.
 pub fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(data))
 }
 
 pub(crate) fn corrupt(what: &str) -> impl Fn(serde_json::Error) -> StoreError + '_ {
@@ -243,14 +247,9 @@ impl Store {
 
     /// Opens the configured database (an SQLite file or a PostgreSQL URL), runs the migrations, and
     /// seals personal fields with the keys of `key_file` when one is given (it must exist: `kiosk-hub
-    /// keys init` creates it).
-    pub fn connect(database: &Database, key_file: Option<&Path>) -> Result<Store, StoreError> {
-        Store::connect_with_ca(database, key_file, None)
-    }
-
-    /// [`Store::connect`], trusting the CA certificates (PEM) of `database_ca_file` for a PostgreSQL
-    /// URL with `sslmode=require` (else the system's roots).
-    pub fn connect_with_ca(
+    /// keys init` creates it). A PostgreSQL URL with `sslmode=require` trusts the CA certificates (PEM)
+    /// of `database_ca_file`, else the system's roots.
+    pub fn connect(
         database: &Database,
         key_file: Option<&Path>,
         database_ca_file: Option<&Path>,
@@ -289,7 +288,7 @@ impl Store {
     pub fn add_terminal(&self, id: &str, name: Option<&str>) -> Result<String, StoreError> {
         let mut bytes = [0u8; 32];
         rand::rng().fill(&mut bytes);
-        let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let token = hex::encode(bytes);
         self.backend.insert_terminal(id, name, &sha256_hex(token.as_bytes()), &now())?;
         Ok(token)
     }
@@ -384,15 +383,16 @@ impl Store {
     }
 
     /// Applications whose applicant's ID number ends in `suffix` (the last four characters, `X` in
-    /// either case). With a key file the database is asked for the keyed hash of the suffix (it holds
-    /// no ID number to compare with); without one, the rows are read and compared.
+    /// either case; else [`StoreError::InvalidIdSuffix`]). With a key file the database is asked for the
+    /// keyed hash of the suffix (it holds no ID number to compare with); without one, the rows are read
+    /// and compared.
     pub fn find_by_id_suffix(
         &self,
         suffix: &str,
         kind: Option<Kind>,
         status: Option<Status>,
     ) -> Result<Vec<ApplicationSummary>, StoreError> {
-        let suffix = suffix.trim().to_ascii_uppercase();
+        let suffix = crypto::parse_id_suffix(suffix).ok_or_else(|| StoreError::InvalidIdSuffix(suffix.to_string()))?;
         match &self.crypto {
             Some(c) => {
                 let hash = c.suffix_hash(&suffix);
@@ -402,10 +402,9 @@ impl Store {
             None => {
                 let mut out = Vec::new();
                 for row in self.backend.list_applications(kind, status, None)? {
-                    let matches = self
-                        .applicant(&row.applicant)?
-                        .is_some_and(|a| a.id_number.to_ascii_uppercase().ends_with(&suffix));
-                    if matches && suffix.chars().count() == crypto::ID_SUFFIX_LEN {
+                    let matches =
+                        self.applicant(&row.applicant)?.is_some_and(|a| crypto::id_suffix(&a.id_number) == suffix);
+                    if matches {
                         out.push(self.summary(row)?);
                     }
                 }
@@ -467,38 +466,78 @@ impl Store {
         self.backend.purge_personal(&cutoff, &now())
     }
 
-    /// Seals again, with the current key, up to `batch` rows sealed with an older key or not at all
-    /// (a database from before the key file). Returns how many rows it sealed; 0 when all are done.
-    /// Reloads the key file first, so that a running hub picks up `kiosk-hub keys rotate`.
-    pub fn reseal_batch(&self, batch: usize) -> Result<usize, StoreError> {
-        let Some(c) = &self.crypto else { return Ok(0) };
+    /// Seals again, with the current key, up to `batch` rows with an id above `after_id` sealed with an
+    /// older key or not at all (a database from before the key file). A row that cannot be opened or
+    /// read is logged by its id, counted and left as it is; the others are still sealed. Reloads the
+    /// key file first, so that a running hub picks up `kiosk-hub keys rotate`.
+    pub fn reseal_batch(&self, after_id: i64, batch: usize) -> Result<ResealBatch, StoreError> {
+        let mut out = ResealBatch::default();
+        let Some(c) = &self.crypto else { return Ok(out) };
         c.reload()?;
         let key_id = c.current_key_id();
-        let mut done = 0;
-        for row in self.backend.rows_to_reseal(key_id, batch)? {
-            let applicant = c.open(&row.applicant, crypto::Field::Applicant)?;
-            let form = c.open(&row.form, crypto::Field::Form)?;
-            let id_number: Applicant = serde_json::from_str(&applicant).map_err(corrupt("applicant"))?;
-            let (new_key, sealed_applicant, sealed_form) = c.seal_pair(&applicant, &form)?;
-            let suffix = c.id_suffix_hash(&id_number.id_number);
-            if self.backend.reseal(&row, &sealed_applicant, &sealed_form, new_key, Some(&suffix))? {
-                done += 1;
+        for row in self.backend.rows_to_reseal(key_id, after_id, batch)? {
+            out.last_id = Some(row.id);
+            let sealed = (|| {
+                let applicant = c.open(&row.applicant, crypto::Field::Applicant)?;
+                let form = c.open(&row.form, crypto::Field::Form)?;
+                let IdNumber { id_number } = serde_json::from_str(&applicant).map_err(corrupt("applicant"))?;
+                let (new_key, applicant, form) = c.seal_pair(&applicant, &form)?;
+                Ok::<_, StoreError>((new_key, applicant, form, c.id_suffix_hash(&id_number)))
+            })();
+            let (new_key, applicant, form, suffix) = match sealed {
+                Ok(sealed) => sealed,
+                Err(_) => {
+                    // The error's text may quote the row's content: the id only.
+                    log::error!(
+                        "application {}: its personal fields cannot be opened or read: left as they are",
+                        row.id
+                    );
+                    out.failed += 1;
+                    continue;
+                }
+            };
+            if self.backend.reseal(&row, &applicant, &form, new_key, Some(&suffix))? {
+                out.sealed += 1;
             }
         }
-        Ok(done)
+        Ok(out)
     }
 
-    /// Seals every row with the current key (see [`Store::reseal_batch`]); returns how many.
+    /// Seals every row with the current key (see [`Store::reseal_batch`]); returns how many. Rows that
+    /// cannot be opened are skipped (logged by id).
     pub fn reseal_all(&self) -> Result<usize, StoreError> {
-        let mut total = 0;
+        let (mut sealed, mut failed, mut after_id) = (0, 0, 0);
         loop {
-            let n = self.reseal_batch(200)?;
-            if n == 0 {
-                return Ok(total);
+            let batch = self.reseal_batch(after_id, 200)?;
+            sealed += batch.sealed;
+            failed += batch.failed;
+            match batch.last_id {
+                Some(id) => after_id = id,
+                None => break,
             }
-            total += n;
         }
+        if failed > 0 {
+            log::error!("{failed} applications could not be sealed with the current key (their ids are logged above)");
+        }
+        Ok(sealed)
     }
+}
+
+/// What [`Store::reseal_batch`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResealBatch {
+    /// Rows sealed with the current key.
+    pub sealed: usize,
+    /// Rows that could not be opened or read (left as they are).
+    pub failed: usize,
+    /// The highest id looked at: the `after_id` of the next batch; `None` when there were no more rows.
+    pub last_id: Option<i64>,
+}
+
+/// The one field of a stored applicant that re-sealing needs (its suffix hash).
+#[derive(serde::Deserialize)]
+struct IdNumber {
+    id_number: String,
 }
 
 impl StoreError {

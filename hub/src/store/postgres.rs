@@ -638,15 +638,16 @@ impl Storage for PgStore {
         })
     }
 
-    fn rows_to_reseal(&self, key_id: i64, limit: usize) -> Result<Vec<SealedRow>, StoreError> {
+    fn rows_to_reseal(&self, key_id: i64, after_id: i64, limit: usize) -> Result<Vec<SealedRow>, StoreError> {
         let limit = limit as i64;
         self.run(|pool| async move {
             let rows = client(&pool)
                 .await?
                 .query(
                     "SELECT id, applicant, form FROM applications
-                     WHERE purged_at IS NULL AND (key_id IS NULL OR key_id <> $1) ORDER BY id LIMIT $2",
-                    &[&key_id, &limit],
+                     WHERE purged_at IS NULL AND (key_id IS NULL OR key_id <> $1) AND id > $3
+                     ORDER BY id LIMIT $2",
+                    &[&key_id, &limit, &after_id],
                 )
                 .await?;
             Ok(rows.iter().map(|r| SealedRow { id: r.get(0), applicant: r.get(1), form: r.get(2) }).collect())

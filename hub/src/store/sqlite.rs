@@ -147,11 +147,10 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
     if (1..SCHEMA_VERSION).contains(&user_version) {
         // Never migrate a damaged file: `serve` refuses it naming it, with the file as it was.
-        let first: String = tx.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
-        if first != "ok" {
+        if let Some(problem) = quick_check(&tx)? {
             return Err(StoreError::Db(rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
-                Some(first.replace("*** in database main ***", "").split_whitespace().collect::<Vec<_>>().join(" ")),
+                Some(problem),
             )));
         }
     }
@@ -180,15 +179,20 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// `PRAGMA quick_check(1)`: `None` when the file is sound, else its first complaint on one line.
+fn quick_check(conn: &Connection) -> Result<Option<String>, StoreError> {
+    let first: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+    let first = first.replace("*** in database main ***", "").split_whitespace().collect::<Vec<_>>().join(" ");
+    Ok((first != "ok").then_some(first))
+}
+
 fn write_tx(conn: &mut Connection) -> Result<Transaction<'_>, StoreError> {
     Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
 }
 
 impl Storage for SqliteStore {
     fn quick_check(&self) -> Result<Option<String>, StoreError> {
-        let first: String = self.conn().query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
-        let first = first.replace("*** in database main ***", "").split_whitespace().collect::<Vec<_>>().join(" ");
-        Ok((first != "ok").then_some(first))
+        quick_check(&self.conn())
     }
 
     fn insert_terminal(&self, id: &str, name: Option<&str>, token_hash: &str, at: &str) -> Result<(), StoreError> {
@@ -451,18 +455,9 @@ impl Storage for SqliteStore {
         if !current.can_become(next) {
             return Err(StoreError::BadTransition { from: current.as_str(), to: next.as_str() });
         }
-        // The write lock is held since BEGIN IMMEDIATE: the status read above is still the status.
-        let n = tx.execute(
-            "UPDATE applications SET status = ?2 WHERE id = ?1 AND status = ?3",
-            params![id, next.as_str(), current.as_str()],
-        )?;
-        if n != 1 {
-            return Err(StoreError::StatusConflict {
-                id: id_or_no.to_string(),
-                expected: current.as_str(),
-                now: "changed".into(),
-            });
-        }
+        // The write lock is held since BEGIN IMMEDIATE: the status read above is still the status, so
+        // no one can have changed it meanwhile (a StatusConflict is PostgreSQL's case only).
+        tx.execute("UPDATE applications SET status = ?2 WHERE id = ?1", params![id, next.as_str()])?;
         tx.execute(
             "INSERT INTO application_events (application_id, status, at, note) VALUES (?1, ?2, ?3, ?4)",
             params![id, next.as_str(), at, note],
@@ -503,13 +498,13 @@ impl Storage for SqliteStore {
         Ok(n)
     }
 
-    fn rows_to_reseal(&self, key_id: i64, limit: usize) -> Result<Vec<SealedRow>, StoreError> {
+    fn rows_to_reseal(&self, key_id: i64, after_id: i64, limit: usize) -> Result<Vec<SealedRow>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT id, applicant, form FROM applications
-             WHERE purged_at IS NULL AND (key_id IS NULL OR key_id <> ?1) ORDER BY id LIMIT ?2",
+             WHERE purged_at IS NULL AND (key_id IS NULL OR key_id <> ?1) AND id > ?3 ORDER BY id LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![key_id, limit as i64], |r| {
+        let rows = stmt.query_map(params![key_id, limit as i64, after_id], |r| {
             Ok(SealedRow { id: r.get(0)?, applicant: r.get(1)?, form: r.get(2)? })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -1,6 +1,6 @@
 //! `POST /api/v1/applications`: stored once per idempotency key, whatever the kiosk's retries do.
 
-use crate::common::{error_code, senior_card_renewal, Hub};
+use crate::common::{error_code, senior_card_renewal, Hub, ID_NUMBER};
 use serde_json::Value;
 
 hub_test! {
@@ -146,7 +146,7 @@ hub_test! {
         let listed: Vec<Value> = serde_json::from_str(&json).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0]["kind"], "proxy_request");
-        assert!(!json.contains("430102195303151027") && !json.contains("王秀兰"), "no ID numbers or full names: {json}");
+        assert!(!json.contains(ID_NUMBER) && !json.contains("王秀兰"), "no ID numbers or full names: {json}");
     }
 }
 

@@ -1,7 +1,9 @@
 //! The `kiosk-hub` binary as staff use it: stdout carries only the result, stderr one line of reason,
 //! exit 0 ok, 2 usage or not found, 1 other errors.
 
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::common::{kiosk_hub, stderr};
 
 struct Staff {
     dir: tempfile::TempDir,
@@ -30,23 +32,12 @@ impl Staff {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        let config = self.dir.path().join("hub.toml");
-        Command::new(env!("CARGO_BIN_EXE_kiosk-hub"))
-            .arg("--config")
-            .arg(&config)
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .output()
-            .unwrap()
+        kiosk_hub(&self.dir.path().join("hub.toml")).args(args).output().unwrap()
     }
 }
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
 }
 
 #[test]
@@ -134,11 +125,8 @@ fn a_config_error_names_the_file_and_key() {
 /// `serve`, waited for at most 20 s (killed after: it would be serving).
 fn serve_briefly(staff: &Staff) -> Output {
     use std::process::Stdio;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kiosk-hub"))
-        .arg("--config")
-        .arg(staff.dir.path().join("hub.toml"))
+    let mut child = kiosk_hub(&staff.dir.path().join("hub.toml"))
         .arg("serve")
-        .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

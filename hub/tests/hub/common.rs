@@ -4,7 +4,8 @@
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,6 +18,22 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
+
+/// The sample applicant's ID number (a valid GB 11643 check digit), which must never show outside
+/// the applicant's sealed fields.
+pub const ID_NUMBER: &str = "430102195303151027";
+
+/// The `kiosk-hub` binary with `--config config`, logging warnings only.
+pub fn kiosk_hub(config: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kiosk-hub"));
+    c.arg("--config").arg(config).env("RUST_LOG", "warn");
+    c
+}
+
+/// A finished command's stderr (UTF-8).
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
+}
 
 /// The database a test's hub uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +109,7 @@ impl Hub {
         let key_file = dir.path().join("hub.key");
         kiosk_hub::cli::keys_init(Some(&key_file)).unwrap();
         let database = new_database(dir.path()).await;
-        let store = Arc::new(Store::connect(&database, Some(&key_file)).unwrap());
+        let store = Arc::new(Store::connect(&database, Some(&key_file), None).unwrap());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let base = format!("http://{addr}");
@@ -179,7 +196,7 @@ pub fn senior_card_renewal(terminal: &str) -> Value {
         "item_name": "老年人优待证办理（年审）",
         "applicant": {
             "name": "王秀兰",
-            "id_number": "430102195303151027",
+            "id_number": ID_NUMBER,
             "card_type": "resident",
             "gender": "女",
             "birth_date": "1953-03-15",

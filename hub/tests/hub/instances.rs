@@ -4,7 +4,7 @@
 //! race reported by the command line, and the retention purge at start.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,7 +12,7 @@ use kiosk_hub::config::Database;
 use kiosk_hub::store::Store;
 use serde_json::Value;
 
-use crate::common::senior_card_renewal;
+use crate::common::{kiosk_hub, senior_card_renewal, stderr};
 
 /// A `kiosk-hub serve` process, killed when dropped.
 struct Serve {
@@ -53,12 +53,6 @@ fn config(dir: &Path, name: &str, database: &Database, extra: &str) -> PathBuf {
     path
 }
 
-fn kiosk_hub(config: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kiosk-hub"));
-    c.arg("--config").arg(config).env("RUST_LOG", "warn");
-    c
-}
-
 /// Starts `serve` and waits until it answers `/healthz` (panics with its stderr if it exits first).
 fn serve(config: &Path) -> Serve {
     let text = std::fs::read_to_string(config).unwrap();
@@ -80,8 +74,13 @@ fn serve(config: &Path) -> Serve {
     }
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+/// The status of `GET /healthz` at `base` (`http://address`).
+fn healthz(base: &str) -> u16 {
+    let addr = base.strip_prefix("http://").unwrap().parse().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime
+        .block_on(crate::common::raw(addr, b"GET /healthz HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n\r\n"))
+        .status
 }
 
 #[test]
@@ -100,28 +99,13 @@ fn a_second_serve_on_one_sqlite_file_is_refused_naming_the_file() {
     assert_eq!(err.lines().count(), 1, "{err}");
 
     // The first one goes on serving, and staff commands still work beside it.
-    let health = reqwest::blocking_get(&format!("{}/healthz", first.base));
-    assert_eq!(health, 200);
+    assert_eq!(healthz(&first.base), 200);
     let add = kiosk_hub(&second_config).args(["terminals", "add", "--id", "SF-QST-02"]).output().unwrap();
     assert!(add.status.success(), "{}", stderr(&add));
     drop(first);
     // Once it stopped, a new one starts on the same file.
     let again = serve(&second_config);
-    assert_eq!(reqwest::blocking_get(&format!("{}/healthz", again.base)), 200);
-}
-
-/// Tiny blocking GET (status code) without a second HTTP client in the tests.
-mod reqwest {
-    pub fn blocking_get(url: &str) -> u16 {
-        use std::io::{Read, Write};
-        let rest = url.strip_prefix("http://").unwrap();
-        let (addr, path) = rest.split_once('/').map(|(a, p)| (a, format!("/{p}"))).unwrap();
-        let mut s = std::net::TcpStream::connect(addr).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-        let mut response = String::new();
-        s.read_to_string(&mut response).unwrap();
-        response.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
-    }
+    assert_eq!(healthz(&again.base), 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -136,11 +120,13 @@ async fn two_instances_on_one_postgresql_store_the_same_1000_applications_once_w
     let unlimited = "terminal_requests_per_minute = 100000000\nterminal_burst = 100000000\n";
     let a = serve(&config(dir.path(), "a.toml", &database, unlimited));
     let b = serve(&config(dir.path(), "b.toml", &database, unlimited));
-    let token =
-        Store::connect(&database, Some(&dir.path().join("hub.key"))).unwrap().add_terminal("SF-QST-01", None).unwrap();
+    let token = Store::connect(&database, Some(&dir.path().join("hub.key")), None)
+        .unwrap()
+        .add_terminal("SF-QST-01", None)
+        .unwrap();
 
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = ::reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
     let bodies: Arc<Vec<Value>> = Arc::new((0..1000).map(|_| senior_card_renewal("SF-QST-01")).collect());
     let started = Instant::now();
     const WORKERS: usize = 25;
@@ -199,7 +185,7 @@ async fn the_command_line_reports_a_status_change_that_lost_to_another_clerk() {
     let url = crate::pg::new_database().await;
     let database = Database::Postgres(url.clone());
     let config = config(dir.path(), "hub.toml", &database, "");
-    let store = Store::connect(&database, Some(&dir.path().join("hub.key"))).unwrap();
+    let store = Store::connect(&database, Some(&dir.path().join("hub.key")), None).unwrap();
     store.add_terminal("SF-QST-01", None).unwrap();
     let body: kiosk_hub::model::ApplicationRequest = serde_json::from_value(senior_card_renewal("SF-QST-01")).unwrap();
     store.create_application(&body).unwrap();
@@ -253,7 +239,7 @@ fn serve_purges_expired_personal_fields_at_start() {
     let database = Database::Sqlite(file.clone());
     let config = config(dir.path(), "hub.toml", &database, "retention_days = 30\n");
     {
-        let store = Store::connect(&database, Some(&dir.path().join("hub.key"))).unwrap();
+        let store = Store::connect(&database, Some(&dir.path().join("hub.key")), None).unwrap();
         store.add_terminal("SF-QST-01", None).unwrap();
         let body: kiosk_hub::model::ApplicationRequest =
             serde_json::from_value(senior_card_renewal("SF-QST-01")).unwrap();
@@ -324,7 +310,7 @@ async fn a_postgres_url_with_sslmode_require_is_encrypted_and_verified() {
     let url = crate::pg::new_database().await;
     let database = Database::Postgres(format!("{url}?sslmode=require"));
     let ca = &crate::pg::server().ca_file;
-    let store = Store::connect_with_ca(&database, None, Some(ca)).unwrap();
+    let store = Store::connect(&database, None, Some(ca)).unwrap();
     store.add_terminal("SF-QST-01", None).unwrap();
     assert_eq!(store.list_terminals().unwrap().len(), 1);
     let admin = crate::pg::connect("postgres").await;
@@ -340,7 +326,7 @@ async fn a_postgres_url_with_sslmode_require_is_encrypted_and_verified() {
     assert!(encrypted >= 1, "the hub's connections use TLS");
     drop(store);
     // A server whose certificate is not from a trusted CA is refused.
-    let err = Store::connect_with_ca(&database, None, None).err().expect("the test CA is not a system root");
+    let err = Store::connect(&database, None, None).err().expect("the test CA is not a system root");
     let err = err.to_string();
     assert!(err.contains("TLS") || err.contains("certificate"), "{err}");
 }

@@ -9,9 +9,8 @@ use kiosk_hub::model::Status;
 use kiosk_hub::store::{Store, StoreError, PURGED_NAME};
 use serde_json::Value;
 
-use crate::common::{senior_card_renewal, Hub};
+use crate::common::{senior_card_renewal, Hub, ID_NUMBER};
 
-const ID_NUMBER: &str = "430102195303151027";
 const ADDRESS: &str = "幸福路8号2栋301室";
 
 /// Everything the database holds for the applications, as text, read around the hub: the SQLite file
@@ -79,6 +78,10 @@ hub_test! {
         assert!(text.contains(mine["acceptance_no"].as_str().unwrap()) && !text.contains(ID_NUMBER), "{text}");
         let err = kiosk_hub::cli::applications_find(&hub.store, false, None, None, Some("20")).unwrap_err();
         assert_eq!(err.exit_code(), 2);
+        for bad in ["20", "10270", "1O27", " 102"] {
+            let err = hub.store.find_by_id_suffix(bad, None, None).unwrap_err();
+            assert!(matches!(&err, StoreError::InvalidIdSuffix(s) if s == bad), "{bad}: {err}");
+        }
     }
 }
 
@@ -90,7 +93,7 @@ hub_test! {
         let no = body["acceptance_no"].as_str().unwrap().to_string();
         // Eight clerks move it to processing, released together, through two stores as two hub
         // instances would: one change applies, the others are refused (never a second timeline entry).
-        let other = Arc::new(Store::connect(&hub.database, Some(&hub.key_file)).unwrap());
+        let other = Arc::new(Store::connect(&hub.database, Some(&hub.key_file), None).unwrap());
         let barrier = Arc::new(Barrier::new(8));
         let clerks: Vec<_> = (0..8)
             .map(|i| {
@@ -120,7 +123,7 @@ hub_test! {
 hub_test! {
     async fn catalogues_published_at_once_keep_increasing_versions_without_duplicates() {
         let hub = Hub::start().await;
-        let other = Arc::new(Store::connect(&hub.database, Some(&hub.key_file)).unwrap());
+        let other = Arc::new(Store::connect(&hub.database, Some(&hub.key_file), None).unwrap());
         let barrier = Arc::new(Barrier::new(12));
         // Twelve publications of versions 1..=6, each twice, at the same moment.
         let publishers: Vec<_> = (0..12i64)
@@ -198,7 +201,7 @@ hub_test! {
             submit(&hub, &token).await;
         }
         let out = kiosk_hub::cli::keys_rotate(
-            &Store::connect(&hub.database, Some(&hub.key_file)).unwrap(),
+            &Store::connect(&hub.database, Some(&hub.key_file), None).unwrap(),
             Some(&hub.key_file),
         )
         .unwrap();
@@ -210,6 +213,52 @@ hub_test! {
         let raw = raw_database(&hub).await;
         assert!(raw.matches("enc1:2:").count() >= 6, "all rows on key 2");
         assert!(!raw.contains(ID_NUMBER));
+    }
+}
+
+/// Runs one statement on the hub's database, around the hub.
+async fn execute(hub: &Hub, sql: &str) {
+    match &hub.database {
+        Database::Sqlite(path) => {
+            let conn = rusqlite::Connection::open(path).unwrap();
+            conn.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+            conn.execute(sql, []).unwrap();
+        }
+        Database::Postgres(url) => {
+            crate::pg::connect(crate::pg::database_name(url)).await.execute(sql, &[]).await.unwrap();
+        }
+    }
+}
+
+/// The number a `SELECT COUNT(*)` answers on the hub's database.
+async fn count(hub: &Hub, sql: &str) -> i64 {
+    match &hub.database {
+        Database::Sqlite(path) => rusqlite::Connection::open(path).unwrap().query_row(sql, [], |r| r.get(0)).unwrap(),
+        Database::Postgres(url) => {
+            crate::pg::connect(crate::pg::database_name(url)).await.query_one(sql, &[]).await.unwrap().get(0)
+        }
+    }
+}
+
+hub_test! {
+    async fn a_row_that_cannot_be_opened_does_not_stop_the_others_being_sealed_again() {
+        let hub = Hub::start().await;
+        let token = hub.terminal("SF-QST-01");
+        for _ in 0..3 {
+            submit(&hub, &token).await;
+        }
+        // The first row (the first one every batch used to look at) is damaged.
+        execute(&hub, "UPDATE applications SET applicant = 'enc1:1:not-hex' WHERE id = (SELECT MIN(id) FROM applications)")
+            .await;
+        let store = Store::connect(&hub.database, Some(&hub.key_file), None).unwrap();
+        let out = kiosk_hub::cli::keys_rotate(&store, Some(&hub.key_file)).unwrap();
+        assert_eq!(out, "key 2 is now current; 2 applications sealed again with it");
+        let on_key_2 = "SELECT COUNT(*) FROM applications WHERE key_id = 2 AND applicant LIKE 'enc1:2:%'";
+        assert_eq!(count(&hub, on_key_2).await, 2, "the two sound rows");
+        let left = "SELECT COUNT(*) FROM applications WHERE key_id = 1 AND applicant = 'enc1:1:not-hex'";
+        assert_eq!(count(&hub, left).await, 1, "the damaged row left as it was");
+        // Again (the hourly pass): nothing more to seal, and no error.
+        assert_eq!(store.reseal_all().unwrap(), 0);
     }
 }
 
@@ -239,7 +288,7 @@ fn an_old_plaintext_sqlite_file_is_upgraded_in_place_and_sealed() {
     }
     let key = dir.path().join("hub.key");
     kiosk_hub::cli::keys_init(Some(&key)).unwrap();
-    let store = Store::connect(&Database::Sqlite(path.clone()), Some(&key)).unwrap();
+    let store = Store::connect(&Database::Sqlite(path.clone()), Some(&key), None).unwrap();
     let listed = store.list_applications(None, None).unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].applicant_name, "王*兰", "plaintext rows are read before they are sealed");
@@ -263,7 +312,7 @@ fn an_old_plaintext_sqlite_file_is_upgraded_in_place_and_sealed() {
     assert!(!raw.contains(ID_NUMBER) && !raw.contains(ADDRESS), "sealed, and the old text gone after VACUUM");
     // A hub of a newer schema is refused by this one instead of misread.
     rusqlite::Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
-    let err = Store::connect(&Database::Sqlite(path), None).err().expect("refused");
+    let err = Store::connect(&Database::Sqlite(path), None, None).err().expect("refused");
     assert!(err.to_string().contains("schema version 99 is newer"), "{err}");
 }
 

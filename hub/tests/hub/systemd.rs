@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use kiosk_hub::store::Store;
 
-use crate::common::senior_card_renewal;
+use crate::common::{senior_card_renewal, ID_NUMBER};
 
 struct Hub(Child);
 
@@ -98,7 +98,7 @@ fn the_hub_is_ready_when_it_listens_and_logs_structured_records_to_the_journal()
         let left = deadline.saturating_duration_since(Instant::now());
         let (_, msg) = recv(&journal, left).unwrap_or_else(|| panic!("no record of {acceptance_no}: {messages:#?}"));
         let raw = String::from_utf8_lossy(&msg).into_owned();
-        assert!(!raw.contains("430102195303151027") && !raw.contains("王秀兰"), "no ID number or name: {raw}");
+        assert!(!raw.contains(ID_NUMBER) && !raw.contains("王秀兰"), "no ID number or name: {raw}");
         messages.push(raw);
         let fields = kiosk_systemd::journal::parse(&msg).expect("well-formed journal messages");
         if fields.iter().any(|(k, v)| k == "ACCEPTANCE_NO" && v == acceptance_no.as_bytes()) {
