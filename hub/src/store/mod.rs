@@ -14,6 +14,7 @@
 
 pub mod crypto;
 mod postgres;
+mod sql;
 mod sqlite;
 
 use std::path::Path;
@@ -169,6 +170,120 @@ pub(crate) struct SealedRow {
     pub form: String,
 }
 
+/// What the console's statistics group by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatsBy {
+    /// The catalogue item (`item_code`, labelled with its name).
+    Item,
+    /// The terminal (its id, labelled with its name: centre and number).
+    Terminal,
+}
+
+/// Ratings of one score for one group, as a backend counts them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RatingCount {
+    pub group: String,
+    pub label: Option<String>,
+    pub score: i64,
+    pub count: i64,
+}
+
+/// Applications of one day (`YYYY-MM-DD`, the kiosk's local date of submission) for one group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DayCount {
+    pub group: String,
+    pub label: Option<String>,
+    pub day: String,
+    pub count: i64,
+}
+
+/// The ratings (好差评, scores 1 to 5) of one item or terminal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RatingDistribution {
+    /// The item code or terminal id.
+    pub group: String,
+    /// The item's name or the terminal's name (its id when it has none).
+    pub label: String,
+    /// How many ratings of each score: `counts[0]` is score 1, `counts[4]` score 5.
+    pub counts: [i64; 5],
+}
+
+impl RatingDistribution {
+    pub fn total(&self) -> i64 {
+        self.counts.iter().sum()
+    }
+
+    /// The mean score, `None` without ratings.
+    pub fn mean(&self) -> Option<f64> {
+        let total = self.total();
+        let sum: i64 = self.counts.iter().zip(1..).map(|(n, score)| n * score).sum();
+        (total > 0).then(|| sum as f64 / total as f64)
+    }
+}
+
+/// Applications per day of one item or terminal over a window of days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DailyVolume {
+    pub group: String,
+    pub label: String,
+    /// One count per day of [`Volume::days`], in the same order.
+    pub counts: Vec<i64>,
+}
+
+impl DailyVolume {
+    pub fn total(&self) -> i64 {
+        self.counts.iter().sum()
+    }
+}
+
+/// Applications per day over a window (the oldest day first), per group, the busiest group first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Volume {
+    pub days: Vec<chrono::NaiveDate>,
+    pub rows: Vec<DailyVolume>,
+}
+
+impl Volume {
+    /// All groups' applications per day.
+    pub fn per_day(&self) -> Vec<i64> {
+        (0..self.days.len()).map(|i| self.rows.iter().map(|r| r.counts[i]).sum()).collect()
+    }
+}
+
+/// A terminal on the console's board: the stored terminal with what is wrong with it now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoardEntry {
+    pub terminal: TerminalRecord,
+    /// The last heartbeat's problems, and `offline` (no heartbeat for longer than the board's
+    /// `offline_after`) or `never_seen` (no heartbeat ever); empty when all is well. Revoked terminals
+    /// have none.
+    pub problems: Vec<&'static str>,
+    /// When an offline terminal was last heard from (its last heartbeat's `received_at`).
+    pub offline_since: Option<String>,
+    /// How bad it is: the board shows the highest first ([`problem_weight`] summed).
+    pub severity: u32,
+}
+
+/// How much one problem label weighs on the board: a terminal not heard from is worst, then what stops
+/// residents (no slip, no card read), then what will (paper near its end, a backlog to send).
+pub fn problem_weight(problem: &str) -> u32 {
+    match problem {
+        "offline" => 1000,
+        "never_seen" => 500,
+        "printer_offline"
+        | "printer_error"
+        | "paper_out"
+        | "cover_open"
+        | "reader_no_answer"
+        | "reader_port_missing" => 10,
+        _ => 1,
+    }
+}
+
+/// A terminal counts as offline after this long without a heartbeat: three times the kiosks' default
+/// `[hub] heartbeat_secs` (60).
+pub const OFFLINE_AFTER: chrono::Duration = chrono::Duration::seconds(180);
+
 /// What each backend does. Inputs are prepared by [`Store`] (hashes, sealed fields, timestamps);
 /// errors are the same [`StoreError`]s on both.
 pub(crate) trait Storage: Send + Sync {
@@ -205,6 +320,12 @@ pub(crate) trait Storage: Send + Sync {
         key_id: i64,
         id_suffix: Option<&str>,
     ) -> Result<bool, StoreError>;
+    /// Ratings per group and score, of ratings given (`rated_at`, the kiosk's local date) from
+    /// `from_day` to before `until_day` (`YYYY-MM-DD`).
+    fn rating_counts(&self, by: StatsBy, from_day: &str, until_day: &str) -> Result<Vec<RatingCount>, StoreError>;
+    /// Applications per group and day of submission (`submitted_at`'s local date), from `from_day` to
+    /// before `until_day`.
+    fn day_counts(&self, by: StatsBy, from_day: &str, until_day: &str) -> Result<Vec<DayCount>, StoreError>;
 }
 
 pub struct Store {
@@ -333,6 +454,101 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The console's board: every terminal with its problems now, the worst first (then by id);
+    /// revoked terminals last. A terminal whose last heartbeat is older than `offline_after` at `now`
+    /// is `offline` since then; one that never sent any is `never_seen`.
+    pub fn terminal_board(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        offline_after: chrono::Duration,
+    ) -> Result<Vec<BoardEntry>, StoreError> {
+        let mut board: Vec<BoardEntry> = self
+            .list_terminals()?
+            .into_iter()
+            .map(|terminal| {
+                let (mut problems, mut offline_since) = (Vec::new(), None);
+                if terminal.revoked_at.is_none() {
+                    match &terminal.last_heartbeat {
+                        None => problems.push("never_seen"),
+                        Some(beat) => {
+                            let at = chrono::DateTime::parse_from_rfc3339(&beat.received_at)
+                                .map_err(|e| StoreError::Corrupt(format!("heartbeat time: {e}")))?;
+                            if now.signed_duration_since(at) > offline_after {
+                                problems.push("offline");
+                                offline_since = Some(beat.received_at.clone());
+                            }
+                            problems.extend(beat.problems.iter().copied());
+                        }
+                    }
+                }
+                let severity = problems.iter().map(|p| problem_weight(p)).sum();
+                Ok(BoardEntry { terminal, problems, offline_since, severity })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        board.sort_by(|a, b| {
+            (a.terminal.revoked_at.is_some(), std::cmp::Reverse(a.severity), &a.terminal.id).cmp(&(
+                b.terminal.revoked_at.is_some(),
+                std::cmp::Reverse(b.severity),
+                &b.terminal.id,
+            ))
+        });
+        Ok(board)
+    }
+
+    // --- statistics ------------------------------------------------------------------------------
+
+    /// The rating distribution per item or terminal of the ratings given in the `days` days up to
+    /// `last_day` (the kiosks' local dates), the most rated first (then by group).
+    pub fn rating_distribution(
+        &self,
+        by: StatsBy,
+        last_day: chrono::NaiveDate,
+        days: u32,
+    ) -> Result<Vec<RatingDistribution>, StoreError> {
+        let (from, to) = window(last_day, days);
+        let mut out: Vec<RatingDistribution> = Vec::new();
+        for row in self.backend.rating_counts(by, &from.to_string(), &day_after(to))? {
+            let Some(slot) = usize::try_from(row.score - 1).ok().filter(|i| *i < 5) else {
+                return Err(StoreError::Corrupt(format!("rating score {}", row.score)));
+            };
+            let label = row.label.clone().unwrap_or_else(|| row.group.clone());
+            match out.iter_mut().find(|d| d.group == row.group) {
+                Some(d) => d.counts[slot] += row.count,
+                None => {
+                    let mut counts = [0; 5];
+                    counts[slot] = row.count;
+                    out.push(RatingDistribution { group: row.group, label, counts });
+                }
+            }
+        }
+        out.sort_by(|a, b| b.total().cmp(&a.total()).then_with(|| a.group.cmp(&b.group)));
+        Ok(out)
+    }
+
+    /// Applications per day per item or terminal over the `days` days up to `last_day` (by the kiosk's
+    /// local date of submission), the busiest group first (then by group). Days without any count 0.
+    pub fn daily_volume(&self, by: StatsBy, last_day: chrono::NaiveDate, days: u32) -> Result<Volume, StoreError> {
+        let (from, to) = window(last_day, days);
+        let all_days: Vec<chrono::NaiveDate> = from.iter_days().take_while(|d| *d <= to).collect();
+        let mut rows: Vec<DailyVolume> = Vec::new();
+        for row in self.backend.day_counts(by, &from.to_string(), &day_after(to))? {
+            let day = chrono::NaiveDate::parse_from_str(&row.day, "%Y-%m-%d")
+                .map_err(|e| StoreError::Corrupt(format!("submission date `{}`: {e}", row.day)))?;
+            let Some(slot) = all_days.iter().position(|d| *d == day) else { continue };
+            let label = row.label.clone().unwrap_or_else(|| row.group.clone());
+            match rows.iter_mut().find(|r| r.group == row.group) {
+                Some(r) => r.counts[slot] += row.count,
+                None => {
+                    let mut counts = vec![0; all_days.len()];
+                    counts[slot] = row.count;
+                    rows.push(DailyVolume { group: row.group, label, counts });
+                }
+            }
+        }
+        rows.sort_by(|a, b| b.total().cmp(&a.total()).then_with(|| a.group.cmp(&b.group)));
+        Ok(Volume { days: all_days, rows })
     }
 
     // --- catalogue -------------------------------------------------------------------------------
@@ -521,6 +737,16 @@ impl Store {
         }
         Ok(sealed)
     }
+}
+
+/// The first and last day of a window of `days` days (at least 1) ending on `last_day`.
+fn window(last_day: chrono::NaiveDate, days: u32) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    let first = last_day - chrono::Days::new(u64::from(days.max(1) - 1));
+    (first, last_day)
+}
+
+fn day_after(day: chrono::NaiveDate) -> String {
+    (day + chrono::Days::new(1)).to_string()
 }
 
 /// What [`Store::reseal_batch`] did.

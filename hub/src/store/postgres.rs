@@ -28,8 +28,8 @@ use tokio_postgres::NoTls;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{
-    parse_kind, parse_status, ApplicationRow, ApplicationSummary, Created, NewApplication, SealedRow, Storage,
-    StoreError, TerminalRow, SCHEMA_VERSION,
+    parse_kind, parse_status, ApplicationRow, ApplicationSummary, Created, DayCount, NewApplication, RatingCount,
+    SealedRow, StatsBy, Storage, StoreError, TerminalRow, SCHEMA_VERSION,
 };
 use crate::model::{ApplicationProgress, ApplicationReceipt, Kind, RatingRequest, Status, TimelineEntry};
 
@@ -674,6 +674,34 @@ impl Storage for PgStore {
                 )
                 .await?;
             Ok(n == 1)
+        })
+    }
+
+    fn rating_counts(&self, by: StatsBy, from_day: &str, until_day: &str) -> Result<Vec<RatingCount>, StoreError> {
+        let (from_day, until_day) = (from_day.to_string(), until_day.to_string());
+        self.run(move |pool| async move {
+            let rows = client(&pool)
+                .await?
+                .query(&super::sql::rating_counts(by, super::sql::Dialect::Postgres), &[&from_day, &until_day])
+                .await?;
+            Ok(rows
+                .iter()
+                .map(|r| RatingCount { group: r.get(0), label: r.get(1), score: r.get(2), count: r.get(3) })
+                .collect())
+        })
+    }
+
+    fn day_counts(&self, by: StatsBy, from_day: &str, until_day: &str) -> Result<Vec<DayCount>, StoreError> {
+        let (from_day, until_day) = (from_day.to_string(), until_day.to_string());
+        self.run(move |pool| async move {
+            let rows = client(&pool)
+                .await?
+                .query(&super::sql::day_counts(by, super::sql::Dialect::Postgres), &[&from_day, &until_day])
+                .await?;
+            Ok(rows
+                .iter()
+                .map(|r| DayCount { group: r.get(0), label: r.get(1), day: r.get(2), count: r.get(3) })
+                .collect())
         })
     }
 }

@@ -11,8 +11,8 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{
-    parse_kind, parse_status, ApplicationRow, ApplicationSummary, Created, NewApplication, SealedRow, Storage,
-    StoreError, TerminalRow, SCHEMA_VERSION,
+    parse_kind, parse_status, ApplicationRow, ApplicationSummary, Created, DayCount, NewApplication, RatingCount,
+    SealedRow, StatsBy, Storage, StoreError, TerminalRow, SCHEMA_VERSION,
 };
 use crate::model::{ApplicationProgress, ApplicationReceipt, Kind, RatingRequest, Status, TimelineEntry};
 
@@ -524,6 +524,24 @@ impl Storage for SqliteStore {
             params![old.id, old.applicant, applicant, form, key_id, id_suffix],
         )?;
         Ok(n == 1)
+    }
+
+    fn rating_counts(&self, by: StatsBy, from_day: &str, until_day: &str) -> Result<Vec<RatingCount>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&super::sql::rating_counts(by, super::sql::Dialect::Sqlite))?;
+        let rows = stmt.query_map(params![from_day, until_day], |r| {
+            Ok(RatingCount { group: r.get(0)?, label: r.get(1)?, score: r.get(2)?, count: r.get(3)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn day_counts(&self, by: StatsBy, from_day: &str, until_day: &str) -> Result<Vec<DayCount>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&super::sql::day_counts(by, super::sql::Dialect::Sqlite))?;
+        let rows = stmt.query_map(params![from_day, until_day], |r| {
+            Ok(DayCount { group: r.get(0)?, label: r.get(1)?, day: r.get(2)?, count: r.get(3)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
