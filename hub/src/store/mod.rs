@@ -12,6 +12,7 @@
 //! answer with the same [`StoreError`]s. This module holds what both share: token hashing, the
 //! encryption of personal fields ([`crypto`]) and the parsing of stored JSON.
 
+pub mod console;
 pub mod crypto;
 mod postgres;
 mod sql;
@@ -36,6 +37,7 @@ use crypto::Crypto;
 pub const MIGRATIONS: &[&str] = &[
     "1: terminals, heartbeats, catalogues, applications, timeline events, ratings",
     "2: applications.key_id, id_suffix, purged_at (personal fields encrypted at rest, retention)",
+    "3: staff, staff sessions, login failures, access log; who changed a status, who handed over; queue indexes",
 ];
 
 /// The schema version this hub brings a database to.
@@ -53,6 +55,11 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0} not found")]
     NotFound(String),
+    #[error("staff account `{0}` already exists")]
+    StaffExists(String),
+    /// 取件 with a code that is not the application's.
+    #[error("the pickup code does not match this application")]
+    WrongPickupCode,
     #[error("terminal `{0}` already exists")]
     TerminalExists(String),
     #[error("catalogue version {new} is not higher than the current version {current}")]
@@ -286,7 +293,7 @@ pub const OFFLINE_AFTER: chrono::Duration = chrono::Duration::seconds(180);
 
 /// What each backend does. Inputs are prepared by [`Store`] (hashes, sealed fields, timestamps);
 /// errors are the same [`StoreError`]s on both.
-pub(crate) trait Storage: Send + Sync {
+pub(crate) trait Storage: Send + Sync + console::ConsoleStorage {
     fn quick_check(&self) -> Result<Option<String>, StoreError>;
     fn insert_terminal(&self, id: &str, name: Option<&str>, token_hash: &str, at: &str) -> Result<(), StoreError>;
     fn terminal_by_token_hash(&self, hash: &str) -> Result<Option<(String, Option<String>)>, StoreError>;
@@ -303,7 +310,15 @@ pub(crate) trait Storage: Send + Sync {
         status: Option<Status>,
         id_suffix: Option<&str>,
     ) -> Result<Vec<ApplicationRow>, StoreError>;
-    fn set_status(&self, id_or_no: &str, next: Status, note: Option<&str>, at: &str) -> Result<String, StoreError>;
+    /// `actor`: the staff member making the change (`None`: the command line).
+    fn set_status(
+        &self,
+        id_or_no: &str,
+        next: Status,
+        note: Option<&str>,
+        actor: Option<&str>,
+        at: &str,
+    ) -> Result<String, StoreError>;
     fn add_rating(&self, rating: &RatingRequest, reasons: &str, at: &str) -> Result<(), StoreError>;
     /// Empties the personal fields of applications picked up or rejected before `cutoff` (RFC 3339
     /// UTC); returns how many.
@@ -630,7 +645,7 @@ impl Store {
     }
 
     /// The applicant of a stored row: `None` once purged.
-    fn applicant(&self, stored: &str) -> Result<Option<Applicant>, StoreError> {
+    pub(crate) fn applicant(&self, stored: &str) -> Result<Option<Applicant>, StoreError> {
         if stored.is_empty() {
             return Ok(None);
         }
@@ -646,7 +661,7 @@ impl Store {
         serde_json::from_str(&text).map(Some).map_err(corrupt("applicant"))
     }
 
-    fn summary(&self, row: ApplicationRow) -> Result<ApplicationSummary, StoreError> {
+    pub(crate) fn summary(&self, row: ApplicationRow) -> Result<ApplicationSummary, StoreError> {
         let mut summary = row.summary;
         summary.applicant_name = match self.applicant(&row.applicant)? {
             Some(a) => mask_name(&a.name),
@@ -659,7 +674,7 @@ impl Store {
     /// Returns the slip token of the application. A change that races another one for the same
     /// application is refused with [`StoreError::StatusConflict`] (never both applied).
     pub fn set_status(&self, id_or_no: &str, next: Status, note: Option<&str>) -> Result<String, StoreError> {
-        self.backend.set_status(id_or_no, next, note, &now())
+        self.backend.set_status(id_or_no, next, note, None, &now())
     }
 
     // --- ratings ---------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+mod console;
+
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{
@@ -80,6 +82,48 @@ ALTER TABLE applications ADD COLUMN key_id INTEGER;
 ALTER TABLE applications ADD COLUMN id_suffix TEXT;
 ALTER TABLE applications ADD COLUMN purged_at TEXT;
 CREATE INDEX applications_by_id_suffix ON applications(id_suffix);
+",
+    // 3
+    "
+CREATE TABLE staff (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    disabled_at   TEXT
+);
+CREATE TABLE staff_sessions (
+    id_hash    TEXT PRIMARY KEY,
+    staff_id   INTEGER NOT NULL REFERENCES staff(id),
+    csrf       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen  TEXT NOT NULL
+);
+CREATE INDEX staff_sessions_by_staff ON staff_sessions(staff_id);
+CREATE TABLE login_failures (
+    id       INTEGER PRIMARY KEY,
+    username TEXT NOT NULL,
+    address  TEXT NOT NULL,
+    at       TEXT NOT NULL
+);
+CREATE INDEX login_failures_by_username ON login_failures(username, at);
+CREATE INDEX login_failures_by_address ON login_failures(address, at);
+CREATE TABLE access_log (
+    id             INTEGER PRIMARY KEY,
+    staff_id       INTEGER NOT NULL REFERENCES staff(id),
+    application_id INTEGER NOT NULL REFERENCES applications(id),
+    at             TEXT NOT NULL
+);
+ALTER TABLE application_events ADD COLUMN actor TEXT;
+ALTER TABLE applications ADD COLUMN handed_over_by TEXT;
+ALTER TABLE applications ADD COLUMN handed_over_at TEXT;
+CREATE INDEX applications_by_status ON applications(status, id);
+CREATE INDEX applications_by_terminal ON applications(terminal_id, id);
+CREATE INDEX applications_by_item ON applications(item_code, id);
+CREATE INDEX applications_by_pickup_code ON applications(pickup_code);
+CREATE INDEX applications_by_submitted_at ON applications(submitted_at);
+CREATE INDEX applications_by_grid ON applications(grid, id);
 ",
 ];
 
@@ -436,7 +480,14 @@ impl Storage for SqliteStore {
         Ok(out)
     }
 
-    fn set_status(&self, id_or_no: &str, next: Status, note: Option<&str>, at: &str) -> Result<String, StoreError> {
+    fn set_status(
+        &self,
+        id_or_no: &str,
+        next: Status,
+        note: Option<&str>,
+        actor: Option<&str>,
+        at: &str,
+    ) -> Result<String, StoreError> {
         let mut conn = self.conn();
         let tx = write_tx(&mut conn)?;
         let by_id = id_or_no.parse::<i64>().ok();
@@ -459,8 +510,8 @@ impl Storage for SqliteStore {
         // no one can have changed it meanwhile (a StatusConflict is PostgreSQL's case only).
         tx.execute("UPDATE applications SET status = ?2 WHERE id = ?1", params![id, next.as_str()])?;
         tx.execute(
-            "INSERT INTO application_events (application_id, status, at, note) VALUES (?1, ?2, ?3, ?4)",
-            params![id, next.as_str(), at, note],
+            "INSERT INTO application_events (application_id, status, at, note, actor) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, next.as_str(), at, note, actor],
         )?;
         tx.commit()?;
         Ok(token)
