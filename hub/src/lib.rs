@@ -5,6 +5,7 @@
 //! - [`model`]: the wire types of the HTTP contract (`openapi.yaml`) and their validation, shared with
 //!   the kiosk through the `kiosk-contract` crate.
 //! - [`api`]: the axum router: auth, JSON extraction, handlers, error bodies.
+//! - [`web`]: the server-rendered pages (the resident's phone page).
 //! - [`cli`]: the staff commands (`terminals`, `catalog`, `applications`) as plain functions.
 
 pub mod api;
@@ -12,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod model;
 pub mod store;
+pub mod web;
 
 /// The contract, served at `/openapi.yaml`.
 pub const OPENAPI_YAML: &str = include_str!("../openapi.yaml");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use kiosk_hub::cli::{
-    self, ApplicationsCommand, CatalogCommand, Cli, CliError, Command, KeysCommand, TerminalsCommand,
+    self, ApplicationsCommand, CatalogCommand, Cli, CliError, Command, EnrolmentCommand, KeysCommand, TerminalsCommand,
 };
 use kiosk_hub::config::{default_config_file, Config};
 use kiosk_hub::store::Store;
@@ -84,6 +84,9 @@ fn run(cli: Cli) -> Result<String, CliError> {
         }
         Command::Applications(ApplicationsCommand::SetStatus { id_or_acceptance_no, status, note }) => {
             cli::applications_set_status(&store, &id_or_acceptance_no, &status, note.as_deref())
+        }
+        Command::Enrolment(EnrolmentCommand::Create { terminal_id, expires_in }) => {
+            cli::enrolment_create(&store, &terminal_id, &expires_in)
         }
         Command::Keys(KeysCommand::Rotate) => cli::keys_rotate(&store, config.key_file.as_deref()),
         Command::Keys(KeysCommand::Init) => unreachable!("handled before the store is opened"),
