@@ -36,6 +36,9 @@ pub enum Command {
     /// The key file that seals personal fields at rest (`key_file` in hub.toml).
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// One-time codes with which a kiosk enrols (`kiosk enrol --hub URL --code CODE`).
+    #[command(subcommand)]
+    Enrolment(EnrolmentCommand),
     /// Staff accounts of the web console (/console).
     #[command(subcommand)]
     Staff(StaffCommand),
@@ -61,6 +64,20 @@ pub enum StaffCommand {
     Disable {
         #[arg(long)]
         username: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EnrolmentCommand {
+    /// Create a one-time enrolment code for a terminal id and print it (the code alone on the first
+    /// line; shown once, only its hash is kept). The kiosk exchanges it once for its token and bundle;
+    /// an unregistered id is registered then, a registered one gets a new token.
+    Create {
+        #[arg(long)]
+        terminal_id: String,
+        /// How long the code stays valid: minutes, hours or days, e.g. 30m, 24h, 7d (at most 30d).
+        #[arg(long, default_value = "24h", value_name = "DURATION")]
+        expires_in: String,
     },
 }
 
@@ -151,6 +168,7 @@ impl From<StoreError> for CliError {
     fn from(e: StoreError) -> CliError {
         match e {
             StoreError::NotFound(_) => CliError::NotFound(e.to_string()),
+            StoreError::InvalidTerminalId(_) | StoreError::TerminalRevoked(_) => CliError::Usage(e.to_string()),
             StoreError::InvalidIdSuffix(suffix) => CliError::Usage(format!(
                 "--id-suffix `{suffix}`: expected the last 4 characters of an ID number (digits, or X last)"
             )),
@@ -170,6 +188,37 @@ pub fn terminals_add(store: &Store, id: &str, name: Option<&str>) -> Result<Stri
         )));
     }
     Ok(store.add_terminal(id, name)?)
+}
+
+/// `30m`, `24h`, `7d`: a validity between one minute and 30 days.
+pub fn parse_validity(text: &str) -> Option<chrono::Duration> {
+    let text = text.trim();
+    let unit = text.chars().last()?;
+    let n: i64 = text[..text.len() - unit.len_utf8()].parse().ok().filter(|n| *n > 0)?;
+    let d = match unit {
+        'm' => chrono::Duration::minutes(n),
+        'h' => chrono::Duration::hours(n),
+        'd' => chrono::Duration::days(n),
+        _ => return None,
+    };
+    (d <= chrono::Duration::days(30)).then_some(d)
+}
+
+/// `kiosk-hub enrolment create`: the code on the first line, then when it expires.
+pub fn enrolment_create(store: &Store, terminal_id: &str, expires_in: &str) -> Result<String, CliError> {
+    if !validate::is_terminal_id(terminal_id) {
+        return Err(CliError::Usage(format!(
+            "terminal id `{terminal_id}`: expected 1–64 letters, digits, `.`, `_` or `-`, starting with a letter or digit"
+        )));
+    }
+    let valid_for = parse_validity(expires_in).ok_or_else(|| {
+        CliError::Usage(format!("--expires-in `{expires_in}`: expected minutes, hours or days up to 30d, e.g. 24h"))
+    })?;
+    let code = store.create_enrolment(terminal_id, valid_for, None)?;
+    Ok(format!(
+        "{}\none-time enrolment code for terminal {} until {} (kiosk enrol --hub URL --code CODE)",
+        code.code, code.terminal_id, code.expires_at
+    ))
 }
 
 pub fn terminals_list(store: &Store, json: bool) -> Result<String, CliError> {

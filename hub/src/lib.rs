@@ -6,7 +6,7 @@
 //!   the kiosk through the `kiosk-contract` crate.
 //! - [`api`]: the axum router: auth, JSON extraction, handlers, error bodies.
 //! - [`cli`]: the staff commands (`terminals`, `catalog`, `applications`, `staff`) as plain functions.
-//! - [`web`]: the server-rendered pages: the staff console (login, application queue and detail).
+//! - [`web`]: the server-rendered pages: the staff console (login, application queue and detail) and the resident's phone page.
 
 pub mod api;
 pub mod cli;

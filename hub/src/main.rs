@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use clap::Parser;
 use kiosk_hub::cli::{
-    self, ApplicationsCommand, CatalogCommand, Cli, CliError, Command, KeysCommand, StaffCommand, TerminalsCommand,
+    self, ApplicationsCommand, CatalogCommand, Cli, CliError, Command, EnrolmentCommand, KeysCommand, StaffCommand,
+    TerminalsCommand,
 };
 use kiosk_hub::config::{default_config_file, Config};
 use kiosk_hub::store::Store;
@@ -92,6 +93,9 @@ fn run(cli: Cli) -> Result<String, CliError> {
         }
         Command::Staff(StaffCommand::List { json }) => cli::staff_list(&store, json),
         Command::Staff(StaffCommand::Disable { username }) => cli::staff_disable(&store, &username),
+        Command::Enrolment(EnrolmentCommand::Create { terminal_id, expires_in }) => {
+            cli::enrolment_create(&store, &terminal_id, &expires_in)
+        }
         Command::Keys(KeysCommand::Rotate) => cli::keys_rotate(&store, config.key_file.as_deref()),
         Command::Keys(KeysCommand::Init) => unreachable!("handled before the store is opened"),
     }

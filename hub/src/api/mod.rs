@@ -104,8 +104,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/applications/{token}", get(handlers::application_progress))
         .route("/api/v1/ratings", post(handlers::create_rating))
         .route("/api/v1/terminals/{id}/heartbeat", post(handlers::heartbeat))
-        // The staff console and the other HTML pages (`web`).
-        .merge(crate::web::router())
+        .route("/api/v1/enrolment", post(handlers::enrol))
+        // The staff console, the phone page and the other HTML pages (`web`).
+        .merge(crate::web::router(state.clone()))
         .fallback(handlers::no_route)
         .layer(DefaultBodyLimit::max(kiosk_contract::limits::MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), log_and_shape))

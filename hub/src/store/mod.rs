@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[&str] = &[
     "1: terminals, heartbeats, catalogues, applications, timeline events, ratings",
     "2: applications.key_id, id_suffix, purged_at (personal fields encrypted at rest, retention)",
     "3: staff, staff sessions, login failures, access log; who changed a status, who handed over; queue indexes",
+    "4: enrolment codes (one-time codes a terminal exchanges for its token)",
 ];
 
 /// The schema version this hub brings a database to.
@@ -84,9 +85,70 @@ pub enum StoreError {
     InUse(String),
     #[error("key file: {0}")]
     Key(String),
+    /// An enrolment code that cannot be exchanged (unknown, used or expired).
+    #[error("{0}")]
+    Enrolment(EnrolmentRefusal),
+    #[error("`{0}` is not a terminal id (letters, digits and '-')")]
+    InvalidTerminalId(String),
+    /// A revoked terminal gets no enrolment code and no new token.
+    #[error("terminal `{0}` is revoked: enrol it under a new terminal id")]
+    TerminalRevoked(String),
     /// Not the last characters of an ID number ([`crypto::parse_id_suffix`]).
     #[error("`{0}` is not the last 4 characters of an ID number (digits, or X last)")]
     InvalidIdSuffix(String),
+}
+
+/// Why an enrolment code was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnrolmentRefusal {
+    /// No such code (mistyped, or never issued).
+    Unknown,
+    /// The code was exchanged already: a code works once.
+    Used,
+    /// The code's time ran out before it was used.
+    Expired,
+}
+
+impl std::fmt::Display for EnrolmentRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EnrolmentRefusal::Unknown => "no such enrolment code: check the digits",
+            EnrolmentRefusal::Used => "this enrolment code was already used: ask hub staff for a new one",
+            EnrolmentRefusal::Expired => "this enrolment code has expired: ask hub staff for a new one",
+        })
+    }
+}
+
+/// A new enrolment code, as shown once to the admin who created it (only its hash is stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnrolmentCode {
+    /// [`ENROLMENT_CODE_DIGITS`] digits.
+    pub code: String,
+    pub terminal_id: String,
+    /// RFC 3339 UTC.
+    pub expires_at: String,
+}
+
+/// The digits of an enrolment code: typed on a kiosk's touch screen, guessed at most
+/// `auth_failures_per_minute` times a minute per address.
+pub use kiosk_contract::ENROLMENT_CODE_DIGITS;
+
+/// What a terminal gets for its enrolment code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolled {
+    pub terminal_id: String,
+    /// The terminal's name at the hub (its centre), when one was given.
+    pub name: Option<String>,
+    /// Its new bearer token (the old one, if any, stops working).
+    pub token: String,
+}
+
+/// An application as the resident's phone page shows it: no ID number, no address, the name masked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhoneView {
+    pub progress: ApplicationProgress,
+    /// `王*兰`, or [`PURGED_NAME`] once the personal fields were purged.
+    pub masked_name: String,
 }
 
 /// Outcome of presenting a bearer token.
@@ -304,6 +366,25 @@ pub(crate) trait Storage: Send + Sync + console::ConsoleStorage {
     fn publish_catalog(&self, version: i64, body: &str, at: &str) -> Result<(), StoreError>;
     fn create_application(&self, new: &NewApplication<'_>) -> Result<(Created, ApplicationReceipt), StoreError>;
     fn progress(&self, token: &str) -> Result<Option<ApplicationProgress>, StoreError>;
+    /// The stored (sealed) applicant of the application with this slip token (empty once purged).
+    fn sealed_applicant(&self, token: &str) -> Result<Option<String>, StoreError>;
+    /// Stores an enrolment code's hash for `terminal_id` (refused for a revoked terminal).
+    fn insert_enrolment(
+        &self,
+        code_hash: &str,
+        terminal_id: &str,
+        created_by: Option<&str>,
+        at: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError>;
+    /// Uses the code once, in one transaction: marks it used and gives its terminal `token_hash`
+    /// (creating the terminal when it is not registered yet). Returns the terminal id and name.
+    fn redeem_enrolment(
+        &self,
+        code_hash: &str,
+        token_hash: &str,
+        at: &str,
+    ) -> Result<(String, Option<String>), StoreError>;
     fn list_applications(
         &self,
         kind: Option<Kind>,
@@ -566,6 +647,45 @@ impl Store {
         Ok(Volume { days: all_days, rows })
     }
 
+    // --- enrolment ------------------------------------------------------------------------------
+
+    /// Creates a one-time enrolment code for `terminal_id`, valid for `valid_for`; only its hash is
+    /// stored. `created_by` names the staff member (console) or is `None` (command line). The
+    /// terminal need not be registered yet: using the code registers it. A revoked terminal gets none
+    /// ([`StoreError::TerminalRevoked`]).
+    pub fn create_enrolment(
+        &self,
+        terminal_id: &str,
+        valid_for: chrono::Duration,
+        created_by: Option<&str>,
+    ) -> Result<EnrolmentCode, StoreError> {
+        if !kiosk_contract::validate::is_terminal_id(terminal_id) {
+            return Err(StoreError::InvalidTerminalId(terminal_id.to_string()));
+        }
+        let mut rng = rand::rng();
+        let code: String = (0..ENROLMENT_CODE_DIGITS).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect();
+        let now = chrono::Utc::now();
+        let expires_at = (now + valid_for).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let at = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        self.backend.insert_enrolment(&sha256_hex(code.as_bytes()), terminal_id, created_by, &at, &expires_at)?;
+        Ok(EnrolmentCode { code, terminal_id: terminal_id.to_string(), expires_at })
+    }
+
+    /// Exchanges an enrolment code, once, for its terminal's new bearer token (the terminal is
+    /// registered if it was not; a previous token stops working). Refusals are
+    /// [`StoreError::Enrolment`] (unknown, used, expired) and [`StoreError::TerminalRevoked`].
+    pub fn redeem_enrolment(&self, code: &str) -> Result<Enrolled, StoreError> {
+        let Some(code) = kiosk_contract::normalise_enrolment_code(code) else {
+            return Err(StoreError::Enrolment(EnrolmentRefusal::Unknown));
+        };
+        let mut bytes = [0u8; 32];
+        rand::rng().fill(&mut bytes);
+        let token = hex::encode(bytes);
+        let (terminal_id, name) =
+            self.backend.redeem_enrolment(&sha256_hex(code.as_bytes()), &sha256_hex(token.as_bytes()), &now())?;
+        Ok(Enrolled { terminal_id, name, token })
+    }
+
     // --- catalogue -------------------------------------------------------------------------------
 
     /// The newest published catalogue: its version and the JSON text exactly as published.
@@ -602,6 +722,17 @@ impl Store {
     /// Status and timeline by slip token, without personal fields.
     pub fn progress(&self, token: &str) -> Result<Option<ApplicationProgress>, StoreError> {
         self.backend.progress(token)
+    }
+
+    /// The resident's phone page for a slip token: progress and the masked name, nothing else personal.
+    pub fn phone_view(&self, token: &str) -> Result<Option<PhoneView>, StoreError> {
+        let Some(progress) = self.backend.progress(token)? else { return Ok(None) };
+        let sealed = self.backend.sealed_applicant(token)?.unwrap_or_default();
+        let masked_name = match self.applicant(&sealed)? {
+            Some(a) => mask_name(&a.name),
+            None => PURGED_NAME.to_string(),
+        };
+        Ok(Some(PhoneView { progress, masked_name }))
     }
 
     pub fn list_applications(

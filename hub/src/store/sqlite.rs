@@ -13,8 +13,8 @@ mod console;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{
-    parse_kind, parse_status, ApplicationRow, ApplicationSummary, Created, DayCount, NewApplication, RatingCount,
-    SealedRow, StatsBy, Storage, StoreError, TerminalRow, SCHEMA_VERSION,
+    parse_kind, parse_status, ApplicationRow, ApplicationSummary, Created, DayCount, EnrolmentRefusal, NewApplication,
+    RatingCount, SealedRow, StatsBy, Storage, StoreError, TerminalRow, SCHEMA_VERSION,
 };
 use crate::model::{ApplicationProgress, ApplicationReceipt, Kind, RatingRequest, Status, TimelineEntry};
 
@@ -124,6 +124,18 @@ CREATE INDEX applications_by_item ON applications(item_code, id);
 CREATE INDEX applications_by_pickup_code ON applications(pickup_code);
 CREATE INDEX applications_by_submitted_at ON applications(submitted_at);
 CREATE INDEX applications_by_grid ON applications(grid, id);
+",
+    // 4
+    "
+CREATE TABLE enrolment_codes (
+    id          INTEGER PRIMARY KEY,
+    code_hash   TEXT NOT NULL UNIQUE,
+    terminal_id TEXT NOT NULL,
+    created_by  TEXT,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL,
+    used_at     TEXT
+);
 ",
 ];
 
@@ -430,6 +442,84 @@ impl Storage for SqliteStore {
             promised_date,
             timeline,
         }))
+    }
+
+    fn sealed_applicant(&self, token: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT applicant FROM applications WHERE token = ?1", [token], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn insert_enrolment(
+        &self,
+        code_hash: &str,
+        terminal_id: &str,
+        created_by: Option<&str>,
+        at: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = write_tx(&mut conn)?;
+        let revoked: Option<Option<String>> =
+            tx.query_row("SELECT revoked_at FROM terminals WHERE id = ?1", [terminal_id], |r| r.get(0)).optional()?;
+        if let Some(Some(_)) = revoked {
+            return Err(StoreError::TerminalRevoked(terminal_id.to_string()));
+        }
+        tx.execute(
+            "INSERT INTO enrolment_codes (code_hash, terminal_id, created_by, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![code_hash, terminal_id, created_by, at, expires_at],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn redeem_enrolment(
+        &self,
+        code_hash: &str,
+        token_hash: &str,
+        at: &str,
+    ) -> Result<(String, Option<String>), StoreError> {
+        let mut conn = self.conn();
+        let tx = write_tx(&mut conn)?;
+        let code: Option<(String, String, Option<String>)> = tx
+            .query_row(
+                "SELECT terminal_id, expires_at, used_at FROM enrolment_codes WHERE code_hash = ?1",
+                [code_hash],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let terminal_id = match code {
+            None => return Err(StoreError::Enrolment(EnrolmentRefusal::Unknown)),
+            Some((_, _, Some(_))) => return Err(StoreError::Enrolment(EnrolmentRefusal::Used)),
+            Some((_, expires_at, None)) if expires_at.as_str() <= at => {
+                return Err(StoreError::Enrolment(EnrolmentRefusal::Expired))
+            }
+            Some((terminal_id, _, None)) => terminal_id,
+        };
+        tx.execute("UPDATE enrolment_codes SET used_at = ?2 WHERE code_hash = ?1", params![code_hash, at])?;
+        let terminal: Option<(Option<String>, Option<String>)> = tx
+            .query_row("SELECT name, revoked_at FROM terminals WHERE id = ?1", [&terminal_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let name = match terminal {
+            Some((_, Some(_))) => return Err(StoreError::TerminalRevoked(terminal_id)),
+            Some((name, None)) => {
+                tx.execute("UPDATE terminals SET token_hash = ?2 WHERE id = ?1", params![terminal_id, token_hash])?;
+                name
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO terminals (id, name, token_hash, created_at) VALUES (?1, NULL, ?2, ?3)",
+                    params![terminal_id, token_hash, at],
+                )?;
+                None
+            }
+        };
+        tx.commit()?;
+        Ok((terminal_id, name))
     }
 
     fn list_applications(

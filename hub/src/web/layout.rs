@@ -13,8 +13,13 @@ pub const CSS: &str = include_str!("console.css");
 pub const CSS_PATH: &str = "/static/console.css";
 
 /// The top bar's links: (path, label, admins only). Pages of other parts of the console add theirs here.
-pub const NAV: &[(&str, &str, bool)] =
-    &[("/console", "申请队列", false), ("/console/staff", "工作人员", true), ("/console/access-log", "访问记录", true)];
+pub const NAV: &[(&str, &str, bool)] = &[
+    ("/console", "申请队列", false),
+    ("/console/terminals", "终端状态", false),
+    ("/console/stats", "满意度与办件量", false),
+    ("/console/staff", "工作人员", true),
+    ("/console/access-log", "访问记录", true),
+];
 
 /// The hidden input that carries the session's CSRF token: put it in every form a logged-in page
 /// posts (checked by [`super::auth::check_csrf`]).

@@ -5,12 +5,18 @@
 //!   extractors, [`auth::check_csrf`].
 //! - [`console`]: the application queue, an application's detail (access-logged), status changes,
 //!   取件 (hand-over); the admin pages for staff accounts and the access log.
+//! - [`phone`]: the resident's phone page behind the slip's QR (`/p/{token}`), no login.
+//! - [`board`]: the terminals board (problems worst first, revoke, enrolment codes).
+//! - [`stats`]: 满意度与办件量, ratings and applications per day as SVG charts, a table and CSV.
 //!
 //! Nothing here logs names, ID numbers, pickup codes, passwords or session ids.
 
 pub mod auth;
+pub mod board;
 pub mod console;
 pub mod layout;
+pub mod phone;
+pub mod stats;
 
 use std::sync::Arc;
 
@@ -45,8 +51,14 @@ impl ConsoleSettings {
 }
 
 /// The routes of the pages, merged into the API's router.
-pub fn router() -> Router<Arc<AppState>> {
+pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
+        .merge(phone::router(state))
+        // The terminals board and the statistics (board.rs, stats.rs).
+        .route("/console/terminals", get(board::board_page))
+        .route("/console/terminals/revoke", post(board::revoke))
+        .route("/console/terminals/enrolment", post(board::create_enrolment))
+        .route("/console/stats", get(stats::stats_page))
         .route(layout::CSS_PATH, get(layout::stylesheet))
         .route("/console/login", get(auth::login_page).post(auth::login))
         .route("/console/logout", post(auth::logout))
