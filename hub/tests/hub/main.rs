@@ -6,6 +6,7 @@ mod common;
 mod pg;
 
 mod application_intake;
+mod board_pages;
 mod board_stats;
 mod catalog_etag;
 mod cli_exit_codes;
