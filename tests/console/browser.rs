@@ -124,7 +124,8 @@ impl Browser {
         input.send_keys(value).await.unwrap();
     }
 
-    /// Clicks the button (or submit input) whose text is `text`, and waits for the next page.
+    /// Clicks the button (or submit input) whose text is `text`, and waits until the next page has
+    /// replaced this one.
     pub async fn press(&self, text: &str) {
         let xpath = format!("//button[normalize-space(.)='{text}'] | //input[@type='submit' and @value='{text}']");
         let button = self
@@ -132,7 +133,14 @@ impl Browser {
             .find(Locator::XPath(&xpath))
             .await
             .unwrap_or_else(|e| panic!("no button «{text}» on the page: {e}"));
+        let page = self.client.find(Locator::Css("html")).await.unwrap();
         button.click().await.unwrap();
+        // The next page has replaced this one when this page's element is gone (stale).
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while page.tag_name().await.is_ok() {
+            assert!(Instant::now() < deadline, "pressing «{text}» loaded no new page within 15 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// The current URL.

@@ -7,4 +7,5 @@ mod sync_support;
 
 mod browser;
 
+mod board;
 mod harness;
