@@ -112,16 +112,44 @@ impl Browser {
     /// Fills the input labelled `label` (its `<label>`'s text, exactly) with `value`: finds inputs by
     /// their labels, as a person does, so a missing label fails the test.
     pub async fn fill(&self, label: &str, value: &str) {
+        let id = self.labelled(label).await;
+        let input = self.client.find(Locator::Id(&id)).await.unwrap();
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+
+    /// Chooses the option whose text is `option` in the select labelled `label`.
+    pub async fn choose(&self, label: &str, option: &str) {
+        let id = self.labelled(label).await;
+        let xpath = format!("//select[@id='{id}']/option[normalize-space(.)='{option}']");
+        let choice = self
+            .client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no option «{option}» under «{label}»: {e}"));
+        choice.click().await.unwrap();
+    }
+
+    /// The `id` of the control the `<label>` with exactly this text is for.
+    async fn labelled(&self, label: &str) -> String {
         let xpath = format!("//label[normalize-space(.)='{label}']");
         let label_el = self
             .client
             .find(Locator::XPath(&xpath))
             .await
             .unwrap_or_else(|e| panic!("no label «{label}» on the page: {e}"));
-        let id = label_el.attr("for").await.unwrap().unwrap_or_else(|| panic!("label «{label}» has no `for`"));
-        let input = self.client.find(Locator::Id(&id)).await.unwrap();
-        input.clear().await.unwrap();
-        input.send_keys(value).await.unwrap();
+        label_el.attr("for").await.unwrap().unwrap_or_else(|| panic!("label «{label}» has no `for`"))
+    }
+
+    /// Clicks the link whose text is `text`, and waits until the next page has replaced this one.
+    pub async fn follow(&self, text: &str) {
+        let xpath = format!("//a[normalize-space(.)='{text}']");
+        let link = self
+            .client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no link «{text}» on the page: {e}"));
+        self.click_and_wait(link, text).await;
     }
 
     /// Clicks the button (or submit input) whose text is `text`, and waits until the next page has
@@ -133,12 +161,16 @@ impl Browser {
             .find(Locator::XPath(&xpath))
             .await
             .unwrap_or_else(|e| panic!("no button «{text}» on the page: {e}"));
+        self.click_and_wait(button, text).await;
+    }
+
+    async fn click_and_wait(&self, element: fantoccini::elements::Element, text: &str) {
         let page = self.client.find(Locator::Css("html")).await.unwrap();
-        button.click().await.unwrap();
+        element.click().await.unwrap();
         // The next page has replaced this one when this page's element is gone (stale).
         let deadline = Instant::now() + Duration::from_secs(15);
         while page.tag_name().await.is_ok() {
-            assert!(Instant::now() < deadline, "pressing «{text}» loaded no new page within 15 s");
+            assert!(Instant::now() < deadline, "«{text}» loaded no new page within 15 s");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

@@ -9,3 +9,4 @@ mod browser;
 
 mod board;
 mod harness;
+mod walk;
