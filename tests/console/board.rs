@@ -49,7 +49,9 @@ async fn an_admin_reads_the_board_creates_an_enrolment_code_revokes_and_opens_th
     assert_eq!(code.len(), 12, "{code}");
 
     browser.goto(&format!("{}/console/terminals", hub.url())).await;
-    browser.press("撤销").await;
+    browser.follow("撤销").await;
+    assert!(browser.text().await.contains(&format!("撤销终端 {TERMINAL}")), "asked first");
+    browser.press("确认撤销").await;
     let text = browser.text().await;
     assert!(text.contains(&format!("终端 {TERMINAL} 的令牌已撤销")), "{text}");
 

@@ -160,11 +160,8 @@ pub fn board_body(
                         @if staff.is_admin() {
                             td {
                                 @if t.revoked_at.is_none() {
-                                    form method="post" action="/console/terminals/revoke" {
-                                        (csrf_input(staff))
-                                        input type="hidden" name="terminal_id" value=(t.id);
-                                        button.danger type="submit" aria-label=(format!("撤销终端 {}", t.id)) { "撤销" }
-                                    }
+                                    a href=(format!("{REVOKE_PATH}?id={}", percent_encode(&t.id)))
+                                        aria-label=(format!("撤销终端 {}", t.id)) { "撤销" }
                                 }
                             }
                         }
@@ -190,6 +187,45 @@ pub fn board_body(
                 }
                 div { button type="submit" { "生成配置码" } }
             }
+        }
+    }
+}
+
+/// The revoke confirmation's path (GET: the question; POST: the revocation).
+pub const REVOKE_PATH: &str = "/console/terminals/revoke";
+
+#[derive(Debug, Deserialize)]
+pub struct RevokeQuery {
+    id: String,
+}
+
+/// `GET /console/terminals/revoke?id=…` (admins): asks before revoking (no script to confirm with).
+pub async fn revoke_page(
+    State(state): Shared,
+    Admin(staff): Admin,
+    Query(q): Query<RevokeQuery>,
+) -> Result<Response, WebError> {
+    let id = q.id.trim().to_string();
+    let board = run(&state, |s| s.terminal_board(chrono::Utc::now(), OFFLINE_AFTER)).await?;
+    let Some(entry) = board.into_iter().find(|e| e.terminal.id == id && e.terminal.revoked_at.is_none()) else {
+        return Ok(see_other(&format!("{PATH}?error=not_found&id={}", percent_encode(&id))));
+    };
+    let body = revoke_body(&staff, &entry);
+    Ok(html_response(StatusCode::OK, page_at("撤销终端", Some(&staff), PATH, body)))
+}
+
+/// The question before a revocation, with the terminal's name.
+pub fn revoke_body(staff: &StaffSession, entry: &BoardEntry) -> Markup {
+    let t = &entry.terminal;
+    html! {
+        p { "撤销终端 " strong { (t.id) } "（" (t.name.as_deref().unwrap_or("未命名")) "）的令牌？" }
+        p.muted { "撤销后它不能再提交申请、同步或发送心跳；要让它重新接入，请为它生成配置码。" }
+        form method="post" action=(REVOKE_PATH) {
+            (csrf_input(staff))
+            input type="hidden" name="terminal_id" value=(t.id);
+            button.danger type="submit" { "确认撤销" }
+            " "
+            a href=(PATH) { "取消" }
         }
     }
 }

@@ -56,7 +56,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .merge(phone::router(state))
         // The terminals board and the statistics (board.rs, stats.rs).
         .route("/console/terminals", get(board::board_page))
-        .route("/console/terminals/revoke", post(board::revoke))
+        .route("/console/terminals/revoke", get(board::revoke_page).post(board::revoke))
         .route("/console/terminals/enrolment", post(board::create_enrolment))
         .route("/console/stats", get(stats::stats_page))
         .route(layout::CSS_PATH, get(layout::stylesheet))

@@ -114,13 +114,20 @@ hub_test! {
         for text in ["打印机缺纸", "打印机盖未关", "待上传 4 件", "乙社区服务中心 1号机", "正常", "共 2 台终端在用，1 台有问题"] {
             assert!(html.contains(text), "{text} on the board");
         }
-        assert!(!html.contains("/console/terminals/revoke"), "a clerk gets no revoke form");
+        assert!(!html.contains("/console/terminals/revoke"), "a clerk gets no revoke link");
+        let response = get(&hub, &clerk, "/console/terminals/revoke?id=SF-OK-01").await;
+        assert_eq!(response.status(), 403, "nor its confirmation page");
         let response =
             post_form(&hub, &clerk, "/console/terminals/revoke", &[("csrf", &clerk.csrf), ("terminal_id", "SF-OK-01")]).await;
         assert_eq!(response.status(), 403, "a clerk cannot revoke");
         assert_eq!(hub.store.authenticate(&ok).unwrap(), Auth::Terminal("SF-OK-01".into()));
 
         let admin = login(&hub, "admin1", Role::Admin).await;
+        let html = get(&hub, &admin, "/console/terminals").await.text().await.unwrap();
+        assert!(html.contains(r#"href="/console/terminals/revoke?id=SF-OK-01""#), "an admin gets the revoke link");
+        let confirm = get(&hub, &admin, "/console/terminals/revoke?id=SF-OK-01").await.text().await.unwrap();
+        assert!(confirm.contains("确认撤销") && confirm.contains("甲社区服务中心 1号机"), "{confirm}");
+        assert_eq!(hub.store.authenticate(&ok).unwrap(), Auth::Terminal("SF-OK-01".into()), "asking revokes nothing");
         let response = post_form(&hub, &admin, "/console/terminals/revoke", &[("terminal_id", "SF-OK-01")]).await;
         assert_eq!(response.status(), 403, "no CSRF token, no revoke");
         let response =
