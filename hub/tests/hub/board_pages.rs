@@ -240,3 +240,68 @@ hub_test! {
         assert_eq!(response.status(), 303, "no export without a session");
     }
 }
+
+/// The statistics page and the board with 100,000 applications (60 days, 20 terminals, 8 items, a
+/// rating for every second one) in the SQLite store, timed over HTTP (median of 5). A measurement,
+/// not a check on every run: `cargo test -p kiosk-hub --test hub -- --ignored --nocapture
+/// statistics_with_100000`.
+#[tokio::test]
+#[ignore]
+async fn statistics_with_100000_applications_time_the_pages() {
+    let hub = Hub::start().await;
+    let kiosk_hub::config::Database::Sqlite(path) = &hub.database else { unreachable!() };
+    for t in 0..20 {
+        kiosk_hub::cli::terminals_add(&hub.store, &format!("SF-T{t:02}-01"), Some(&format!("第{t}社区服务中心 1号机")))
+            .unwrap();
+    }
+    {
+        let mut conn = rusqlite::Connection::open(path).unwrap();
+        let tx = conn.transaction().unwrap();
+        for i in 0..100_000i64 {
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap() - chrono::Days::new((i % 60) as u64);
+            let at = format!("{day}T{:02}:{:02}:00+08:00", 8 + i % 9, i % 60);
+            tx.execute(
+                "INSERT INTO applications (idempotency_key, request_hash, terminal_id, acceptance_no, token, kind,
+                     item_code, item_name, applicant, form, submitted_at, promised_date, pickup_code, grid, note,
+                     status, received_at)
+                 VALUES (?1, 'h', ?2, ?3, ?4, 'application', ?5, ?6, '', '{}', ?7, NULL, '123456', NULL, NULL,
+                     'accepted', ?7)",
+                rusqlite::params![
+                    format!("key-{i}"),
+                    format!("SF-T{:02}-01", i % 20),
+                    format!("NO-{i}"),
+                    format!("token{i:015}"),
+                    format!("IT{:04}", i % 8),
+                    format!("事项{}", i % 8),
+                    at
+                ],
+            )
+            .unwrap();
+            if i % 2 == 0 {
+                tx.execute(
+                    "INSERT INTO ratings (application_id, terminal_id, score, reasons, rated_at, received_at)
+                     VALUES (last_insert_rowid(), ?1, ?2, '[]', ?3, ?3)",
+                    rusqlite::params![format!("SF-T{:02}-01", i % 20), 1 + i % 5, at],
+                )
+                .unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    }
+    let clerk = login(&hub, "clerk1", Role::Clerk).await;
+    for path in
+        ["/console/stats?by=item&to=2026-11-22", "/console/stats?by=terminal&to=2026-11-22", "/console/terminals"]
+    {
+        let mut times = Vec::new();
+        let mut bytes = 0;
+        for _ in 0..5 {
+            let started = std::time::Instant::now();
+            let response = get(&hub, &clerk, path).await;
+            assert_eq!(response.status(), 200);
+            bytes = response.bytes().await.unwrap().len();
+            times.push(started.elapsed());
+        }
+        times.sort();
+        println!("{path}: median {:.1} ms, {bytes} bytes", times[2].as_secs_f64() * 1000.0);
+    }
+}
