@@ -679,42 +679,20 @@ pub fn guide_sections(lang: Lang, g: &Guide) -> Vec<(String, Vec<String>)> {
 
 /// The state in plain words: (status, explanation).
 pub fn progress(lang: Lang, app: &Stored) -> (String, String) {
-    let (status, explanation) = match (lang, app.state, app.hub_status.as_deref()) {
-        (Lang::Zh, OutboxState::Queued, _) => {
-            ("已受理，等待上传", "您的申请已保存在本机，会自动上传给主管部门；网络不通时恢复后自动上传，不用重新办理。")
-        }
-        (Lang::Zh, _, Some("processing")) => ("办理中", "主管部门正在审核办理，请耐心等待。"),
-        (Lang::Zh, _, Some("ready")) => ("已办结，可领取", "请带身份证和回执，到回执上写的地点领取。"),
-        (Lang::Zh, _, Some("picked_up")) => ("已领取", "本事项已办理完毕。"),
-        (Lang::Zh, _, Some("rejected")) => {
-            let reason = app.hub_note.as_deref().map(|n| format!("原因：{n}。")).unwrap_or_default();
-            return ("未通过".into(), format!("{reason}如有疑问，请拨打回执上的咨询电话。"));
-        }
-        (Lang::Zh, _, _) => ("主管部门已收到", "主管部门已收到您的申请，正在审核。"),
-        (Lang::En, OutboxState::Queued, _) => (
-            "Received, waiting to upload",
-            "Your application is saved on this kiosk and will be sent to the department automatically. If the \
-             network is down, it is sent when the network is back: you do not need to apply again.",
+    match (lang, app.state) {
+        (Lang::Zh, OutboxState::Queued) => (
+            "已受理，等待上传".into(),
+            "您的申请已保存在本机，会自动上传给主管部门；网络不通时恢复后自动上传，不用重新办理。".into(),
         ),
-        (Lang::En, _, Some("processing")) => {
-            ("In progress", "The department is processing your application. Thank you for your patience.")
-        }
-        (Lang::En, _, Some("ready")) => {
-            ("Ready to collect", "Please bring your ID card and receipt to the place shown on the receipt.")
-        }
-        (Lang::En, _, Some("picked_up")) => ("Collected", "This matter is complete."),
-        (Lang::En, _, Some("rejected")) => {
-            let reason = app.hub_note.as_deref().map(|n| format!("Reason: {n}. ")).unwrap_or_default();
-            return (
-                "Not approved".into(),
-                format!("{reason}If you have questions, please call the enquiry number on your receipt."),
-            );
-        }
-        (Lang::En, _, _) => {
-            ("Received by the department", "The department has received your application and is reviewing it.")
-        }
-    };
-    (status.into(), explanation.into())
+        (Lang::En, OutboxState::Queued) => (
+            "Received, waiting to upload".into(),
+            "Your application is saved on this kiosk and will be sent to the department automatically. If the \
+             network is down, it is sent when the network is back: you do not need to apply again."
+                .into(),
+        ),
+        // The hub's phone page says the same (the words live in the contract).
+        _ => kiosk_contract::wording::progress(lang == Lang::En, app.hub_status.as_deref(), app.hub_note.as_deref()),
+    }
 }
 
 /// "11月22日 星期日 10:35" / "Sun 22 Nov 10:35".

@@ -6,18 +6,22 @@
 //! - requests the hub reads reject unknown fields; responses the kiosk reads accept unknown fields, and
 //!   their enumerations are [`Lenient`] (terminals in the field lag behind the hub);
 //! - the catalogue's `ETag` form ([`catalog_etag`], [`parse_catalog_etag`]);
-//! - the one masking rule for names and ID numbers ([`mask_name`], [`mask_id_number`]).
+//! - the one masking rule for names and ID numbers ([`mask_name`], [`mask_id_number`]);
+//! - the words a resident reads for an application's status ([`wording::progress`]), on the kiosk and
+//!   on the hub's phone page alike.
 //!
 //! No I/O, no device types: serde and chrono only.
 
 mod application;
 mod catalog;
+mod enrolment;
 mod heartbeat;
 mod lenient;
 pub mod limits;
 mod mask;
 mod rating;
 pub mod validate;
+pub mod wording;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -25,6 +29,7 @@ pub use application::{
     Applicant, ApplicationProgress, ApplicationReceipt, ApplicationRequest, CardType, Grid, Kind, Status, TimelineEntry,
 };
 pub use catalog::{catalog_etag, parse_catalog_etag, CatalogHead, CatalogItemHead};
+pub use enrolment::{normalise_enrolment_code, Enrolment, EnrolmentRequest, ENROLMENT_CODE_DIGITS};
 pub use heartbeat::{Heartbeat, Paper, PrinterHealth, ReaderHealth};
 pub use lenient::{Lenient, WireName};
 pub use mask::{mask_id_number, mask_name};

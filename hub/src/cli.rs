@@ -36,6 +36,49 @@ pub enum Command {
     /// The key file that seals personal fields at rest (`key_file` in hub.toml).
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// One-time codes with which a kiosk enrols (`kiosk enrol --hub URL --code CODE`).
+    #[command(subcommand)]
+    Enrolment(EnrolmentCommand),
+    /// Staff accounts of the web console (/console).
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Add an account. The password is asked for on the terminal (not shown), or read from the first
+    /// line of stdin when stdin is not a terminal.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// clerk (processes applications) | admin (also manages staff, terminals, catalogues, grids)
+        #[arg(long)]
+        role: String,
+    },
+    /// Accounts with their role and whether they are disabled.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable an account: it can no longer log in, and its open sessions end now.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EnrolmentCommand {
+    /// Create a one-time enrolment code for a terminal id and print it (the code alone on the first
+    /// line; shown once, only its hash is kept). The kiosk exchanges it once for its token and bundle;
+    /// an unregistered id is registered then, a registered one gets a new token.
+    Create {
+        #[arg(long)]
+        terminal_id: String,
+        /// How long the code stays valid: minutes, hours or days, e.g. 30m, 24h, 7d (at most 30d).
+        #[arg(long, default_value = "24h", value_name = "DURATION")]
+        expires_in: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -125,6 +168,7 @@ impl From<StoreError> for CliError {
     fn from(e: StoreError) -> CliError {
         match e {
             StoreError::NotFound(_) => CliError::NotFound(e.to_string()),
+            StoreError::InvalidTerminalId(_) | StoreError::TerminalRevoked(_) => CliError::Usage(e.to_string()),
             StoreError::InvalidIdSuffix(suffix) => CliError::Usage(format!(
                 "--id-suffix `{suffix}`: expected the last 4 characters of an ID number (digits, or X last)"
             )),
@@ -144,6 +188,37 @@ pub fn terminals_add(store: &Store, id: &str, name: Option<&str>) -> Result<Stri
         )));
     }
     Ok(store.add_terminal(id, name)?)
+}
+
+/// `30m`, `24h`, `7d`: a validity between one minute and 30 days.
+pub fn parse_validity(text: &str) -> Option<chrono::Duration> {
+    let text = text.trim();
+    let unit = text.chars().last()?;
+    let n: i64 = text[..text.len() - unit.len_utf8()].parse().ok().filter(|n| *n > 0)?;
+    let d = match unit {
+        'm' => chrono::Duration::minutes(n),
+        'h' => chrono::Duration::hours(n),
+        'd' => chrono::Duration::days(n),
+        _ => return None,
+    };
+    (d <= chrono::Duration::days(30)).then_some(d)
+}
+
+/// `kiosk-hub enrolment create`: the code on the first line, then when it expires.
+pub fn enrolment_create(store: &Store, terminal_id: &str, expires_in: &str) -> Result<String, CliError> {
+    if !validate::is_terminal_id(terminal_id) {
+        return Err(CliError::Usage(format!(
+            "terminal id `{terminal_id}`: expected 1–64 letters, digits, `.`, `_` or `-`, starting with a letter or digit"
+        )));
+    }
+    let valid_for = parse_validity(expires_in).ok_or_else(|| {
+        CliError::Usage(format!("--expires-in `{expires_in}`: expected minutes, hours or days up to 30d, e.g. 24h"))
+    })?;
+    let code = store.create_enrolment(terminal_id, valid_for, None)?;
+    Ok(format!(
+        "{}\none-time enrolment code for terminal {} until {} (kiosk enrol --hub URL --code CODE)",
+        code.code, code.terminal_id, code.expires_at
+    ))
 }
 
 pub fn terminals_list(store: &Store, json: bool) -> Result<String, CliError> {
@@ -279,6 +354,105 @@ pub fn applications_set_status(
     }
     store.set_status(id_or_no, status, note)?;
     Ok(format!("application {id_or_no} is now {}", status.as_str()))
+}
+
+/// `kiosk-hub staff add` with the password already read.
+pub fn staff_add(store: &Store, username: &str, role: &str, password: &str) -> Result<String, CliError> {
+    use crate::store::console::MIN_PASSWORD_CHARS;
+    let role = staff_args(username, role)?;
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(CliError::Usage(format!("the password must have at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    store.add_staff(username, role, password)?;
+    Ok(format!("added {} account {username}", role.as_str()))
+}
+
+/// Checks `staff add`'s username and role (before the password is asked for).
+pub fn staff_args(username: &str, role: &str) -> Result<crate::store::console::Role, CliError> {
+    use crate::store::console::{is_username, Role};
+    if !is_username(username) {
+        return Err(CliError::Usage(format!("username `{username}`: expected 1–32 letters, digits, `.`, `_` or `-`")));
+    }
+    Role::parse(role).ok_or_else(|| CliError::Usage(format!("role `{role}`: expected clerk or admin")))
+}
+
+pub fn staff_list(store: &Store, json: bool) -> Result<String, CliError> {
+    let accounts = store.list_staff()?;
+    if json {
+        return to_json(&accounts);
+    }
+    let mut out = String::from("USERNAME\tROLE\tCREATED\tDISABLED");
+    for a in &accounts {
+        out.push_str(&format!(
+            "\n{}\t{}\t{}\t{}",
+            a.username,
+            a.role.as_str(),
+            a.created_at,
+            a.disabled_at.as_deref().unwrap_or("-")
+        ));
+    }
+    Ok(out)
+}
+
+pub fn staff_disable(store: &Store, username: &str) -> Result<String, CliError> {
+    store.disable_staff(username)?;
+    Ok(format!("disabled staff account {username}; its sessions have ended"))
+}
+
+/// Reads a password: from the terminal without echo (asked twice) when stdin is one, else the first
+/// line of stdin.
+pub fn read_password() -> Result<String, CliError> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let stdin = std::io::stdin();
+    let io = |e: std::io::Error| CliError::Other(format!("reading the password: {e}"));
+    let line = |input: &mut dyn BufRead| -> Result<String, CliError> {
+        let mut s = String::new();
+        input.read_line(&mut s).map_err(io)?;
+        Ok(s.trim_end_matches(['\r', '\n']).to_string())
+    };
+    if !stdin.is_terminal() {
+        return line(&mut stdin.lock());
+    }
+    let ask = |prompt: &str| -> Result<String, CliError> {
+        eprint!("{prompt}");
+        let _ = std::io::stderr().flush();
+        let _quiet = NoEcho::new();
+        let answer = line(&mut stdin.lock());
+        eprintln!();
+        answer
+    };
+    let first = ask("Password (not shown): ")?;
+    let second = ask("Again: ")?;
+    if first != second {
+        return Err(CliError::Usage("the two passwords differ".into()));
+    }
+    Ok(first)
+}
+
+/// Terminal echo off on stdin while it lives.
+struct NoEcho(Option<rustix::termios::Termios>);
+
+impl NoEcho {
+    fn new() -> NoEcho {
+        use rustix::termios::{tcgetattr, tcsetattr, LocalModes, OptionalActions};
+        let stdin = std::io::stdin();
+        let Ok(before) = tcgetattr(&stdin) else { return NoEcho(None) };
+        let mut quiet = before.clone();
+        quiet.local_modes.remove(LocalModes::ECHO);
+        quiet.local_modes.insert(LocalModes::ECHONL);
+        match tcsetattr(&stdin, OptionalActions::Now, &quiet) {
+            Ok(()) => NoEcho(Some(before)),
+            Err(_) => NoEcho(None),
+        }
+    }
+}
+
+impl Drop for NoEcho {
+    fn drop(&mut self) {
+        if let Some(before) = &self.0 {
+            let _ = rustix::termios::tcsetattr(std::io::stdin(), rustix::termios::OptionalActions::Now, before);
+        }
+    }
 }
 
 fn key_file(config: Option<&Path>) -> Result<&Path, CliError> {

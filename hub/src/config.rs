@@ -104,6 +104,21 @@ pub struct Config {
     /// Personal fields of applications picked up or rejected more than this many days ago are purged
     /// (at start and hourly). None: kept.
     pub retention_days: Option<u32>,
+    /// The staff console (`[console]`).
+    pub console: ConsoleConfig,
+}
+
+/// `[console]`: the staff console's sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConsoleConfig {
+    /// A session unused this long ends (`session_idle_minutes`, 1 to 1440; default 30).
+    pub session_idle_minutes: u32,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> ConsoleConfig {
+        ConsoleConfig { session_idle_minutes: 30 }
+    }
 }
 
 /// The API's protections against a misbehaving or hostile client (issue 15, item 5). Per hub process:
@@ -140,7 +155,8 @@ impl Default for Limits {
 /// Every key of `hub.toml`, as named in errors.
 pub const KEYS: &str = "listen, database, public_base_url, log_level, database_ca_file, key_file, \
                         retention_days, metrics_listen, terminal_requests_per_minute, terminal_burst, \
-                        auth_failures_per_minute, header_timeout_secs, body_timeout_secs";
+                        auth_failures_per_minute, header_timeout_secs, body_timeout_secs, \
+                        [console] session_idle_minutes";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -167,6 +183,7 @@ impl Config {
             database_ca_file: None,
             key_file: None,
             retention_days: None,
+            console: ConsoleConfig::default(),
         }
     }
 
@@ -254,6 +271,20 @@ impl Config {
                 "body_timeout_secs" => {
                     let secs = positive(value).filter(|s| *s <= 3600).ok_or_else(|| key_err(key, SECONDS))?;
                     config.limits.body_timeout = Duration::from_secs(secs.into());
+                }
+                "console" => {
+                    let table = value.as_table().ok_or_else(|| key_err(key, "a table: [console]"))?;
+                    for (sub, value) in table {
+                        let name = format!("console.{sub}");
+                        match sub.as_str() {
+                            "session_idle_minutes" => {
+                                const FORM: &str = "a whole number of minutes from 1 to 1440, like 30";
+                                let n = positive(value).filter(|n| *n <= 1440).ok_or_else(|| key_err(&name, FORM))?;
+                                config.console.session_idle_minutes = n;
+                            }
+                            _ => return Err(ConfigError::Unknown { file: file.into(), key: name }),
+                        }
+                    }
                 }
                 _ => return Err(ConfigError::Unknown { file: file.into(), key: key.clone() }),
             }
@@ -355,6 +386,15 @@ mod tests {
             let e = Config::parse(text, "hub.toml", Path::new(".")).unwrap_err().to_string();
             assert!(e.starts_with(&format!("hub.toml: key `{key}`: expected")), "{text}: {e}");
         }
+        let c = Config::parse("[console]\nsession_idle_minutes = 5", "hub.toml", Path::new(".")).unwrap();
+        assert_eq!(c.console.session_idle_minutes, 5);
+        assert_eq!(Config::parse("", "hub.toml", Path::new(".")).unwrap().console.session_idle_minutes, 30);
+        for text in ["[console]\nsession_idle_minutes = 0", "[console]\nsession_idle_minutes = 1441", "console = 3"] {
+            let e = Config::parse(text, "hub.toml", Path::new(".")).unwrap_err().to_string();
+            assert!(e.contains("key `console"), "{text}: {e}");
+        }
+        let e = Config::parse("[console]\nidle = 5", "hub.toml", Path::new(".")).unwrap_err().to_string();
+        assert!(e.contains("unknown key `console.idle`"), "{e}");
         let e = Config::parse("metrics = 1", "hub.toml", Path::new(".")).unwrap_err().to_string();
         assert!(e.contains("metrics_listen") && e.contains("body_timeout_secs"), "{e}");
     }

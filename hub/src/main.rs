@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use clap::Parser;
 use kiosk_hub::cli::{
-    self, ApplicationsCommand, CatalogCommand, Cli, CliError, Command, KeysCommand, TerminalsCommand,
+    self, ApplicationsCommand, CatalogCommand, Cli, CliError, Command, EnrolmentCommand, KeysCommand, StaffCommand,
+    TerminalsCommand,
 };
 use kiosk_hub::config::{default_config_file, Config};
 use kiosk_hub::store::Store;
@@ -85,6 +86,16 @@ fn run(cli: Cli) -> Result<String, CliError> {
         Command::Applications(ApplicationsCommand::SetStatus { id_or_acceptance_no, status, note }) => {
             cli::applications_set_status(&store, &id_or_acceptance_no, &status, note.as_deref())
         }
+        Command::Staff(StaffCommand::Add { username, role }) => {
+            cli::staff_args(&username, &role)?;
+            let password = cli::read_password()?;
+            cli::staff_add(&store, &username, &role, &password)
+        }
+        Command::Staff(StaffCommand::List { json }) => cli::staff_list(&store, json),
+        Command::Staff(StaffCommand::Disable { username }) => cli::staff_disable(&store, &username),
+        Command::Enrolment(EnrolmentCommand::Create { terminal_id, expires_in }) => {
+            cli::enrolment_create(&store, &terminal_id, &expires_in)
+        }
         Command::Keys(KeysCommand::Rotate) => cli::keys_rotate(&store, config.key_file.as_deref()),
         Command::Keys(KeysCommand::Init) => unreachable!("handled before the store is opened"),
     }
@@ -120,11 +131,13 @@ fn serve(config: Config, store: Store) -> Result<(), CliError> {
             .await
             .map_err(|e| CliError::Other(format!("cannot listen on {}: {e}", config.listen)))?;
         let store = Arc::new(store);
-        let state = Arc::new(kiosk_hub::api::AppState::with_limits(
-            store.clone(),
+        let mut state =
+            kiosk_hub::api::AppState::with_limits(store.clone(), config.public_base_url.as_deref(), config.limits);
+        state.console = kiosk_hub::web::ConsoleSettings::new(
             config.public_base_url.as_deref(),
-            config.limits,
-        ));
+            config.console.session_idle_minutes,
+        );
+        let state = Arc::new(state);
         if let Some(address) = config.metrics_listen {
             let metrics = tokio::net::TcpListener::bind(address)
                 .await

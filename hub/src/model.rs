@@ -6,6 +6,6 @@
 pub use kiosk_contract::limits::{FORM_MAX_FIELDS, MAX_OUTBOX_DEPTH, MAX_VERSION};
 pub use kiosk_contract::{
     Applicant, ApplicationProgress, ApplicationReceipt, ApplicationRequest, CardType, CatalogHead, CatalogItemHead,
-    ErrorBody, Grid, Heartbeat, Kind, Lenient, Paper, PrinterHealth, RatingReceipt, RatingRequest, ReaderHealth,
-    Status, TimelineEntry,
+    Enrolment, EnrolmentRequest, ErrorBody, Grid, Heartbeat, Kind, Lenient, Paper, PrinterHealth, RatingReceipt,
+    RatingRequest, ReaderHealth, Status, TimelineEntry,
 };

@@ -4,7 +4,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::model::ErrorBody;
-use crate::store::StoreError;
+use crate::store::{EnrolmentRefusal, StoreError};
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -84,6 +84,14 @@ impl From<StoreError> for ApiError {
             StoreError::DuplicateToken => conflict("duplicate_token"),
             StoreError::AlreadyRated => conflict("already_rated"),
             StoreError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string()),
+            StoreError::Enrolment(refusal) => match refusal {
+                EnrolmentRefusal::Unknown => {
+                    ApiError::new(StatusCode::NOT_FOUND, "enrolment_code_unknown", e.to_string())
+                }
+                EnrolmentRefusal::Used => ApiError::new(StatusCode::CONFLICT, "enrolment_code_used", e.to_string()),
+                EnrolmentRefusal::Expired => ApiError::new(StatusCode::GONE, "enrolment_code_expired", e.to_string()),
+            },
+            StoreError::TerminalRevoked(_) => ApiError::new(StatusCode::FORBIDDEN, "terminal_revoked", e.to_string()),
             _ => {
                 log::error!("store: {e}");
                 ApiError::internal()

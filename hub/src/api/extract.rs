@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
 use super::AppState;
-use crate::model::{ApplicationRequest, Heartbeat, RatingRequest};
+use crate::model::{ApplicationRequest, EnrolmentRequest, Heartbeat, RatingRequest};
 use crate::store::Auth;
 
 /// The terminal whose bearer token came with the request (active, not revoked), within its request
@@ -115,6 +115,23 @@ impl Validate for ApplicationRequest {
 impl Validate for RatingRequest {
     fn validate(&self) -> Checked {
         RatingRequest::validate(self)
+    }
+}
+
+impl Validate for EnrolmentRequest {
+    fn validate(&self) -> Checked {
+        EnrolmentRequest::validate(self)
+    }
+}
+
+/// The client's address (from the connection loop), when known.
+pub struct Peer(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
     }
 }
 

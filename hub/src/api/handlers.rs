@@ -9,9 +9,9 @@ use axum::Json;
 use kiosk_contract::{catalog_etag, parse_catalog_etag, validate};
 
 use super::error::ApiError;
-use super::extract::{JsonBody, Segment, Terminal};
+use super::extract::{JsonBody, Peer, Segment, Terminal};
 use super::AppState;
-use crate::model::{ApplicationRequest, Heartbeat, RatingRequest};
+use crate::model::{ApplicationRequest, Enrolment, EnrolmentRequest, Heartbeat, RatingRequest};
 use crate::store::Created;
 
 type Shared = State<Arc<AppState>>;
@@ -163,4 +163,54 @@ pub async fn heartbeat(
     }
     state.blocking(move |s| s.record_heartbeat(&terminal, &heartbeat)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `POST /api/v1/enrolment`: a one-time code for the terminal's token and provisioning bundle. No
+/// token (the terminal has none yet). Every refused code takes from the client address's failure
+/// budget (the one of wrong terminal tokens); once it is spent, every code is answered 429 without
+/// being looked up, so guessing the 12 digits is slow.
+pub async fn enrol(
+    State(state): Shared,
+    Peer(peer): Peer,
+    JsonBody(req): JsonBody<EnrolmentRequest>,
+) -> Result<Response, ApiError> {
+    let now = std::time::Instant::now();
+    let too_many = |wait| {
+        ApiError::too_many(
+            "too_many_auth_failures",
+            "too many wrong enrolment codes from this address; wait before trying again",
+            wait,
+        )
+    };
+    if let Some(ip) = peer {
+        if let Err(refused) = state.auth_failures.check(&ip, now) {
+            state.metrics.auth_failed("too_many_auth_failures");
+            if refused.first {
+                log::warn!("{ip} sent too many wrong enrolment codes: answering 429");
+            }
+            return Err(too_many(refused.wait));
+        }
+    }
+    let enrolled = match state.blocking(move |s| s.redeem_enrolment(&req.code)).await {
+        Ok(enrolled) => enrolled,
+        Err(e) => {
+            if e.status.is_client_error() {
+                state.metrics.auth_failed(e.code);
+                if let Some(ip) = peer {
+                    let _ = state.auth_failures.take(&ip, now);
+                }
+                log::warn!("enrolment refused: {}", e.code);
+            }
+            return Err(e);
+        }
+    };
+    let mut bundle = toml::Table::new();
+    bundle.insert("terminal_id".into(), toml::Value::String(enrolled.terminal_id.clone()));
+    if let Some(name) = enrolled.name.filter(|n| !n.trim().is_empty()) {
+        bundle.insert("centre_name".into(), toml::Value::String(name));
+    }
+    let bundle = toml::to_string(&bundle).map_err(|_| ApiError::internal())?;
+    let terminal_id = enrolled.terminal_id;
+    log::info!(terminal_id = terminal_id.as_str(); "terminal {terminal_id} enrolled with a one-time code");
+    Ok(Json(Enrolment { terminal_id, terminal_token: enrolled.token, bundle }).into_response())
 }

@@ -43,6 +43,8 @@ pub struct AppState {
     /// Failed authentications per client address.
     pub auth_failures: RateLimiter<IpAddr>,
     pub metrics: Metrics,
+    /// The staff console's sessions (`[console]`, https or not).
+    pub console: crate::web::ConsoleSettings,
 }
 
 impl AppState {
@@ -63,6 +65,10 @@ impl AppState {
             auth_failures: RateLimiter::new(limits.auth_failures_per_minute, limits.auth_failures_per_minute),
             limits,
             metrics: Metrics::default(),
+            console: crate::web::ConsoleSettings::new(
+                public_base_url,
+                crate::config::ConsoleConfig::default().session_idle_minutes,
+            ),
         }
     }
 
@@ -98,6 +104,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/applications/{token}", get(handlers::application_progress))
         .route("/api/v1/ratings", post(handlers::create_rating))
         .route("/api/v1/terminals/{id}/heartbeat", post(handlers::heartbeat))
+        .route("/api/v1/enrolment", post(handlers::enrol))
+        // The staff console, the phone page and the other HTML pages (`web`).
+        .merge(crate::web::router(state.clone()))
         .fallback(handlers::no_route)
         .layer(DefaultBodyLimit::max(kiosk_contract::limits::MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), log_and_shape))

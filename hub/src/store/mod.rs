@@ -12,8 +12,10 @@
 //! answer with the same [`StoreError`]s. This module holds what both share: token hashing, the
 //! encryption of personal fields ([`crypto`]) and the parsing of stored JSON.
 
+pub mod console;
 pub mod crypto;
 mod postgres;
+mod sql;
 mod sqlite;
 
 use std::path::Path;
@@ -35,6 +37,8 @@ use crypto::Crypto;
 pub const MIGRATIONS: &[&str] = &[
     "1: terminals, heartbeats, catalogues, applications, timeline events, ratings",
     "2: applications.key_id, id_suffix, purged_at (personal fields encrypted at rest, retention)",
+    "3: staff, staff sessions, login failures, access log; who changed a status, who handed over; queue indexes",
+    "4: enrolment codes (one-time codes a terminal exchanges for its token)",
 ];
 
 /// The schema version this hub brings a database to.
@@ -52,6 +56,11 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0} not found")]
     NotFound(String),
+    #[error("staff account `{0}` already exists")]
+    StaffExists(String),
+    /// 取件 with a code that is not the application's.
+    #[error("the pickup code does not match this application")]
+    WrongPickupCode,
     #[error("terminal `{0}` already exists")]
     TerminalExists(String),
     #[error("catalogue version {new} is not higher than the current version {current}")]
@@ -76,9 +85,70 @@ pub enum StoreError {
     InUse(String),
     #[error("key file: {0}")]
     Key(String),
+    /// An enrolment code that cannot be exchanged (unknown, used or expired).
+    #[error("{0}")]
+    Enrolment(EnrolmentRefusal),
+    #[error("`{0}` is not a terminal id (letters, digits and '-')")]
+    InvalidTerminalId(String),
+    /// A revoked terminal gets no enrolment code and no new token.
+    #[error("terminal `{0}` is revoked: enrol it under a new terminal id")]
+    TerminalRevoked(String),
     /// Not the last characters of an ID number ([`crypto::parse_id_suffix`]).
     #[error("`{0}` is not the last 4 characters of an ID number (digits, or X last)")]
     InvalidIdSuffix(String),
+}
+
+/// Why an enrolment code was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnrolmentRefusal {
+    /// No such code (mistyped, or never issued).
+    Unknown,
+    /// The code was exchanged already: a code works once.
+    Used,
+    /// The code's time ran out before it was used.
+    Expired,
+}
+
+impl std::fmt::Display for EnrolmentRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EnrolmentRefusal::Unknown => "no such enrolment code: check the digits",
+            EnrolmentRefusal::Used => "this enrolment code was already used: ask hub staff for a new one",
+            EnrolmentRefusal::Expired => "this enrolment code has expired: ask hub staff for a new one",
+        })
+    }
+}
+
+/// A new enrolment code, as shown once to the admin who created it (only its hash is stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnrolmentCode {
+    /// [`ENROLMENT_CODE_DIGITS`] digits.
+    pub code: String,
+    pub terminal_id: String,
+    /// RFC 3339 UTC.
+    pub expires_at: String,
+}
+
+/// The digits of an enrolment code: typed on a kiosk's touch screen, guessed at most
+/// `auth_failures_per_minute` times a minute per address.
+pub use kiosk_contract::ENROLMENT_CODE_DIGITS;
+
+/// What a terminal gets for its enrolment code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolled {
+    pub terminal_id: String,
+    /// The terminal's name at the hub (its centre), when one was given.
+    pub name: Option<String>,
+    /// Its new bearer token (the old one, if any, stops working).
+    pub token: String,
+}
+
+/// An application as the resident's phone page shows it: no ID number, no address, the name masked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhoneView {
+    pub progress: ApplicationProgress,
+    /// `王*兰`, or [`PURGED_NAME`] once the personal fields were purged.
+    pub masked_name: String,
 }
 
 /// Outcome of presenting a bearer token.
@@ -169,9 +239,123 @@ pub(crate) struct SealedRow {
     pub form: String,
 }
 
+/// What the console's statistics group by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatsBy {
+    /// The catalogue item (`item_code`, labelled with its name).
+    Item,
+    /// The terminal (its id, labelled with its name: centre and number).
+    Terminal,
+}
+
+/// Ratings of one score for one group, as a backend counts them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RatingCount {
+    pub group: String,
+    pub label: Option<String>,
+    pub score: i64,
+    pub count: i64,
+}
+
+/// Applications of one day (`YYYY-MM-DD`, the kiosk's local date of submission) for one group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DayCount {
+    pub group: String,
+    pub label: Option<String>,
+    pub day: String,
+    pub count: i64,
+}
+
+/// The ratings (好差评, scores 1 to 5) of one item or terminal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RatingDistribution {
+    /// The item code or terminal id.
+    pub group: String,
+    /// The item's name or the terminal's name (its id when it has none).
+    pub label: String,
+    /// How many ratings of each score: `counts[0]` is score 1, `counts[4]` score 5.
+    pub counts: [i64; 5],
+}
+
+impl RatingDistribution {
+    pub fn total(&self) -> i64 {
+        self.counts.iter().sum()
+    }
+
+    /// The mean score, `None` without ratings.
+    pub fn mean(&self) -> Option<f64> {
+        let total = self.total();
+        let sum: i64 = self.counts.iter().zip(1..).map(|(n, score)| n * score).sum();
+        (total > 0).then(|| sum as f64 / total as f64)
+    }
+}
+
+/// Applications per day of one item or terminal over a window of days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DailyVolume {
+    pub group: String,
+    pub label: String,
+    /// One count per day of [`Volume::days`], in the same order.
+    pub counts: Vec<i64>,
+}
+
+impl DailyVolume {
+    pub fn total(&self) -> i64 {
+        self.counts.iter().sum()
+    }
+}
+
+/// Applications per day over a window (the oldest day first), per group, the busiest group first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Volume {
+    pub days: Vec<chrono::NaiveDate>,
+    pub rows: Vec<DailyVolume>,
+}
+
+impl Volume {
+    /// All groups' applications per day.
+    pub fn per_day(&self) -> Vec<i64> {
+        (0..self.days.len()).map(|i| self.rows.iter().map(|r| r.counts[i]).sum()).collect()
+    }
+}
+
+/// A terminal on the console's board: the stored terminal with what is wrong with it now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoardEntry {
+    pub terminal: TerminalRecord,
+    /// The last heartbeat's problems, and `offline` (no heartbeat for longer than the board's
+    /// `offline_after`) or `never_seen` (no heartbeat ever); empty when all is well. Revoked terminals
+    /// have none.
+    pub problems: Vec<&'static str>,
+    /// When an offline terminal was last heard from (its last heartbeat's `received_at`).
+    pub offline_since: Option<String>,
+    /// How bad it is: the board shows the highest first ([`problem_weight`] summed).
+    pub severity: u32,
+}
+
+/// How much one problem label weighs on the board: a terminal not heard from is worst, then what stops
+/// residents (no slip, no card read), then what will (paper near its end, a backlog to send).
+pub fn problem_weight(problem: &str) -> u32 {
+    match problem {
+        "offline" => 1000,
+        "never_seen" => 500,
+        "printer_offline"
+        | "printer_error"
+        | "paper_out"
+        | "cover_open"
+        | "reader_no_answer"
+        | "reader_port_missing" => 10,
+        _ => 1,
+    }
+}
+
+/// A terminal counts as offline after this long without a heartbeat: three times the kiosks' default
+/// `[hub] heartbeat_secs` (60).
+pub const OFFLINE_AFTER: chrono::Duration = chrono::Duration::seconds(180);
+
 /// What each backend does. Inputs are prepared by [`Store`] (hashes, sealed fields, timestamps);
 /// errors are the same [`StoreError`]s on both.
-pub(crate) trait Storage: Send + Sync {
+pub(crate) trait Storage: Send + Sync + console::ConsoleStorage {
     fn quick_check(&self) -> Result<Option<String>, StoreError>;
     fn insert_terminal(&self, id: &str, name: Option<&str>, token_hash: &str, at: &str) -> Result<(), StoreError>;
     fn terminal_by_token_hash(&self, hash: &str) -> Result<Option<(String, Option<String>)>, StoreError>;
@@ -182,13 +366,40 @@ pub(crate) trait Storage: Send + Sync {
     fn publish_catalog(&self, version: i64, body: &str, at: &str) -> Result<(), StoreError>;
     fn create_application(&self, new: &NewApplication<'_>) -> Result<(Created, ApplicationReceipt), StoreError>;
     fn progress(&self, token: &str) -> Result<Option<ApplicationProgress>, StoreError>;
+    /// The stored (sealed) applicant of the application with this slip token (empty once purged).
+    fn sealed_applicant(&self, token: &str) -> Result<Option<String>, StoreError>;
+    /// Stores an enrolment code's hash for `terminal_id` (refused for a revoked terminal).
+    fn insert_enrolment(
+        &self,
+        code_hash: &str,
+        terminal_id: &str,
+        created_by: Option<&str>,
+        at: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError>;
+    /// Uses the code once, in one transaction: marks it used and gives its terminal `token_hash`
+    /// (creating the terminal when it is not registered yet). Returns the terminal id and name.
+    fn redeem_enrolment(
+        &self,
+        code_hash: &str,
+        token_hash: &str,
+        at: &str,
+    ) -> Result<(String, Option<String>), StoreError>;
     fn list_applications(
         &self,
         kind: Option<Kind>,
         status: Option<Status>,
         id_suffix: Option<&str>,
     ) -> Result<Vec<ApplicationRow>, StoreError>;
-    fn set_status(&self, id_or_no: &str, next: Status, note: Option<&str>, at: &str) -> Result<String, StoreError>;
+    /// `actor`: the staff member making the change (`None`: the command line).
+    fn set_status(
+        &self,
+        id_or_no: &str,
+        next: Status,
+        note: Option<&str>,
+        actor: Option<&str>,
+        at: &str,
+    ) -> Result<String, StoreError>;
     fn add_rating(&self, rating: &RatingRequest, reasons: &str, at: &str) -> Result<(), StoreError>;
     /// Empties the personal fields of applications picked up or rejected before `cutoff` (RFC 3339
     /// UTC); returns how many.
@@ -205,6 +416,12 @@ pub(crate) trait Storage: Send + Sync {
         key_id: i64,
         id_suffix: Option<&str>,
     ) -> Result<bool, StoreError>;
+    /// Ratings per group and score, of ratings given (`rated_at`, the kiosk's local date) from
+    /// `from_day` to before `until_day` (`YYYY-MM-DD`).
+    fn rating_counts(&self, by: StatsBy, from_day: &str, until_day: &str) -> Result<Vec<RatingCount>, StoreError>;
+    /// Applications per group and day of submission (`submitted_at`'s local date), from `from_day` to
+    /// before `until_day`.
+    fn day_counts(&self, by: StatsBy, from_day: &str, until_day: &str) -> Result<Vec<DayCount>, StoreError>;
 }
 
 pub struct Store {
@@ -335,6 +552,140 @@ impl Store {
             .collect()
     }
 
+    /// The console's board: every terminal with its problems now, the worst first (then by id);
+    /// revoked terminals last. A terminal whose last heartbeat is older than `offline_after` at `now`
+    /// is `offline` since then; one that never sent any is `never_seen`.
+    pub fn terminal_board(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        offline_after: chrono::Duration,
+    ) -> Result<Vec<BoardEntry>, StoreError> {
+        let mut board: Vec<BoardEntry> = self
+            .list_terminals()?
+            .into_iter()
+            .map(|terminal| {
+                let (mut problems, mut offline_since) = (Vec::new(), None);
+                if terminal.revoked_at.is_none() {
+                    match &terminal.last_heartbeat {
+                        None => problems.push("never_seen"),
+                        Some(beat) => {
+                            let at = chrono::DateTime::parse_from_rfc3339(&beat.received_at)
+                                .map_err(|e| StoreError::Corrupt(format!("heartbeat time: {e}")))?;
+                            if now.signed_duration_since(at) > offline_after {
+                                problems.push("offline");
+                                offline_since = Some(beat.received_at.clone());
+                            }
+                            problems.extend(beat.problems.iter().copied());
+                        }
+                    }
+                }
+                let severity = problems.iter().map(|p| problem_weight(p)).sum();
+                Ok(BoardEntry { terminal, problems, offline_since, severity })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        board.sort_by(|a, b| {
+            (a.terminal.revoked_at.is_some(), std::cmp::Reverse(a.severity), &a.terminal.id).cmp(&(
+                b.terminal.revoked_at.is_some(),
+                std::cmp::Reverse(b.severity),
+                &b.terminal.id,
+            ))
+        });
+        Ok(board)
+    }
+
+    // --- statistics ------------------------------------------------------------------------------
+
+    /// The rating distribution per item or terminal of the ratings given in the `days` days up to
+    /// `last_day` (the kiosks' local dates), the most rated first (then by group).
+    pub fn rating_distribution(
+        &self,
+        by: StatsBy,
+        last_day: chrono::NaiveDate,
+        days: u32,
+    ) -> Result<Vec<RatingDistribution>, StoreError> {
+        let (from, to) = window(last_day, days);
+        let mut out: Vec<RatingDistribution> = Vec::new();
+        for row in self.backend.rating_counts(by, &from.to_string(), &day_after(to))? {
+            let Some(slot) = usize::try_from(row.score - 1).ok().filter(|i| *i < 5) else {
+                return Err(StoreError::Corrupt(format!("rating score {}", row.score)));
+            };
+            let label = row.label.clone().unwrap_or_else(|| row.group.clone());
+            match out.iter_mut().find(|d| d.group == row.group) {
+                Some(d) => d.counts[slot] += row.count,
+                None => {
+                    let mut counts = [0; 5];
+                    counts[slot] = row.count;
+                    out.push(RatingDistribution { group: row.group, label, counts });
+                }
+            }
+        }
+        out.sort_by(|a, b| b.total().cmp(&a.total()).then_with(|| a.group.cmp(&b.group)));
+        Ok(out)
+    }
+
+    /// Applications per day per item or terminal over the `days` days up to `last_day` (by the kiosk's
+    /// local date of submission), the busiest group first (then by group). Days without any count 0.
+    pub fn daily_volume(&self, by: StatsBy, last_day: chrono::NaiveDate, days: u32) -> Result<Volume, StoreError> {
+        let (from, to) = window(last_day, days);
+        let all_days: Vec<chrono::NaiveDate> = from.iter_days().take_while(|d| *d <= to).collect();
+        let mut rows: Vec<DailyVolume> = Vec::new();
+        for row in self.backend.day_counts(by, &from.to_string(), &day_after(to))? {
+            let day = chrono::NaiveDate::parse_from_str(&row.day, "%Y-%m-%d")
+                .map_err(|e| StoreError::Corrupt(format!("submission date `{}`: {e}", row.day)))?;
+            let Some(slot) = all_days.iter().position(|d| *d == day) else { continue };
+            let label = row.label.clone().unwrap_or_else(|| row.group.clone());
+            match rows.iter_mut().find(|r| r.group == row.group) {
+                Some(r) => r.counts[slot] += row.count,
+                None => {
+                    let mut counts = vec![0; all_days.len()];
+                    counts[slot] = row.count;
+                    rows.push(DailyVolume { group: row.group, label, counts });
+                }
+            }
+        }
+        rows.sort_by(|a, b| b.total().cmp(&a.total()).then_with(|| a.group.cmp(&b.group)));
+        Ok(Volume { days: all_days, rows })
+    }
+
+    // --- enrolment ------------------------------------------------------------------------------
+
+    /// Creates a one-time enrolment code for `terminal_id`, valid for `valid_for`; only its hash is
+    /// stored. `created_by` names the staff member (console) or is `None` (command line). The
+    /// terminal need not be registered yet: using the code registers it. A revoked terminal gets none
+    /// ([`StoreError::TerminalRevoked`]).
+    pub fn create_enrolment(
+        &self,
+        terminal_id: &str,
+        valid_for: chrono::Duration,
+        created_by: Option<&str>,
+    ) -> Result<EnrolmentCode, StoreError> {
+        if !kiosk_contract::validate::is_terminal_id(terminal_id) {
+            return Err(StoreError::InvalidTerminalId(terminal_id.to_string()));
+        }
+        let mut rng = rand::rng();
+        let code: String = (0..ENROLMENT_CODE_DIGITS).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect();
+        let now = chrono::Utc::now();
+        let expires_at = (now + valid_for).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let at = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        self.backend.insert_enrolment(&sha256_hex(code.as_bytes()), terminal_id, created_by, &at, &expires_at)?;
+        Ok(EnrolmentCode { code, terminal_id: terminal_id.to_string(), expires_at })
+    }
+
+    /// Exchanges an enrolment code, once, for its terminal's new bearer token (the terminal is
+    /// registered if it was not; a previous token stops working). Refusals are
+    /// [`StoreError::Enrolment`] (unknown, used, expired) and [`StoreError::TerminalRevoked`].
+    pub fn redeem_enrolment(&self, code: &str) -> Result<Enrolled, StoreError> {
+        let Some(code) = kiosk_contract::normalise_enrolment_code(code) else {
+            return Err(StoreError::Enrolment(EnrolmentRefusal::Unknown));
+        };
+        let mut bytes = [0u8; 32];
+        rand::rng().fill(&mut bytes);
+        let token = hex::encode(bytes);
+        let (terminal_id, name) =
+            self.backend.redeem_enrolment(&sha256_hex(code.as_bytes()), &sha256_hex(token.as_bytes()), &now())?;
+        Ok(Enrolled { terminal_id, name, token })
+    }
+
     // --- catalogue -------------------------------------------------------------------------------
 
     /// The newest published catalogue: its version and the JSON text exactly as published.
@@ -371,6 +722,17 @@ impl Store {
     /// Status and timeline by slip token, without personal fields.
     pub fn progress(&self, token: &str) -> Result<Option<ApplicationProgress>, StoreError> {
         self.backend.progress(token)
+    }
+
+    /// The resident's phone page for a slip token: progress and the masked name, nothing else personal.
+    pub fn phone_view(&self, token: &str) -> Result<Option<PhoneView>, StoreError> {
+        let Some(progress) = self.backend.progress(token)? else { return Ok(None) };
+        let sealed = self.backend.sealed_applicant(token)?.unwrap_or_default();
+        let masked_name = match self.applicant(&sealed)? {
+            Some(a) => mask_name(&a.name),
+            None => PURGED_NAME.to_string(),
+        };
+        Ok(Some(PhoneView { progress, masked_name }))
     }
 
     pub fn list_applications(
@@ -414,7 +776,7 @@ impl Store {
     }
 
     /// The applicant of a stored row: `None` once purged.
-    fn applicant(&self, stored: &str) -> Result<Option<Applicant>, StoreError> {
+    pub(crate) fn applicant(&self, stored: &str) -> Result<Option<Applicant>, StoreError> {
         if stored.is_empty() {
             return Ok(None);
         }
@@ -430,7 +792,7 @@ impl Store {
         serde_json::from_str(&text).map(Some).map_err(corrupt("applicant"))
     }
 
-    fn summary(&self, row: ApplicationRow) -> Result<ApplicationSummary, StoreError> {
+    pub(crate) fn summary(&self, row: ApplicationRow) -> Result<ApplicationSummary, StoreError> {
         let mut summary = row.summary;
         summary.applicant_name = match self.applicant(&row.applicant)? {
             Some(a) => mask_name(&a.name),
@@ -443,7 +805,7 @@ impl Store {
     /// Returns the slip token of the application. A change that races another one for the same
     /// application is refused with [`StoreError::StatusConflict`] (never both applied).
     pub fn set_status(&self, id_or_no: &str, next: Status, note: Option<&str>) -> Result<String, StoreError> {
-        self.backend.set_status(id_or_no, next, note, &now())
+        self.backend.set_status(id_or_no, next, note, None, &now())
     }
 
     // --- ratings ---------------------------------------------------------------------------------
@@ -521,6 +883,16 @@ impl Store {
         }
         Ok(sealed)
     }
+}
+
+/// The first and last day of a window of `days` days (at least 1) ending on `last_day`.
+fn window(last_day: chrono::NaiveDate, days: u32) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    let first = last_day - chrono::Days::new(u64::from(days.max(1) - 1));
+    (first, last_day)
+}
+
+fn day_after(day: chrono::NaiveDate) -> String {
+    (day + chrono::Days::new(1)).to_string()
 }
 
 /// What [`Store::reseal_batch`] did.

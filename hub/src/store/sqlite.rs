@@ -8,11 +8,13 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+mod console;
+
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{
-    parse_kind, parse_status, ApplicationRow, ApplicationSummary, Created, NewApplication, SealedRow, Storage,
-    StoreError, TerminalRow, SCHEMA_VERSION,
+    parse_kind, parse_status, ApplicationRow, ApplicationSummary, Created, DayCount, EnrolmentRefusal, NewApplication,
+    RatingCount, SealedRow, StatsBy, Storage, StoreError, TerminalRow, SCHEMA_VERSION,
 };
 use crate::model::{ApplicationProgress, ApplicationReceipt, Kind, RatingRequest, Status, TimelineEntry};
 
@@ -80,6 +82,60 @@ ALTER TABLE applications ADD COLUMN key_id INTEGER;
 ALTER TABLE applications ADD COLUMN id_suffix TEXT;
 ALTER TABLE applications ADD COLUMN purged_at TEXT;
 CREATE INDEX applications_by_id_suffix ON applications(id_suffix);
+",
+    // 3
+    "
+CREATE TABLE staff (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    disabled_at   TEXT
+);
+CREATE TABLE staff_sessions (
+    id_hash    TEXT PRIMARY KEY,
+    staff_id   INTEGER NOT NULL REFERENCES staff(id),
+    csrf       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen  TEXT NOT NULL
+);
+CREATE INDEX staff_sessions_by_staff ON staff_sessions(staff_id);
+CREATE TABLE login_failures (
+    id       INTEGER PRIMARY KEY,
+    username TEXT NOT NULL,
+    address  TEXT NOT NULL,
+    at       TEXT NOT NULL
+);
+CREATE INDEX login_failures_by_username ON login_failures(username, at);
+CREATE INDEX login_failures_by_address ON login_failures(address, at);
+CREATE TABLE access_log (
+    id             INTEGER PRIMARY KEY,
+    staff_id       INTEGER NOT NULL REFERENCES staff(id),
+    application_id INTEGER NOT NULL REFERENCES applications(id),
+    at             TEXT NOT NULL
+);
+ALTER TABLE application_events ADD COLUMN actor TEXT;
+ALTER TABLE applications ADD COLUMN handed_over_by TEXT;
+ALTER TABLE applications ADD COLUMN handed_over_at TEXT;
+CREATE INDEX applications_by_status ON applications(status, id);
+CREATE INDEX applications_by_terminal ON applications(terminal_id, id);
+CREATE INDEX applications_by_item ON applications(item_code, id);
+CREATE INDEX applications_by_pickup_code ON applications(pickup_code);
+CREATE INDEX applications_by_submitted_at ON applications(submitted_at);
+CREATE INDEX applications_by_grid ON applications(grid, id);
+",
+    // 4
+    "
+CREATE TABLE enrolment_codes (
+    id          INTEGER PRIMARY KEY,
+    code_hash   TEXT NOT NULL UNIQUE,
+    terminal_id TEXT NOT NULL,
+    created_by  TEXT,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL,
+    used_at     TEXT
+);
 ",
 ];
 
@@ -388,6 +444,84 @@ impl Storage for SqliteStore {
         }))
     }
 
+    fn sealed_applicant(&self, token: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT applicant FROM applications WHERE token = ?1", [token], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn insert_enrolment(
+        &self,
+        code_hash: &str,
+        terminal_id: &str,
+        created_by: Option<&str>,
+        at: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = write_tx(&mut conn)?;
+        let revoked: Option<Option<String>> =
+            tx.query_row("SELECT revoked_at FROM terminals WHERE id = ?1", [terminal_id], |r| r.get(0)).optional()?;
+        if let Some(Some(_)) = revoked {
+            return Err(StoreError::TerminalRevoked(terminal_id.to_string()));
+        }
+        tx.execute(
+            "INSERT INTO enrolment_codes (code_hash, terminal_id, created_by, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![code_hash, terminal_id, created_by, at, expires_at],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn redeem_enrolment(
+        &self,
+        code_hash: &str,
+        token_hash: &str,
+        at: &str,
+    ) -> Result<(String, Option<String>), StoreError> {
+        let mut conn = self.conn();
+        let tx = write_tx(&mut conn)?;
+        let code: Option<(String, String, Option<String>)> = tx
+            .query_row(
+                "SELECT terminal_id, expires_at, used_at FROM enrolment_codes WHERE code_hash = ?1",
+                [code_hash],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let terminal_id = match code {
+            None => return Err(StoreError::Enrolment(EnrolmentRefusal::Unknown)),
+            Some((_, _, Some(_))) => return Err(StoreError::Enrolment(EnrolmentRefusal::Used)),
+            Some((_, expires_at, None)) if expires_at.as_str() <= at => {
+                return Err(StoreError::Enrolment(EnrolmentRefusal::Expired))
+            }
+            Some((terminal_id, _, None)) => terminal_id,
+        };
+        tx.execute("UPDATE enrolment_codes SET used_at = ?2 WHERE code_hash = ?1", params![code_hash, at])?;
+        let terminal: Option<(Option<String>, Option<String>)> = tx
+            .query_row("SELECT name, revoked_at FROM terminals WHERE id = ?1", [&terminal_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let name = match terminal {
+            Some((_, Some(_))) => return Err(StoreError::TerminalRevoked(terminal_id)),
+            Some((name, None)) => {
+                tx.execute("UPDATE terminals SET token_hash = ?2 WHERE id = ?1", params![terminal_id, token_hash])?;
+                name
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO terminals (id, name, token_hash, created_at) VALUES (?1, NULL, ?2, ?3)",
+                    params![terminal_id, token_hash, at],
+                )?;
+                None
+            }
+        };
+        tx.commit()?;
+        Ok((terminal_id, name))
+    }
+
     fn list_applications(
         &self,
         kind: Option<Kind>,
@@ -436,7 +570,14 @@ impl Storage for SqliteStore {
         Ok(out)
     }
 
-    fn set_status(&self, id_or_no: &str, next: Status, note: Option<&str>, at: &str) -> Result<String, StoreError> {
+    fn set_status(
+        &self,
+        id_or_no: &str,
+        next: Status,
+        note: Option<&str>,
+        actor: Option<&str>,
+        at: &str,
+    ) -> Result<String, StoreError> {
         let mut conn = self.conn();
         let tx = write_tx(&mut conn)?;
         let by_id = id_or_no.parse::<i64>().ok();
@@ -459,8 +600,8 @@ impl Storage for SqliteStore {
         // no one can have changed it meanwhile (a StatusConflict is PostgreSQL's case only).
         tx.execute("UPDATE applications SET status = ?2 WHERE id = ?1", params![id, next.as_str()])?;
         tx.execute(
-            "INSERT INTO application_events (application_id, status, at, note) VALUES (?1, ?2, ?3, ?4)",
-            params![id, next.as_str(), at, note],
+            "INSERT INTO application_events (application_id, status, at, note, actor) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, next.as_str(), at, note, actor],
         )?;
         tx.commit()?;
         Ok(token)
@@ -524,6 +665,24 @@ impl Storage for SqliteStore {
             params![old.id, old.applicant, applicant, form, key_id, id_suffix],
         )?;
         Ok(n == 1)
+    }
+
+    fn rating_counts(&self, by: StatsBy, from_day: &str, until_day: &str) -> Result<Vec<RatingCount>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&super::sql::rating_counts(by, super::sql::Dialect::Sqlite))?;
+        let rows = stmt.query_map(params![from_day, until_day], |r| {
+            Ok(RatingCount { group: r.get(0)?, label: r.get(1)?, score: r.get(2)?, count: r.get(3)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn day_counts(&self, by: StatsBy, from_day: &str, until_day: &str) -> Result<Vec<DayCount>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&super::sql::day_counts(by, super::sql::Dialect::Sqlite))?;
+        let rows = stmt.query_map(params![from_day, until_day], |r| {
+            Ok(DayCount { group: r.get(0)?, label: r.get(1)?, day: r.get(2)?, count: r.get(3)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 

@@ -6,12 +6,16 @@ mod common;
 mod pg;
 
 mod application_intake;
+mod board_pages;
+mod board_stats;
 mod catalog_etag;
 mod cli_exit_codes;
+mod enrolment;
 mod hardening;
 mod heartbeat_health;
 mod instances;
 mod openapi_contract;
+mod phone_page;
 mod ratings;
 mod status_timeline;
 mod store_backends;

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use crate::common::Hub;
 use kiosk_contract::{
-    ApplicationProgress, ApplicationReceipt, ApplicationRequest, CatalogHead, ErrorBody, Heartbeat, Kind, Lenient,
-    RatingReceipt, RatingRequest, Status,
+    ApplicationProgress, ApplicationReceipt, ApplicationRequest, CatalogHead, Enrolment, EnrolmentRequest, ErrorBody,
+    Heartbeat, Kind, Lenient, RatingReceipt, RatingRequest, Status,
 };
 use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, Response, StatusCode};
 use serde::de::DeserializeOwned;
@@ -73,11 +73,19 @@ fn every_request_body_example_is_accepted_by_the_server_types() {
             Some("createApplication") => parse_as::<ApplicationRequest>(&what, example).validate().unwrap(),
             Some("createRating") => parse_as::<RatingRequest>(&what, example).validate().unwrap(),
             Some("postHeartbeat") => parse_as::<Heartbeat>(&what, example).validate().unwrap(),
+            Some("enrol") => {
+                let request = parse_as::<EnrolmentRequest>(&what, example);
+                request.validate().unwrap();
+                assert!(
+                    kiosk_contract::normalise_enrolment_code(&request.code).is_some(),
+                    "{what}: a code of the issued form"
+                );
+            }
             other => panic!("{what}: no server type known for request body of {other:?}"),
         }
         checked += 1;
     }
-    assert_eq!(checked, 3);
+    assert_eq!(checked, 4);
 }
 
 #[test]
@@ -108,6 +116,10 @@ fn every_response_with_a_body_has_an_example_of_the_right_shape() {
                         p.timeline.iter().for_each(|e| known::<Status>(&what, &e.status));
                     }
                     ("createRating", 201) => drop(parse_whole::<RatingReceipt>(&what, example)),
+                    ("enrol", 200) => {
+                        let e: Enrolment = parse_whole(&what, example);
+                        assert!(e.bundle.contains(&format!("terminal_id = \"{}\"", e.terminal_id)), "{what}");
+                    }
                     ("getCatalog", 200) => {
                         parse_as::<CatalogHead>(&what, example).validate().unwrap_or_else(|e| panic!("{what}: {e}"));
                         let text = example.to_string();
@@ -130,8 +142,10 @@ fn the_api_routes_need_the_terminal_token_and_the_others_do_not() {
     assert!(global.iter().any(|req| req.contains_key("terminalToken")));
     for (method, path, op) in operations(&doc) {
         let open = op.security.as_ref().is_some_and(|s| s.is_empty());
-        assert_eq!(open, !path.starts_with("/api/v1/"), "{method} {path}");
-        if path.starts_with("/api/v1/") {
+        // Enrolment is how a terminal gets its token: the one API route without one.
+        let tokenless = !path.starts_with("/api/v1/") || path == "/api/v1/enrolment";
+        assert_eq!(open, tokenless, "{method} {path}");
+        if !tokenless {
             assert!(op.responses.responses.contains_key(&StatusCode::Code(401)), "{method} {path}: 401");
         }
     }
@@ -175,7 +189,11 @@ hub_test! {
             for (name, value) in request_headers {
                 request = request.header(name, value);
             }
-            if let Some(body) = &op.request_body {
+            if op.operation_id.as_deref() == Some("enrol") {
+                // Codes are random: the example's shape with a code the hub issued.
+                let code = hub.store.create_enrolment("SF-QST-02", chrono::Duration::hours(1), None).unwrap().code;
+                request = request.json(&serde_json::json!({ "code": code }));
+            } else if let Some(body) = &op.request_body {
                 request = request.json(body.as_item().unwrap().content["application/json"].example.as_ref().unwrap());
             }
             let response = request.send().await.unwrap();
@@ -194,6 +212,7 @@ hub_test! {
             ("GET", "/api/v1/applications/{token}"),
             ("POST", "/api/v1/ratings"),
             ("POST", "/api/v1/terminals/{id}/heartbeat"),
+            ("POST", "/api/v1/enrolment"),
         ]
         .into_iter()
         .map(|(m, p)| (m.to_string(), p.to_string()))
@@ -383,7 +402,42 @@ async fn every_documented_error_is_answered_as_documented() {
             }
             let documented = self::response(&doc, response);
             let what = format!("{id} {status}");
+            let code_body = |code: &str| with_body(&serde_json::to_vec(&serde_json::json!({ "code": code })).unwrap());
+            let issued = |terminal: &str, valid_for: chrono::Duration| {
+                hub.store.create_enrolment(terminal, valid_for, None).unwrap().code
+            };
             let answer = match (id.as_str(), status) {
+                ("enrol", 403) => {
+                    hub.terminal("SF-QST-09");
+                    let code = issued("SF-QST-09", chrono::Duration::hours(1));
+                    hub.store.revoke_terminal("SF-QST-09").unwrap();
+                    let (b, n) = code_body(&code);
+                    send(json_headers(""), path.clone(), b, n).await
+                }
+                ("enrol", 404) => {
+                    let (b, n) = code_body("000000000000");
+                    send(json_headers(""), path.clone(), b, n).await
+                }
+                ("enrol", 409) => {
+                    let code = issued("SF-QST-10", chrono::Duration::hours(1));
+                    let (b, n) = code_body(&code);
+                    assert_eq!(send(json_headers(""), path.clone(), b.clone(), n).await.status, 200);
+                    send(json_headers(""), path.clone(), b, n).await
+                }
+                ("enrol", 410) => {
+                    let (b, n) = code_body(&issued("SF-QST-11", chrono::Duration::seconds(-1)));
+                    send(json_headers(""), path.clone(), b, n).await
+                }
+                ("enrol", 429) => {
+                    // Spend the limited hub's failure budget with wrong codes.
+                    let (b, n) = code_body("000000000000");
+                    let request = http(&method, &path, &[("Content-Type", "application/json")], &b, n);
+                    let mut last = raw(limited.addr, &request).await;
+                    while last.status == 404 {
+                        last = raw(limited.addr, &request).await;
+                    }
+                    last
+                }
                 (_, 400) if method == "GET" => {
                     send(vec![("Authorization", auth.clone())], "/api/v1/applications/%FF%FE".into(), vec![], 0).await
                 }
