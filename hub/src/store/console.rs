@@ -155,7 +155,7 @@ pub struct QueueFilter {
     pub kind: Option<Kind>,
     pub item_code: Option<String>,
     pub terminal_id: Option<String>,
-    /// A grid as stored (the JSON of [`Grid`]): 代办 requests under their grid.
+    /// 代办 requests under this grid.
     pub grid: Option<Grid>,
     pub from: Option<chrono::NaiveDate>,
     pub to: Option<chrono::NaiveDate>,
@@ -247,6 +247,10 @@ impl QueueQuery {
                 }
             }
             None => {}
+        }
+        if filter.grid.is_some() {
+            // 代办 requests under their grid (a literal: PostgreSQL then uses the partial index).
+            filters.push("kind = 'proxy_request'".to_string());
         }
         let filter_params = params.len();
         let (page, descending) = match (filter.before, filter.after) {

@@ -123,7 +123,7 @@ CREATE INDEX applications_by_terminal ON applications(terminal_id, id);
 CREATE INDEX applications_by_item ON applications(item_code, id);
 CREATE INDEX applications_by_pickup_code ON applications(pickup_code);
 CREATE INDEX applications_by_submitted_at ON applications(submitted_at);
-CREATE INDEX applications_by_grid ON applications(grid, id);
+CREATE INDEX applications_by_grid ON applications(grid, id) WHERE kind = 'proxy_request';
 ",
 ];
 

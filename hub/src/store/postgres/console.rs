@@ -254,7 +254,7 @@ impl ConsoleStorage for PgStore {
         self.run(|pool| async move {
             let rows = client(&pool)
                 .await?
-                .query("SELECT DISTINCT grid FROM applications WHERE grid IS NOT NULL ORDER BY grid", &[])
+                .query("SELECT DISTINCT grid FROM applications WHERE kind = 'proxy_request' AND grid IS NOT NULL ORDER BY grid", &[])
                 .await?;
             Ok(rows.iter().map(|r| r.get(0)).collect())
         })

@@ -237,7 +237,9 @@ impl ConsoleStorage for SqliteStore {
 
     fn grids(&self) -> Result<Vec<String>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT DISTINCT grid FROM applications WHERE grid IS NOT NULL ORDER BY grid")?;
+        let mut stmt = conn.prepare(
+            "SELECT DISTINCT grid FROM applications WHERE kind = 'proxy_request' AND grid IS NOT NULL ORDER BY grid",
+        )?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
