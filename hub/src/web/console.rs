@@ -339,6 +339,22 @@ fn card_label(c: CardType) -> &'static str {
     }
 }
 
+/// The kiosk's form keys in the console's words (others are shown as they are).
+fn form_label(key: &str) -> &str {
+    match key {
+        "phone" => "联系电话",
+        "time" => "方便联系的时间",
+        "matter" => "代办事项",
+        "grid_street" => "街道",
+        "grid_community" => "社区",
+        "grid_number" => "网格",
+        "worker_name" => "网格员",
+        "worker_phone" => "网格员电话",
+        "note" => "备注",
+        other => other,
+    }
+}
+
 fn actor_label(actor: &Option<String>) -> &str {
     actor.as_deref().unwrap_or("终端或命令行")
 }
@@ -363,6 +379,10 @@ fn detail_page(d: &ApplicationDetail, staff: &StaffSession, notice: Markup) -> M
                     dt { "承诺日期" } dd { (a.promised_date.as_deref().unwrap_or("—")) }
                     @if let Some(g) = &d.grid {
                         dt { "网格" } dd { (grid_label(g)) }
+                    }
+                    @if let Some(worker) = d.form.get("worker_name") {
+                        dt { "网格员" }
+                        dd { (worker) @if let Some(phone) = d.form.get("worker_phone") { " · 电话 " (phone) } }
                     }
                     @if let Some(n) = &d.note {
                         dt { "备注" } dd { (n) }
@@ -393,7 +413,7 @@ fn detail_page(d: &ApplicationDetail, staff: &StaffSession, notice: Markup) -> M
         @if !d.form.is_empty() {
             h2 { "表单" }
             table { tbody {
-                @for (k, v) in &d.form { tr { th scope="row" { (k) } td { (v) } } }
+                @for (k, v) in &d.form { tr { th scope="row" { (form_label(k)) } td { (v) } } }
             } }
         }
         h2 { "办理经过" }

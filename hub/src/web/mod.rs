@@ -171,3 +171,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for WebForm<T> {
 pub fn non_empty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_secure_when_the_hub_is_served_over_https() {
+        assert!(ConsoleSettings::new(Some("https://hub.example.gov.cn"), 30).secure_cookies);
+        assert!(!ConsoleSettings::new(Some("http://10.0.0.5:8700"), 30).secure_cookies);
+        assert!(!ConsoleSettings::new(None, 30).secure_cookies);
+        assert_eq!(ConsoleSettings::new(None, 45).session_idle_minutes, 45);
+    }
+}

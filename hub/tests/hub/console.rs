@@ -411,3 +411,57 @@ hub_test! {
         assert!(first.body.contains("七星街道 七星社区 第3网格"), "the grid is offered as a filter");
     }
 }
+
+hub_test! {
+    async fn a_proxy_request_shows_its_grid_and_grid_worker() {
+        let hub = Hub::start().await;
+        let token = hub.terminal("SF-QST-01");
+        add(&hub, "wang.clerk", Role::Clerk);
+        let mut body = senior_card_renewal("SF-QST-01");
+        body["kind"] = "proxy_request".into();
+        body["promised_date"] = Value::Null;
+        body["form"] = serde_json::json!({
+            "phone": "13800000000", "time": "工作日上午", "matter": "LL0001", "grid_street": "七星街道",
+            "grid_community": "七星社区", "grid_number": "第3网格", "worker_name": "李网格", "worker_phone": "13900000003"
+        });
+        let r = hub.submit(&token, &body).await;
+        assert_eq!(r.status(), 201);
+        let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let mut b = Browser::new(&hub);
+        b.login("wang.clerk").await;
+        let grid = serde_json::json!({"street": "七星街道", "community": "七星社区", "number": "第3网格"}).to_string();
+        let under = b.get(&format!("/console?grid={}", &urlencode(&[("", &grid)])[1..])).await;
+        assert_eq!(under.rows(), 1, "under its grid");
+        assert!(under.body.contains("代办"));
+        let page = b.get(&format!("/console/applications/{id}")).await;
+        assert!(page.body.contains("<dt>网格员</dt><dd>李网格 · 电话 13900000003</dd>"), "{}", page.body);
+        assert!(page.body.contains("<th scope=\"row\">方便联系的时间</th><td>工作日上午</td>"), "{}", page.body);
+    }
+}
+
+hub_test! {
+    async fn an_idle_session_ends_and_an_address_with_many_failures_is_locked() {
+        let hub = Hub::start().await;
+        add(&hub, "wang.clerk", Role::Clerk);
+        let store = hub.store.clone();
+        tokio::task::spawn_blocking(move || {
+            use kiosk_hub::store::console::Login;
+            let Login::Ok { cookie, session } = store.login("wang.clerk", PASSWORD, "10.0.0.1", 30).unwrap() else {
+                panic!("the right password logs in")
+            };
+            assert_eq!(store.session(&cookie, 30).unwrap(), Some(session), "used within 30 minutes");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            assert_eq!(store.session(&cookie, 0).unwrap(), None, "unused for longer than the idle time: ended");
+            assert_eq!(store.session(&"0".repeat(64), 30).unwrap(), None);
+
+            // 20 failures from one address, each for another username, lock that address only.
+            for i in 0..20 {
+                assert_eq!(store.login(&format!("guess{i}"), "x", "10.0.0.9", 30).unwrap(), Login::Wrong);
+            }
+            assert!(matches!(store.login("wang.clerk", PASSWORD, "10.0.0.9", 30).unwrap(), Login::Locked { .. }));
+            assert!(matches!(store.login("wang.clerk", PASSWORD, "10.0.0.2", 30).unwrap(), Login::Ok { .. }));
+        })
+        .await
+        .unwrap();
+    }
+}
