@@ -763,3 +763,93 @@ pub async fn access_log(
     let body = access_body(&entries, full);
     Ok(html_response(StatusCode::OK, page_at("访问记录", Some(&staff), "/console/access-log", body)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Applicant;
+    use crate::store::console::ConsoleEvent;
+    use crate::store::ApplicationSummary;
+
+    /// Every visible input, select and textarea of `html` has an id that a `<label for>` names.
+    fn every_field_is_labelled(html: &str) {
+        let mut fields = 0;
+        for tag in ["<input", "<select", "<textarea"] {
+            for (at, _) in html.match_indices(tag) {
+                let end = html[at..].find('>').unwrap() + at;
+                let element = &html[at..end];
+                if element.contains("type=\"hidden\"") {
+                    continue;
+                }
+                let id = element.split("id=\"").nth(1).and_then(|r| r.split('"').next());
+                let id = id.unwrap_or_else(|| panic!("no id: {element}"));
+                assert!(html.contains(&format!("<label for=\"{id}\">")), "no label for {id}");
+                fields += 1;
+            }
+        }
+        assert!(fields > 0);
+    }
+
+    fn staff() -> StaffSession {
+        StaffSession { staff_id: 1, username: "wang.clerk".into(), role: Role::Admin, csrf: "c".repeat(64) }
+    }
+
+    #[test]
+    fn every_form_field_has_a_label() {
+        let choices = Choices {
+            items: vec![("LL0001".into(), "老年人优待证".into())],
+            terminals: vec![("SF-QST-01".into(), None)],
+            grids: vec![Grid {
+                street: "七星街道".into(), community: "七星社区".into(), number: "第3网格".into()
+            }],
+        };
+        every_field_is_labelled(&filter_form(&QueueQuery::default(), &choices).into_string());
+        every_field_is_labelled(&staff_page_body(&staff(), &[], None).into_string());
+        let applicant: Applicant = serde_json::from_value(serde_json::json!({
+            "name": "王秀兰", "id_number": "430102195303151027", "card_type": "resident", "gender": "女",
+            "birth_date": "1953-03-15", "address": "幸福路8号"
+        }))
+        .unwrap();
+        let summary = ApplicationSummary {
+            id: 7,
+            acceptance_no: "SF-QST-01-20261122-0007".into(),
+            kind: Kind::Application,
+            status: Status::Ready,
+            terminal_id: "SF-QST-01".into(),
+            idempotency_key: String::new(),
+            item_code: "LL0001".into(),
+            item_name: "老年人优待证".into(),
+            applicant_name: "王秀兰".into(),
+            submitted_at: "2026-11-22T09:41:00+08:00".into(),
+            received_at: "2026-11-22T01:41:00.000Z".into(),
+            promised_date: None,
+        };
+        let mut d = ApplicationDetail {
+            summary,
+            applicant: Some(applicant),
+            form: Default::default(),
+            grid: None,
+            note: None,
+            token: "t".into(),
+            handed_over_by: None,
+            handed_over_at: None,
+            timeline: vec![ConsoleEvent {
+                status: Status::Accepted,
+                at: "2026-11-22T01:41:00.000Z".into(),
+                note: None,
+                actor: None,
+            }],
+            rating: None,
+        };
+        let html = detail_page(&d, &staff(), html! {}).into_string();
+        every_field_is_labelled(&html);
+        assert!(html.contains("取件码") && !html.contains("name=\"status\""), "ready: hand-over only");
+        d.summary.status = Status::Processing;
+        let html = detail_page(&d, &staff(), html! {}).into_string();
+        every_field_is_labelled(&html);
+        assert!(
+            html.contains("<option value=\"ready\">可取件</option><option value=\"rejected\">未通过</option>"),
+            "{html}"
+        );
+    }
+}
