@@ -5,10 +5,12 @@
 //!   extractors, [`auth::check_csrf`].
 //! - [`console`]: the application queue, an application's detail (access-logged), status changes,
 //!   取件 (hand-over); the admin pages for staff accounts and the access log.
+//! - [`catalog`]: the admin page that shows and publishes the service catalogue.
 //!
 //! Nothing here logs names, ID numbers, pickup codes, passwords or session ids.
 
 pub mod auth;
+pub mod catalog;
 pub mod console;
 pub mod layout;
 
@@ -57,6 +59,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/console/staff", get(console::staff_page).post(console::add_staff))
         .route("/console/staff/disable", post(console::disable_staff))
         .route("/console/access-log", get(console::access_log))
+        .route("/console/catalog", get(catalog::catalog_page).post(catalog::publish))
 }
 
 /// A page that says what went wrong (the status's page, in Chinese), or a redirect.

@@ -102,6 +102,29 @@ impl Browser {
         self.read(r.unwrap()).await
     }
 
+    /// Posts `multipart/form-data`: (name, file name if a file, content) per part.
+    pub async fn post_multipart(&mut self, path: &str, parts: &[(&str, Option<&str>, &str)]) -> Page {
+        let boundary = "----kiosk-hub-test-boundary";
+        let mut body = String::new();
+        for (name, file, content) in parts {
+            body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\""));
+            if let Some(file) = file {
+                body.push_str(&format!("; filename=\"{file}\"\r\nContent-Type: application/json"));
+            }
+            body.push_str(&format!("\r\n\r\n{content}\r\n"));
+        }
+        body.push_str(&format!("--{boundary}--\r\n"));
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await;
+        self.read(r.unwrap()).await
+    }
+
     /// Opens the login page and posts `username` and `password` with its token.
     pub async fn try_login(&mut self, username: &str, password: &str) -> Page {
         let form = self.get("/console/login").await;
@@ -463,5 +486,39 @@ hub_test! {
         })
         .await
         .unwrap();
+    }
+}
+
+hub_test! {
+    async fn an_admin_publishes_a_catalogue_by_uploading_its_file() {
+        let hub = Hub::start().await;
+        add(&hub, "li.admin", Role::Admin);
+        add(&hub, "wang.clerk", Role::Clerk);
+        let v3 = r#"{"version": 3, "items": [{"code": "LL0001", "name": "老年人优待证办理（年审）"}]}"#;
+        let mut b = Browser::new(&hub);
+        b.login("li.admin").await;
+        let csrf = b.csrf().await;
+        let page = b.get("/console/catalog").await;
+        assert!(page.body.contains("尚未发布服务目录") && page.body.contains("<label for=\"catalog-file\">"));
+        let none = b.post_multipart("/console/catalog", &[("file", Some("catalog.json"), v3)]).await;
+        assert_eq!(none.status, 403, "no CSRF token");
+        let done = b.post_multipart("/console/catalog", &[("csrf", None, &csrf), ("file", Some("catalog.json"), v3)]).await;
+        assert_eq!(done.location.as_deref(), Some("/console/catalog?done=3"), "{}", done.body);
+        assert_eq!(hub.store.latest_catalog().unwrap().map(|(v, _)| v), Some(3));
+        let page = b.get("/console/catalog?done=3").await;
+        assert!(page.body.contains("已发布版本 3") && page.body.contains("<td>LL0001</td>"), "{}", page.body);
+
+        let again = b.post_multipart("/console/catalog", &[("csrf", None, &csrf), ("file", Some("c.json"), v3)]).await;
+        assert_eq!(again.status, 422);
+        assert!(again.body.contains("不高于当前版本 3"), "{}", again.body);
+        let broken = r#"{"version": 4, "items": [{"code": "LL0001"}]}"#;
+        let bad = b.post_multipart("/console/catalog", &[("csrf", None, &csrf), ("file", Some("c.json"), broken)]).await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains("items[0].name"), "names the problem: {}", bad.body);
+        assert_eq!(hub.store.latest_catalog().unwrap().map(|(v, _)| v), Some(3), "nothing else published");
+
+        let mut clerk = Browser::new(&hub);
+        clerk.login("wang.clerk").await;
+        assert_eq!(clerk.get("/console/catalog").await.status, 403);
     }
 }
