@@ -62,6 +62,11 @@ pub enum StaffCommand {
         #[arg(long)]
         username: String,
     },
+    /// Set a new password (asked for like `add`); the account's open sessions end and its lockout is lifted.
+    Passwd {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -343,6 +348,16 @@ pub fn staff_list(store: &Store, json: bool) -> Result<String, CliError> {
         ));
     }
     Ok(out)
+}
+
+/// `kiosk-hub staff passwd` with the password already read.
+pub fn staff_passwd(store: &Store, username: &str, password: &str) -> Result<String, CliError> {
+    use crate::store::console::MIN_PASSWORD_CHARS;
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(CliError::Usage(format!("the password must have at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    store.set_password(username, password)?;
+    Ok(format!("set a new password for {username}; its sessions have ended"))
 }
 
 pub fn staff_disable(store: &Store, username: &str) -> Result<String, CliError> {

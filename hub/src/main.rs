@@ -92,6 +92,10 @@ fn run(cli: Cli) -> Result<String, CliError> {
         }
         Command::Staff(StaffCommand::List { json }) => cli::staff_list(&store, json),
         Command::Staff(StaffCommand::Disable { username }) => cli::staff_disable(&store, &username),
+        Command::Staff(StaffCommand::Passwd { username }) => {
+            let password = cli::read_password()?;
+            cli::staff_passwd(&store, &username, &password)
+        }
         Command::Keys(KeysCommand::Rotate) => cli::keys_rotate(&store, config.key_file.as_deref()),
         Command::Keys(KeysCommand::Init) => unreachable!("handled before the store is opened"),
     }

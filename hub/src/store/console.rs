@@ -363,6 +363,8 @@ pub(crate) trait ConsoleStorage: Send + Sync {
     fn staff_by_username(&self, username: &str) -> Result<Option<(StaffAccount, String)>, StoreError>;
     /// Disables the account (keeping the first time) and ends its sessions.
     fn disable_staff(&self, username: &str, at: &str) -> Result<(), StoreError>;
+    /// Replaces the account's password hash, ends its sessions and clears its failed logins.
+    fn set_password(&self, username: &str, password_hash: &str) -> Result<(), StoreError>;
     /// Stores a session; removes sessions idle since before `expired_before` on the way.
     fn create_session(
         &self,
@@ -463,6 +465,12 @@ impl Store {
     /// Disables an account: it can no longer log in and its sessions end now.
     pub fn disable_staff(&self, username: &str) -> Result<(), StoreError> {
         self.backend.disable_staff(username, &now())
+    }
+
+    /// Sets a new password for an account (enabled or not): its open sessions end and its lockout is
+    /// lifted.
+    pub fn set_password(&self, username: &str, password: &str) -> Result<(), StoreError> {
+        self.backend.set_password(username, &hash_password(password)?)
     }
 
     /// A login attempt from `address`: locked usernames and addresses are refused without checking

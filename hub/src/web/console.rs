@@ -576,6 +576,7 @@ fn staff_message(code: &str) -> Option<(bool, &'static str)> {
     Some(match code {
         "added" => (false, "已添加账号。"),
         "disabled" => (false, "已停用账号，其登录已全部失效。"),
+        "password_set" => (false, "已设置新密码，该账号的登录已全部失效。"),
         "exists" => (true, "这个用户名已经有了。"),
         "username" => (true, "用户名应为 1–32 个字母、数字、点、下划线或连字符。"),
         "password" => (true, "密码至少 10 个字符，两次输入须一致。"),
@@ -613,6 +614,25 @@ fn staff_page_body(staff: &StaffSession, accounts: &[StaffAccount], notice: Opti
                     }
                 }
             }
+        }
+        h2 { "重设密码" }
+        form.stack method="post" action="/console/staff/password" {
+            (csrf_input(staff))
+            div {
+                label for="reset-username" { "账号" }
+                select #reset-username name="username" {
+                    @for a in accounts { option value=(a.username) { (a.username) } }
+                }
+            }
+            div {
+                label for="reset-password" { "新密码（至少 10 个字符）" }
+                input #reset-password name="password" type="password" required autocomplete="new-password";
+            }
+            div {
+                label for="reset-password2" { "再输入一次" }
+                input #reset-password2 name="password2" type="password" required autocomplete="new-password";
+            }
+            div { button type="submit" { "设置新密码" } }
         }
         h2 { "添加账号" }
         form.stack method="post" action="/console/staff" {
@@ -711,6 +731,37 @@ pub async fn disable_staff(
         Ok(()) => {
             log::info!("staff {} disabled staff account {}", staff.username, form.username);
             Ok(see_other("/console/staff?done=disabled"))
+        }
+        Err(StoreError::NotFound(_)) => Ok(see_other("/console/staff?error=unknown")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    username: String,
+    password: String,
+    password2: String,
+}
+
+/// `POST /console/staff/password` (admins): a new password for an account; its sessions end.
+pub async fn set_password(
+    State(state): Shared,
+    Admin(staff): Admin,
+    WebForm(form): WebForm<PasswordForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&staff, &form.csrf)?;
+    if form.password.chars().count() < MIN_PASSWORD_CHARS || form.password != form.password2 {
+        return Ok(see_other("/console/staff?error=password"));
+    }
+    let name = form.username.clone();
+    match run_raw(&state, move |s| s.set_password(&name, &form.password)).await? {
+        Ok(()) => {
+            log::info!("staff {} set a new password for staff account {}", staff.username, form.username);
+            // Their own sessions end too: an admin who resets their own password logs in again.
+            Ok(see_other("/console/staff?done=password_set"))
         }
         Err(StoreError::NotFound(_)) => Ok(see_other("/console/staff?error=unknown")),
         Err(e) => Err(e.into()),

@@ -58,6 +58,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/console/applications/{id}/handover", post(console::hand_over))
         .route("/console/staff", get(console::staff_page).post(console::add_staff))
         .route("/console/staff/disable", post(console::disable_staff))
+        .route("/console/staff/password", post(console::set_password))
         .route("/console/access-log", get(console::access_log))
         .route("/console/catalog", get(catalog::catalog_page).post(catalog::publish))
 }

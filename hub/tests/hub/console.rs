@@ -313,6 +313,23 @@ hub_test! {
         assert_eq!(Browser::new(&hub).try_login("wu.clerk", PASSWORD).await.status, 403);
         let me = b.post("/console/staff/disable", &[("csrf", &csrf), ("username", "li.admin")]).await;
         assert_eq!(me.location.as_deref(), Some("/console/staff?error=self"), "not oneself");
+
+        // A new password for a clerk: their open session ends, the new password logs in.
+        add(&hub, "zheng.clerk", Role::Clerk);
+        let mut clerk = Browser::new(&hub);
+        clerk.login("zheng.clerk").await;
+        let new = "a brand new password";
+        let short = b
+            .post("/console/staff/password", &[("csrf", &csrf), ("username", "zheng.clerk"), ("password", "x"), ("password2", "x")])
+            .await;
+        assert_eq!(short.location.as_deref(), Some("/console/staff?error=password"));
+        let set = b
+            .post("/console/staff/password", &[("csrf", &csrf), ("username", "zheng.clerk"), ("password", new), ("password2", new)])
+            .await;
+        assert_eq!(set.location.as_deref(), Some("/console/staff?done=password_set"));
+        assert_eq!(clerk.get("/console").await.status, 303, "the clerk's session ended");
+        assert_eq!(clerk.try_login("zheng.clerk", PASSWORD).await.status, 401, "the old password no longer works");
+        assert_eq!(clerk.try_login("zheng.clerk", new).await.status, 303);
     }
 }
 

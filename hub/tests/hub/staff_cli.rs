@@ -57,6 +57,15 @@ fn staff_accounts_are_added_listed_and_disabled_from_the_command_line() {
     assert!(text.starts_with("USERNAME\tROLE\tCREATED\tDISABLED\nli.admin\tadmin\t"), "{text}");
     assert!(!text.contains("argon2"), "never the hash");
 
+    let passwd = run(&config, &["staff", "passwd", "--username", "li.admin"], "a brand new password\n");
+    assert!(passwd.status.success(), "{}", stderr(&passwd));
+    let store = kiosk_hub::store::Store::open(&dir.path().join("hub.sqlite3")).unwrap();
+    let login = store.login("li.admin", "a brand new password", "127.0.0.1", 30).unwrap();
+    assert!(matches!(login, kiosk_hub::store::console::Login::Ok { .. }), "the new password: {login:?}");
+    drop(store);
+    let nobody = run(&config, &["staff", "passwd", "--username", "nobody"], "a brand new password\n");
+    assert_eq!(nobody.status.code(), Some(2), "not found");
+
     let off = run(&config, &["staff", "disable", "--username", "li.admin"], "");
     assert!(off.status.success(), "{}", stderr(&off));
     let json: serde_json::Value =

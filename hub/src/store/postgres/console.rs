@@ -124,6 +124,25 @@ impl ConsoleStorage for PgStore {
         })
     }
 
+    fn set_password(&self, username: &str, password_hash: &str) -> Result<(), StoreError> {
+        let (username, hash) = (username.to_string(), password_hash.to_string());
+        self.run(|pool| async move {
+            let mut client = client(&pool).await?;
+            let tx = client.transaction().await?;
+            let Some(row) = tx
+                .query_opt("UPDATE staff SET password_hash = $2 WHERE username = $1 RETURNING id", &[&username, &hash])
+                .await?
+            else {
+                return Err(StoreError::NotFound(format!("staff account `{username}`")));
+            };
+            let id: i64 = row.get(0);
+            tx.execute("DELETE FROM staff_sessions WHERE staff_id = $1", &[&id]).await?;
+            tx.execute("DELETE FROM login_failures WHERE username = $1", &[&username]).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
     fn create_session(
         &self,
         id_hash: &str,

@@ -137,6 +137,21 @@ impl ConsoleStorage for SqliteStore {
         Ok(())
     }
 
+    fn set_password(&self, username: &str, password_hash: &str) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = write_tx(&mut conn)?;
+        let id: Option<i64> =
+            tx.query_row("SELECT id FROM staff WHERE username = ?1", [username], |r| r.get(0)).optional()?;
+        let Some(id) = id else {
+            return Err(StoreError::NotFound(format!("staff account `{username}`")));
+        };
+        tx.execute("UPDATE staff SET password_hash = ?2 WHERE id = ?1", params![id, password_hash])?;
+        tx.execute("DELETE FROM staff_sessions WHERE staff_id = ?1", [id])?;
+        tx.execute("DELETE FROM login_failures WHERE username = ?1", [username])?;
+        tx.commit()?;
+        Ok(())
+    }
+
     fn create_session(
         &self,
         id_hash: &str,
