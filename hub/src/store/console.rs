@@ -350,6 +350,17 @@ pub struct AccessEntry {
     pub acceptance_no: String,
 }
 
+/// Which access log entries to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccessFilter {
+    /// Entries older than this one (the next page).
+    pub before: Option<i64>,
+    /// Views of this application only.
+    pub application_id: Option<i64>,
+    /// Views by this staff member only.
+    pub username: Option<String>,
+}
+
 /// Access log entries per page.
 pub const ACCESS_PAGE_SIZE: usize = 100;
 
@@ -396,8 +407,9 @@ pub(crate) trait ConsoleStorage: Send + Sync {
     fn grids(&self) -> Result<Vec<String>, StoreError>;
     fn application_detail(&self, id: i64) -> Result<Option<DetailRow>, StoreError>;
     fn log_access(&self, staff_id: i64, application_id: i64, at: &str) -> Result<(), StoreError>;
-    /// Newest first, entries with an id below `before` if given.
-    fn access_log(&self, before: Option<i64>, limit: usize) -> Result<Vec<AccessEntry>, StoreError>;
+    /// Newest first, entries with an id below `before` if given, of one application or one staff
+    /// member if given.
+    fn access_log(&self, filter: &AccessFilter, limit: usize) -> Result<Vec<AccessEntry>, StoreError>;
     /// 取件: `ready → picked_up` if `pickup_code` is the application's, recording `actor`.
     fn hand_over(&self, id: i64, pickup_code: &str, actor: &str, at: &str) -> Result<String, StoreError>;
 }
@@ -644,9 +656,9 @@ impl Store {
         self.backend.hand_over(id, pickup_code.trim(), actor, &now())
     }
 
-    /// The access log, newest first ([`ACCESS_PAGE_SIZE`] entries below `before`).
-    pub fn access_log(&self, before: Option<i64>) -> Result<Vec<AccessEntry>, StoreError> {
-        self.backend.access_log(before, ACCESS_PAGE_SIZE)
+    /// The access log, newest first ([`ACCESS_PAGE_SIZE`] entries of `filter`).
+    pub fn access_log(&self, filter: &AccessFilter) -> Result<Vec<AccessEntry>, StoreError> {
+        self.backend.access_log(filter, ACCESS_PAGE_SIZE)
     }
 }
 

@@ -131,6 +131,8 @@ CREATE TABLE access_log (
     application_id BIGINT NOT NULL REFERENCES applications(id),
     at             TEXT NOT NULL
 );
+CREATE INDEX access_log_by_application ON access_log(application_id, id);
+CREATE INDEX access_log_by_staff ON access_log(staff_id, id);
 ALTER TABLE application_events ADD COLUMN actor TEXT;
 ALTER TABLE applications ADD COLUMN handed_over_by TEXT, ADD COLUMN handed_over_at TEXT,
     ALTER COLUMN submitted_at TYPE TEXT COLLATE "C", ALTER COLUMN grid TYPE TEXT COLLATE "C";

@@ -18,8 +18,8 @@ use super::{non_empty, run, run_raw, see_other, WebError, WebForm};
 use crate::api::AppState;
 use crate::model::{CardType, Grid, Kind, Status};
 use crate::store::console::{
-    is_username, kind_label, status_label, AccessEntry, ApplicationDetail, QueueFilter, QueuePage, Role, Search,
-    StaffAccount, StaffSession, MIN_PASSWORD_CHARS, PAGE_SIZE,
+    is_username, kind_label, status_label, AccessEntry, AccessFilter, ApplicationDetail, QueueFilter, QueuePage, Role,
+    Search, StaffAccount, StaffSession, MIN_PASSWORD_CHARS, PAGE_SIZE,
 };
 use crate::store::{StoreError, TerminalRecord};
 
@@ -365,7 +365,10 @@ fn detail_page(d: &ApplicationDetail, staff: &StaffSession, notice: Markup) -> M
         Status::ALL.into_iter().filter(|n| a.status.can_become(*n) && *n != Status::PickedUp).collect();
     html! {
         (notice)
-        p { a href="/console" { "← 返回申请队列" } }
+        p {
+            a href="/console" { "← 返回申请队列" }
+            @if staff.is_admin() { " · " a href={ "/console/access-log?application=" (a.id) } { "此申请的访问记录" } }
+        }
         div.columns {
             section aria-labelledby="h-app" {
                 h2 #h-app { "申请" }
@@ -773,11 +776,38 @@ pub async fn set_password(
 #[derive(Debug, Default, Deserialize)]
 pub struct AccessQuery {
     before: Option<i64>,
+    application: Option<i64>,
+    staff: Option<String>,
 }
 
-fn access_body(entries: &[AccessEntry], full_page: bool) -> Markup {
+/// The access log's next page with the same filters.
+fn access_page(q: &AccessQuery, before: i64) -> String {
+    let mut link = format!("/console/access-log?before={before}");
+    if let Some(a) = q.application {
+        link.push_str(&format!("&application={a}"));
+    }
+    if let Some(s) = non_empty(&q.staff) {
+        link.push_str(&format!("&staff={}", percent_encode(s)));
+    }
+    link
+}
+
+fn access_body(q: &AccessQuery, entries: &[AccessEntry], full_page: bool) -> Markup {
     html! {
         p.muted { "每次工作人员打开申请详情（可见申请人姓名、证件号码和住址）都记录在此，从新到旧。" }
+        form.filters method="get" action="/console/access-log" {
+            div {
+                label for="staff" { "工作人员（用户名）" }
+                input #staff name="staff" type="text" value=(q.staff.as_deref().unwrap_or(""));
+            }
+            div {
+                label for="application" { "申请（编号）" }
+                input #application name="application" type="number" min="1"
+                    value=(q.application.map(|a| a.to_string()).unwrap_or_default());
+            }
+            div { button type="submit" { "筛选" } }
+            div { a href="/console/access-log" { "清除条件" } }
+        }
         @if entries.is_empty() {
             p.muted { "暂无记录。" }
         } @else {
@@ -787,7 +817,7 @@ fn access_body(entries: &[AccessEntry], full_page: bool) -> Markup {
                     @for e in entries {
                         tr {
                             td { (short_time(&e.at)) }
-                            td { (e.username) }
+                            td { a href={ "/console/access-log?staff=" (percent_encode(&e.username)) } { (e.username) } }
                             td { a href={ "/console/applications/" (e.application_id) } { (e.acceptance_no) } }
                         }
                     }
@@ -796,7 +826,7 @@ fn access_body(entries: &[AccessEntry], full_page: bool) -> Markup {
         }
         @if full_page {
             @if let Some(last) = entries.last() {
-                nav.pager aria-label="翻页" { a href={ "/console/access-log?before=" (last.id) } { "较早的 →" } }
+                nav.pager aria-label="翻页" { a href=(access_page(q, last.id)) { "较早的 →" } }
             }
         }
     }
@@ -808,10 +838,14 @@ pub async fn access_log(
     Admin(staff): Admin,
     Query(q): Query<AccessQuery>,
 ) -> Result<Response, WebError> {
-    let before = q.before;
-    let entries = run(&state, move |s| s.access_log(before)).await?;
+    let filter = AccessFilter {
+        before: q.before,
+        application_id: q.application,
+        username: non_empty(&q.staff).map(str::to_string),
+    };
+    let entries = run(&state, move |s| s.access_log(&filter)).await?;
     let full = entries.len() == crate::store::console::ACCESS_PAGE_SIZE;
-    let body = access_body(&entries, full);
+    let body = access_body(&q, &entries, full);
     Ok(html_response(StatusCode::OK, page_at("访问记录", Some(&staff), "/console/access-log", body)))
 }
 

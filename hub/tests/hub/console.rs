@@ -350,19 +350,24 @@ hub_test! {
         assert!(found.body.contains("王*兰") && !found.body.contains("王秀兰") && !found.body.contains(ID_NUMBER));
 
         // The detail shows the applicant in full, and the view is in the access log.
-        assert!(hub.store.access_log(None).unwrap().is_empty());
+        assert!(hub.store.access_log(&Default::default()).unwrap().is_empty());
         let detail = b.get(&format!("/console/applications/{id}")).await;
         assert_eq!(detail.status, 200);
         for shown in ["王秀兰", ID_NUMBER, "幸福路8号", "七星街道 七星社区 第3网格", "13800000000"] {
             assert!(detail.body.contains(shown), "{shown} on the detail page");
         }
-        let log = hub.store.access_log(None).unwrap();
+        let log = hub.store.access_log(&Default::default()).unwrap();
         assert_eq!(log.len(), 1);
         assert_eq!((log[0].username.as_str(), log[0].application_id), ("wang.clerk", id));
         let mut admin = Browser::new(&hub);
         admin.login("li.admin").await;
         let page = admin.get("/console/access-log").await;
         assert!(page.body.contains("wang.clerk") && page.body.contains(&acceptance_no), "{}", page.body);
+        let of_it = admin.get(&format!("/console/access-log?application={id}&staff=wang.clerk")).await;
+        assert!(of_it.body.contains(&acceptance_no), "{}", of_it.body);
+        let of_other = admin.get(&format!("/console/access-log?application={}", id + 1)).await;
+        assert!(of_other.body.contains("暂无记录"), "{}", of_other.body);
+        assert!(admin.get("/console/access-log?staff=li.admin").await.body.contains("暂无记录"));
 
         // Reject needs a reason; processing then ready, which the kiosk's progress query sees.
         let status = format!("/console/applications/{id}/status");
@@ -390,7 +395,7 @@ hub_test! {
         assert_eq!(page.body.matches("<td>wang.clerk</td>").count(), 3, "the timeline names who did each step");
         let again = b.post(&handover, &[("csrf", &csrf), ("pickup_code", "482913")]).await;
         assert_eq!(again.location, Some(format!("/console/applications/{id}?error=not_ready")), "only once");
-        assert_eq!(hub.store.access_log(None).unwrap().len(), 3, "each view is logged");
+        assert_eq!(hub.store.access_log(&Default::default()).unwrap().len(), 3, "each view is logged");
     }
 }
 

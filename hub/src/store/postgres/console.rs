@@ -6,8 +6,8 @@ use tokio_postgres::Row;
 use super::{client, unique_violation, PgStore};
 use crate::model::Status;
 use crate::store::console::{
-    AccessEntry, ConsoleEvent, ConsoleStorage, DetailRow, Param, QueueQuery, Role, StaffAccount, StaffSession,
-    QUEUE_COLUMNS,
+    AccessEntry, AccessFilter, ConsoleEvent, ConsoleStorage, DetailRow, Param, QueueQuery, Role, StaffAccount,
+    StaffSession, QUEUE_COLUMNS,
 };
 use crate::store::{parse_kind, parse_status, ApplicationRow, ApplicationSummary, StoreError};
 
@@ -339,16 +339,19 @@ impl ConsoleStorage for PgStore {
         })
     }
 
-    fn access_log(&self, before: Option<i64>, limit: usize) -> Result<Vec<AccessEntry>, StoreError> {
+    fn access_log(&self, filter: &AccessFilter, limit: usize) -> Result<Vec<AccessEntry>, StoreError> {
         let limit = limit as i64;
+        let AccessFilter { before, application_id, username } = filter.clone();
         self.run(|pool| async move {
             let rows = client(&pool)
                 .await?
                 .query(
                     "SELECT l.id, l.at, s.username, l.application_id, a.acceptance_no
                      FROM access_log l JOIN staff s ON s.id = l.staff_id JOIN applications a ON a.id = l.application_id
-                     WHERE ($1::BIGINT IS NULL OR l.id < $1) ORDER BY l.id DESC LIMIT $2",
-                    &[&before, &limit],
+                     WHERE ($1::BIGINT IS NULL OR l.id < $1) AND ($3::BIGINT IS NULL OR l.application_id = $3)
+                       AND ($4::TEXT IS NULL OR s.username = $4)
+                     ORDER BY l.id DESC LIMIT $2",
+                    &[&before, &limit, &application_id, &username],
                 )
                 .await?;
             Ok(rows

@@ -6,8 +6,8 @@ use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 use super::{write_tx, SqliteStore};
 use crate::model::Status;
 use crate::store::console::{
-    AccessEntry, ConsoleEvent, ConsoleStorage, DetailRow, Param, QueueQuery, Role, StaffAccount, StaffSession,
-    QUEUE_COLUMNS,
+    AccessEntry, AccessFilter, ConsoleEvent, ConsoleStorage, DetailRow, Param, QueueQuery, Role, StaffAccount,
+    StaffSession, QUEUE_COLUMNS,
 };
 use crate::store::{parse_kind, parse_status, ApplicationRow, ApplicationSummary, StoreError};
 
@@ -324,14 +324,16 @@ impl ConsoleStorage for SqliteStore {
         Ok(())
     }
 
-    fn access_log(&self, before: Option<i64>, limit: usize) -> Result<Vec<AccessEntry>, StoreError> {
+    fn access_log(&self, filter: &AccessFilter, limit: usize) -> Result<Vec<AccessEntry>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT l.id, l.at, s.username, l.application_id, a.acceptance_no
              FROM access_log l JOIN staff s ON s.id = l.staff_id JOIN applications a ON a.id = l.application_id
-             WHERE (?1 IS NULL OR l.id < ?1) ORDER BY l.id DESC LIMIT ?2",
+             WHERE (?1 IS NULL OR l.id < ?1) AND (?3 IS NULL OR l.application_id = ?3) AND (?4 IS NULL OR s.username = ?4)
+             ORDER BY l.id DESC LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![before, limit as i64], |r| {
+        let args = params![filter.before, limit as i64, filter.application_id, filter.username];
+        let rows = stmt.query_map(args, |r| {
             Ok(AccessEntry {
                 id: r.get(0)?,
                 at: r.get(1)?,
