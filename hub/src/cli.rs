@@ -382,10 +382,9 @@ pub fn read_password() -> Result<String, CliError> {
     let ask = |prompt: &str| -> Result<String, CliError> {
         eprint!("{prompt}");
         let _ = std::io::stderr().flush();
+        // The terminal echoes the newline only (ECHONL).
         let _quiet = NoEcho::new();
-        let answer = line(&mut stdin.lock());
-        eprintln!();
-        answer
+        line(&mut stdin.lock())
     };
     let first = ask("Password (not shown): ")?;
     let second = ask("Again: ")?;

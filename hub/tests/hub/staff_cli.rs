@@ -75,3 +75,65 @@ fn staff_accounts_are_added_listed_and_disabled_from_the_command_line() {
     let unknown = run(&config, &["staff", "disable", "--username", "nobody"], "");
     assert_eq!(unknown.status.code(), Some(2), "not found");
 }
+
+/// On a terminal (a pseudo-terminal made by util-linux's `script`, Debian's essential bsdutils) the
+/// password is asked for twice and never echoed.
+#[test]
+fn on_a_terminal_the_password_is_asked_twice_and_not_shown() {
+    assert!(
+        std::process::Command::new("script").arg("--version").output().is_ok_and(|o| o.status.success()),
+        "this test needs util-linux's `script` (Debian: apt-get install bsdutils)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    let command = format!(
+        "{} --config {} staff add --username tty.admin --role admin",
+        env!("CARGO_BIN_EXE_kiosk-hub"),
+        config.display()
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout_pipe = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut chunk = [0u8; 1024];
+        while let Ok(n @ 1..) = std::io::Read::read(&mut stdout_pipe, &mut chunk) {
+            let _ = tx.send(chunk[..n].to_vec());
+        }
+    });
+    let mut seen = Vec::new();
+    let mut wait_for = |prompt: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !String::from_utf8_lossy(&seen).contains(prompt) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let chunk =
+                rx.recv_timeout(left).unwrap_or_else(|_| panic!("no `{prompt}`: {}", String::from_utf8_lossy(&seen)));
+            seen.extend(chunk);
+        }
+    };
+    // Typed as a person types: each line after its prompt (with echo off by then).
+    wait_for("Password (not shown): ");
+    stdin.write_all(b"tty secret password\n").unwrap();
+    wait_for("Again: ");
+    stdin.write_all(b"tty secret password\n").unwrap();
+    wait_for("added admin account");
+    drop(stdin);
+    let status = child.wait().unwrap();
+    while let Ok(chunk) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+        seen.extend(chunk);
+    }
+    assert!(status.success(), "{}", String::from_utf8_lossy(&seen));
+    let text = String::from_utf8_lossy(&seen).into_owned();
+    assert!(text.contains("Password (not shown): ") && text.contains("Again: "), "{text}");
+    assert!(text.contains("added admin account tty.admin"), "{text}");
+    assert!(!text.contains("tty secret password"), "the password was echoed: {text}");
+    let store = kiosk_hub::store::Store::open(&dir.path().join("hub.sqlite3")).unwrap();
+    let login = store.login("tty.admin", "tty secret password", "127.0.0.1", 30).unwrap();
+    assert!(matches!(login, kiosk_hub::store::console::Login::Ok { .. }), "{login:?}");
+}
