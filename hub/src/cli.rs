@@ -380,10 +380,10 @@ pub fn read_password() -> Result<String, CliError> {
         return line(&mut stdin.lock());
     }
     let ask = |prompt: &str| -> Result<String, CliError> {
+        // Echo off before the prompt shows (the terminal echoes the newline only, ECHONL).
+        let _quiet = NoEcho::new();
         eprint!("{prompt}");
         let _ = std::io::stderr().flush();
-        // The terminal echoes the newline only (ECHONL).
-        let _quiet = NoEcho::new();
         line(&mut stdin.lock())
     };
     let first = ask("Password (not shown): ")?;
