@@ -566,15 +566,18 @@ impl Store {
                 }
             }
             let total = matching.len() as u64;
-            let start = match (filter.before, filter.after) {
-                (Some(before), _) => matching.iter().position(|r| r.summary.id < before).unwrap_or(matching.len()),
+            // The page's rows in `matching` (newest first): after `before`, or the nearest ones before `after`.
+            let (start, end) = match (filter.before, filter.after) {
+                (Some(before), _) => {
+                    let start = matching.iter().position(|r| r.summary.id < before).unwrap_or(matching.len());
+                    (start, (start + PAGE_SIZE).min(matching.len()))
+                }
                 (None, Some(after)) => {
                     let newer = matching.iter().take_while(|r| r.summary.id > after).count();
-                    newer.saturating_sub(PAGE_SIZE)
+                    (newer.saturating_sub(PAGE_SIZE), newer)
                 }
-                (None, None) => 0,
+                (None, None) => (0, PAGE_SIZE.min(matching.len())),
             };
-            let end = (start + PAGE_SIZE).min(matching.len());
             let (older, newer) = (end < matching.len(), start > 0);
             let rows = matching.drain(start..end).map(|row| self.summary(row)).collect::<Result<_, _>>()?;
             return Ok(QueuePage { rows, total, older, newer });

@@ -268,11 +268,15 @@ pub async fn queue(
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, WebError> {
     let filter = q.filter();
-    let f = filter.clone();
     let (result, choices) = run(&state, move |s| {
-        let result = match f {
-            Ok(f) => Some(s.queue(&f)),
-            Err(_) => None,
+        // The page, or why the query is not one (shown instead of the table).
+        let result = match filter {
+            Ok(f) => match s.queue(&f) {
+                Ok(page) => Ok(page),
+                Err(StoreError::InvalidIdSuffix(_)) => Err("身份证后四位应为 4 位数字，最后一位可以是 X。".to_string()),
+                Err(e) => return Err(e),
+            },
+            Err(problem) => Err(problem),
         };
         let items = s
             .latest_catalog()?
@@ -283,19 +287,12 @@ pub async fn queue(
         Ok((result, Choices { items, terminals, grids: s.grids()? }))
     })
     .await?;
-    let (result, problem) = match (result, filter) {
-        (Some(Ok(page)), _) => (Some(page), None),
-        (Some(Err(StoreError::InvalidIdSuffix(_))), _) => {
-            (None, Some("身份证后四位应为 4 位数字，最后一位可以是 X。".into()))
-        }
-        (Some(Err(e)), _) => return Err(e.into()),
-        (None, Err(problem)) => (None, Some(problem)),
-        (None, Ok(_)) => (None, None),
-    };
     let body = html! {
         (filter_form(&q, &choices))
-        @if let Some(p) = problem { (flash(true, &p)) }
-        @if let Some(result) = &result { (queue_table(&q, result)) }
+        @match &result {
+            Ok(page) => (queue_table(&q, page)),
+            Err(problem) => (flash(true, problem)),
+        }
     };
     Ok(html_response(StatusCode::OK, page_at("申请队列", Some(&staff), "/console", body)))
 }

@@ -544,3 +544,50 @@ hub_test! {
         assert_eq!(clerk.get("/console/catalog").await.status, 403);
     }
 }
+
+hub_test! {
+    /// Without a key file the database holds no suffix hash: the store compares the ID numbers itself
+    /// and pages the matches the same way.
+    async fn the_id_suffix_search_pages_without_a_key_file_too() {
+        use kiosk_hub::store::console::{QueueFilter, Search, PAGE_SIZE};
+        let dir = tempfile::tempdir().unwrap();
+        let database = crate::common::new_database(dir.path()).await;
+        tokio::task::spawn_blocking(move || {
+            let store = kiosk_hub::store::Store::connect(&database, None, None).unwrap();
+            store.add_terminal("SF-QST-01", None).unwrap();
+            for i in 0..(PAGE_SIZE + 7) {
+                let mut body = senior_card_renewal("SF-QST-01");
+                if i % 2 == 1 {
+                    body["applicant"]["id_number"] = "11010519491231002X".into();
+                }
+                let req: kiosk_hub::model::ApplicationRequest = serde_json::from_value(body).unwrap();
+                store.create_application(&req).unwrap();
+            }
+            let search = |before, after| QueueFilter {
+                search: Some(Search::IdSuffix("1027".into())),
+                before,
+                after,
+                ..QueueFilter::default()
+            };
+            let first = store.queue(&search(None, None)).unwrap();
+            assert_eq!((first.rows.len(), first.total, first.older, first.newer), (29, 29, false, false));
+            let x = store
+                .queue(&QueueFilter { search: Some(Search::IdSuffix("002x".into())), ..QueueFilter::default() })
+                .unwrap();
+            assert_eq!(x.total, 28, "X in either case");
+            let all = store.queue(&QueueFilter::default()).unwrap();
+            assert_eq!((all.rows.len(), all.total, all.older), (PAGE_SIZE, 57, true));
+            let last = all.rows.last().unwrap().id;
+            let older = store.queue(&QueueFilter { before: Some(last), ..QueueFilter::default() }).unwrap();
+            assert_eq!((older.rows.len(), older.newer, older.older), (7, true, false));
+            assert!(first.rows.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+            let two = store.queue(&search(Some(first.rows[9].id), None)).unwrap();
+            assert_eq!((two.rows.len(), two.older, two.newer), (19, false, true));
+            let back = store.queue(&search(None, Some(two.rows[0].id))).unwrap();
+            assert_eq!(back.rows.iter().map(|r| r.id).collect::<Vec<_>>(), first.rows[..10].iter().map(|r| r.id).collect::<Vec<_>>());
+            assert_eq!((back.older, back.newer), (true, false));
+        })
+        .await
+        .unwrap();
+    }
+}
