@@ -65,6 +65,11 @@ pub enum StaffCommand {
         #[arg(long)]
         username: String,
     },
+    /// Set a new password (asked for like `add`); the account's open sessions end and its lockout is lifted.
+    Passwd {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -394,6 +399,16 @@ pub fn staff_list(store: &Store, json: bool) -> Result<String, CliError> {
     Ok(out)
 }
 
+/// `kiosk-hub staff passwd` with the password already read.
+pub fn staff_passwd(store: &Store, username: &str, password: &str) -> Result<String, CliError> {
+    use crate::store::console::MIN_PASSWORD_CHARS;
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(CliError::Usage(format!("the password must have at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    store.set_password(username, password)?;
+    Ok(format!("set a new password for {username}; its sessions have ended"))
+}
+
 pub fn staff_disable(store: &Store, username: &str) -> Result<String, CliError> {
     store.disable_staff(username)?;
     Ok(format!("disabled staff account {username}; its sessions have ended"))
@@ -414,12 +429,11 @@ pub fn read_password() -> Result<String, CliError> {
         return line(&mut stdin.lock());
     }
     let ask = |prompt: &str| -> Result<String, CliError> {
+        // Echo off before the prompt shows (the terminal echoes the newline only, ECHONL).
+        let _quiet = NoEcho::new();
         eprint!("{prompt}");
         let _ = std::io::stderr().flush();
-        let _quiet = NoEcho::new();
-        let answer = line(&mut stdin.lock());
-        eprintln!();
-        answer
+        line(&mut stdin.lock())
     };
     let first = ask("Password (not shown): ")?;
     let second = ask("Again: ")?;

@@ -93,6 +93,10 @@ fn run(cli: Cli) -> Result<String, CliError> {
         }
         Command::Staff(StaffCommand::List { json }) => cli::staff_list(&store, json),
         Command::Staff(StaffCommand::Disable { username }) => cli::staff_disable(&store, &username),
+        Command::Staff(StaffCommand::Passwd { username }) => {
+            let password = cli::read_password()?;
+            cli::staff_passwd(&store, &username, &password)
+        }
         Command::Enrolment(EnrolmentCommand::Create { terminal_id, expires_in }) => {
             cli::enrolment_create(&store, &terminal_id, &expires_in)
         }

@@ -155,7 +155,7 @@ pub struct QueueFilter {
     pub kind: Option<Kind>,
     pub item_code: Option<String>,
     pub terminal_id: Option<String>,
-    /// A grid as stored (the JSON of [`Grid`]): 代办 requests under their grid.
+    /// 代办 requests under this grid.
     pub grid: Option<Grid>,
     pub from: Option<chrono::NaiveDate>,
     pub to: Option<chrono::NaiveDate>,
@@ -247,6 +247,10 @@ impl QueueQuery {
                 }
             }
             None => {}
+        }
+        if filter.grid.is_some() {
+            // 代办 requests under their grid (a literal: PostgreSQL then uses the partial index).
+            filters.push("kind = 'proxy_request'".to_string());
         }
         let filter_params = params.len();
         let (page, descending) = match (filter.before, filter.after) {
@@ -346,6 +350,17 @@ pub struct AccessEntry {
     pub acceptance_no: String,
 }
 
+/// Which access log entries to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccessFilter {
+    /// Entries older than this one (the next page).
+    pub before: Option<i64>,
+    /// Views of this application only.
+    pub application_id: Option<i64>,
+    /// Views by this staff member only.
+    pub username: Option<String>,
+}
+
 /// Access log entries per page.
 pub const ACCESS_PAGE_SIZE: usize = 100;
 
@@ -359,6 +374,8 @@ pub(crate) trait ConsoleStorage: Send + Sync {
     fn staff_by_username(&self, username: &str) -> Result<Option<(StaffAccount, String)>, StoreError>;
     /// Disables the account (keeping the first time) and ends its sessions.
     fn disable_staff(&self, username: &str, at: &str) -> Result<(), StoreError>;
+    /// Replaces the account's password hash, ends its sessions and clears its failed logins.
+    fn set_password(&self, username: &str, password_hash: &str) -> Result<(), StoreError>;
     /// Stores a session; removes sessions idle since before `expired_before` on the way.
     fn create_session(
         &self,
@@ -390,8 +407,9 @@ pub(crate) trait ConsoleStorage: Send + Sync {
     fn grids(&self) -> Result<Vec<String>, StoreError>;
     fn application_detail(&self, id: i64) -> Result<Option<DetailRow>, StoreError>;
     fn log_access(&self, staff_id: i64, application_id: i64, at: &str) -> Result<(), StoreError>;
-    /// Newest first, entries with an id below `before` if given.
-    fn access_log(&self, before: Option<i64>, limit: usize) -> Result<Vec<AccessEntry>, StoreError>;
+    /// Newest first, entries with an id below `before` if given, of one application or one staff
+    /// member if given.
+    fn access_log(&self, filter: &AccessFilter, limit: usize) -> Result<Vec<AccessEntry>, StoreError>;
     /// 取件: `ready → picked_up` if `pickup_code` is the application's, recording `actor`.
     fn hand_over(&self, id: i64, pickup_code: &str, actor: &str, at: &str) -> Result<String, StoreError>;
 }
@@ -459,6 +477,12 @@ impl Store {
     /// Disables an account: it can no longer log in and its sessions end now.
     pub fn disable_staff(&self, username: &str) -> Result<(), StoreError> {
         self.backend.disable_staff(username, &now())
+    }
+
+    /// Sets a new password for an account (enabled or not): its open sessions end and its lockout is
+    /// lifted.
+    pub fn set_password(&self, username: &str, password: &str) -> Result<(), StoreError> {
+        self.backend.set_password(username, &hash_password(password)?)
     }
 
     /// A login attempt from `address`: locked usernames and addresses are refused without checking
@@ -542,15 +566,18 @@ impl Store {
                 }
             }
             let total = matching.len() as u64;
-            let start = match (filter.before, filter.after) {
-                (Some(before), _) => matching.iter().position(|r| r.summary.id < before).unwrap_or(matching.len()),
+            // The page's rows in `matching` (newest first): after `before`, or the nearest ones before `after`.
+            let (start, end) = match (filter.before, filter.after) {
+                (Some(before), _) => {
+                    let start = matching.iter().position(|r| r.summary.id < before).unwrap_or(matching.len());
+                    (start, (start + PAGE_SIZE).min(matching.len()))
+                }
                 (None, Some(after)) => {
                     let newer = matching.iter().take_while(|r| r.summary.id > after).count();
-                    newer.saturating_sub(PAGE_SIZE)
+                    (newer.saturating_sub(PAGE_SIZE), newer)
                 }
-                (None, None) => 0,
+                (None, None) => (0, PAGE_SIZE.min(matching.len())),
             };
-            let end = (start + PAGE_SIZE).min(matching.len());
             let (older, newer) = (end < matching.len(), start > 0);
             let rows = matching.drain(start..end).map(|row| self.summary(row)).collect::<Result<_, _>>()?;
             return Ok(QueuePage { rows, total, older, newer });
@@ -632,9 +659,9 @@ impl Store {
         self.backend.hand_over(id, pickup_code.trim(), actor, &now())
     }
 
-    /// The access log, newest first ([`ACCESS_PAGE_SIZE`] entries below `before`).
-    pub fn access_log(&self, before: Option<i64>) -> Result<Vec<AccessEntry>, StoreError> {
-        self.backend.access_log(before, ACCESS_PAGE_SIZE)
+    /// The access log, newest first ([`ACCESS_PAGE_SIZE`] entries of `filter`).
+    pub fn access_log(&self, filter: &AccessFilter) -> Result<Vec<AccessEntry>, StoreError> {
+        self.backend.access_log(filter, ACCESS_PAGE_SIZE)
     }
 }
 

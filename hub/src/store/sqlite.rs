@@ -115,6 +115,8 @@ CREATE TABLE access_log (
     application_id INTEGER NOT NULL REFERENCES applications(id),
     at             TEXT NOT NULL
 );
+CREATE INDEX access_log_by_application ON access_log(application_id, id);
+CREATE INDEX access_log_by_staff ON access_log(staff_id, id);
 ALTER TABLE application_events ADD COLUMN actor TEXT;
 ALTER TABLE applications ADD COLUMN handed_over_by TEXT;
 ALTER TABLE applications ADD COLUMN handed_over_at TEXT;
@@ -123,7 +125,7 @@ CREATE INDEX applications_by_terminal ON applications(terminal_id, id);
 CREATE INDEX applications_by_item ON applications(item_code, id);
 CREATE INDEX applications_by_pickup_code ON applications(pickup_code);
 CREATE INDEX applications_by_submitted_at ON applications(submitted_at);
-CREATE INDEX applications_by_grid ON applications(grid, id);
+CREATE INDEX applications_by_grid ON applications(grid, id) WHERE kind = 'proxy_request';
 ",
     // 4
     "

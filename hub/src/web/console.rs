@@ -18,8 +18,8 @@ use super::{non_empty, run, run_raw, see_other, WebError, WebForm};
 use crate::api::AppState;
 use crate::model::{CardType, Grid, Kind, Status};
 use crate::store::console::{
-    is_username, kind_label, status_label, AccessEntry, ApplicationDetail, QueueFilter, QueuePage, Role, Search,
-    StaffAccount, StaffSession, MIN_PASSWORD_CHARS, PAGE_SIZE,
+    is_username, kind_label, status_label, AccessEntry, AccessFilter, ApplicationDetail, QueueFilter, QueuePage, Role,
+    Search, StaffAccount, StaffSession, MIN_PASSWORD_CHARS, PAGE_SIZE,
 };
 use crate::store::{StoreError, TerminalRecord};
 
@@ -268,11 +268,15 @@ pub async fn queue(
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, WebError> {
     let filter = q.filter();
-    let f = filter.clone();
     let (result, choices) = run(&state, move |s| {
-        let result = match f {
-            Ok(f) => Some(s.queue(&f)),
-            Err(_) => None,
+        // The page, or why the query is not one (shown instead of the table).
+        let result = match filter {
+            Ok(f) => match s.queue(&f) {
+                Ok(page) => Ok(page),
+                Err(StoreError::InvalidIdSuffix(_)) => Err("身份证后四位应为 4 位数字，最后一位可以是 X。".to_string()),
+                Err(e) => return Err(e),
+            },
+            Err(problem) => Err(problem),
         };
         let items = s
             .latest_catalog()?
@@ -283,19 +287,12 @@ pub async fn queue(
         Ok((result, Choices { items, terminals, grids: s.grids()? }))
     })
     .await?;
-    let (result, problem) = match (result, filter) {
-        (Some(Ok(page)), _) => (Some(page), None),
-        (Some(Err(StoreError::InvalidIdSuffix(_))), _) => {
-            (None, Some("身份证后四位应为 4 位数字，最后一位可以是 X。".into()))
-        }
-        (Some(Err(e)), _) => return Err(e.into()),
-        (None, Err(problem)) => (None, Some(problem)),
-        (None, Ok(_)) => (None, None),
-    };
     let body = html! {
         (filter_form(&q, &choices))
-        @if let Some(p) = problem { (flash(true, &p)) }
-        @if let Some(result) = &result { (queue_table(&q, result)) }
+        @match &result {
+            Ok(page) => (queue_table(&q, page)),
+            Err(problem) => (flash(true, problem)),
+        }
     };
     Ok(html_response(StatusCode::OK, page_at("申请队列", Some(&staff), "/console", body)))
 }
@@ -339,6 +336,22 @@ fn card_label(c: CardType) -> &'static str {
     }
 }
 
+/// The kiosk's form keys in the console's words (others are shown as they are).
+fn form_label(key: &str) -> &str {
+    match key {
+        "phone" => "联系电话",
+        "time" => "方便联系的时间",
+        "matter" => "代办事项",
+        "grid_street" => "街道",
+        "grid_community" => "社区",
+        "grid_number" => "网格",
+        "worker_name" => "网格员",
+        "worker_phone" => "网格员电话",
+        "note" => "备注",
+        other => other,
+    }
+}
+
 fn actor_label(actor: &Option<String>) -> &str {
     actor.as_deref().unwrap_or("终端或命令行")
 }
@@ -349,7 +362,10 @@ fn detail_page(d: &ApplicationDetail, staff: &StaffSession, notice: Markup) -> M
         Status::ALL.into_iter().filter(|n| a.status.can_become(*n) && *n != Status::PickedUp).collect();
     html! {
         (notice)
-        p { a href="/console" { "← 返回申请队列" } }
+        p {
+            a href="/console" { "← 返回申请队列" }
+            @if staff.is_admin() { " · " a href={ "/console/access-log?application=" (a.id) } { "此申请的访问记录" } }
+        }
         div.columns {
             section aria-labelledby="h-app" {
                 h2 #h-app { "申请" }
@@ -363,6 +379,10 @@ fn detail_page(d: &ApplicationDetail, staff: &StaffSession, notice: Markup) -> M
                     dt { "承诺日期" } dd { (a.promised_date.as_deref().unwrap_or("—")) }
                     @if let Some(g) = &d.grid {
                         dt { "网格" } dd { (grid_label(g)) }
+                    }
+                    @if let Some(worker) = d.form.get("worker_name") {
+                        dt { "网格员" }
+                        dd { (worker) @if let Some(phone) = d.form.get("worker_phone") { " · 电话 " (phone) } }
                     }
                     @if let Some(n) = &d.note {
                         dt { "备注" } dd { (n) }
@@ -393,7 +413,7 @@ fn detail_page(d: &ApplicationDetail, staff: &StaffSession, notice: Markup) -> M
         @if !d.form.is_empty() {
             h2 { "表单" }
             table { tbody {
-                @for (k, v) in &d.form { tr { th scope="row" { (k) } td { (v) } } }
+                @for (k, v) in &d.form { tr { th scope="row" { (form_label(k)) } td { (v) } } }
             } }
         }
         h2 { "办理经过" }
@@ -556,6 +576,7 @@ fn staff_message(code: &str) -> Option<(bool, &'static str)> {
     Some(match code {
         "added" => (false, "已添加账号。"),
         "disabled" => (false, "已停用账号，其登录已全部失效。"),
+        "password_set" => (false, "已设置新密码，该账号的登录已全部失效。"),
         "exists" => (true, "这个用户名已经有了。"),
         "username" => (true, "用户名应为 1–32 个字母、数字、点、下划线或连字符。"),
         "password" => (true, "密码至少 10 个字符，两次输入须一致。"),
@@ -593,6 +614,25 @@ fn staff_page_body(staff: &StaffSession, accounts: &[StaffAccount], notice: Opti
                     }
                 }
             }
+        }
+        h2 { "重设密码" }
+        form.stack method="post" action="/console/staff/password" {
+            (csrf_input(staff))
+            div {
+                label for="reset-username" { "账号" }
+                select #reset-username name="username" {
+                    @for a in accounts { option value=(a.username) { (a.username) } }
+                }
+            }
+            div {
+                label for="reset-password" { "新密码（至少 10 个字符）" }
+                input #reset-password name="password" type="password" required autocomplete="new-password";
+            }
+            div {
+                label for="reset-password2" { "再输入一次" }
+                input #reset-password2 name="password2" type="password" required autocomplete="new-password";
+            }
+            div { button type="submit" { "设置新密码" } }
         }
         h2 { "添加账号" }
         form.stack method="post" action="/console/staff" {
@@ -697,16 +737,74 @@ pub async fn disable_staff(
     }
 }
 
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    username: String,
+    password: String,
+    password2: String,
+}
+
+/// `POST /console/staff/password` (admins): a new password for an account; its sessions end.
+pub async fn set_password(
+    State(state): Shared,
+    Admin(staff): Admin,
+    WebForm(form): WebForm<PasswordForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&staff, &form.csrf)?;
+    if form.password.chars().count() < MIN_PASSWORD_CHARS || form.password != form.password2 {
+        return Ok(see_other("/console/staff?error=password"));
+    }
+    let name = form.username.clone();
+    match run_raw(&state, move |s| s.set_password(&name, &form.password)).await? {
+        Ok(()) => {
+            log::info!("staff {} set a new password for staff account {}", staff.username, form.username);
+            // Their own sessions end too: an admin who resets their own password logs in again.
+            Ok(see_other("/console/staff?done=password_set"))
+        }
+        Err(StoreError::NotFound(_)) => Ok(see_other("/console/staff?error=unknown")),
+        Err(e) => Err(e.into()),
+    }
+}
+
 // --- admin: the access log -----------------------------------------------------------------------
 
 #[derive(Debug, Default, Deserialize)]
 pub struct AccessQuery {
     before: Option<i64>,
+    application: Option<i64>,
+    staff: Option<String>,
 }
 
-fn access_body(entries: &[AccessEntry], full_page: bool) -> Markup {
+/// The access log's next page with the same filters.
+fn access_page(q: &AccessQuery, before: i64) -> String {
+    let mut link = format!("/console/access-log?before={before}");
+    if let Some(a) = q.application {
+        link.push_str(&format!("&application={a}"));
+    }
+    if let Some(s) = non_empty(&q.staff) {
+        link.push_str(&format!("&staff={}", percent_encode(s)));
+    }
+    link
+}
+
+fn access_body(q: &AccessQuery, entries: &[AccessEntry], full_page: bool) -> Markup {
     html! {
         p.muted { "每次工作人员打开申请详情（可见申请人姓名、证件号码和住址）都记录在此，从新到旧。" }
+        form.filters method="get" action="/console/access-log" {
+            div {
+                label for="staff" { "工作人员（用户名）" }
+                input #staff name="staff" type="text" value=(q.staff.as_deref().unwrap_or(""));
+            }
+            div {
+                label for="application" { "申请（编号）" }
+                input #application name="application" type="number" min="1"
+                    value=(q.application.map(|a| a.to_string()).unwrap_or_default());
+            }
+            div { button type="submit" { "筛选" } }
+            div { a href="/console/access-log" { "清除条件" } }
+        }
         @if entries.is_empty() {
             p.muted { "暂无记录。" }
         } @else {
@@ -716,7 +814,7 @@ fn access_body(entries: &[AccessEntry], full_page: bool) -> Markup {
                     @for e in entries {
                         tr {
                             td { (short_time(&e.at)) }
-                            td { (e.username) }
+                            td { a href={ "/console/access-log?staff=" (percent_encode(&e.username)) } { (e.username) } }
                             td { a href={ "/console/applications/" (e.application_id) } { (e.acceptance_no) } }
                         }
                     }
@@ -725,7 +823,7 @@ fn access_body(entries: &[AccessEntry], full_page: bool) -> Markup {
         }
         @if full_page {
             @if let Some(last) = entries.last() {
-                nav.pager aria-label="翻页" { a href={ "/console/access-log?before=" (last.id) } { "较早的 →" } }
+                nav.pager aria-label="翻页" { a href=(access_page(q, last.id)) { "较早的 →" } }
             }
         }
     }
@@ -737,9 +835,103 @@ pub async fn access_log(
     Admin(staff): Admin,
     Query(q): Query<AccessQuery>,
 ) -> Result<Response, WebError> {
-    let before = q.before;
-    let entries = run(&state, move |s| s.access_log(before)).await?;
+    let filter = AccessFilter {
+        before: q.before,
+        application_id: q.application,
+        username: non_empty(&q.staff).map(str::to_string),
+    };
+    let entries = run(&state, move |s| s.access_log(&filter)).await?;
     let full = entries.len() == crate::store::console::ACCESS_PAGE_SIZE;
-    let body = access_body(&entries, full);
+    let body = access_body(&q, &entries, full);
     Ok(html_response(StatusCode::OK, page_at("访问记录", Some(&staff), "/console/access-log", body)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Applicant;
+    use crate::store::console::ConsoleEvent;
+    use crate::store::ApplicationSummary;
+
+    /// Every visible input, select and textarea of `html` has an id that a `<label for>` names.
+    fn every_field_is_labelled(html: &str) {
+        let mut fields = 0;
+        for tag in ["<input", "<select", "<textarea"] {
+            for (at, _) in html.match_indices(tag) {
+                let end = html[at..].find('>').unwrap() + at;
+                let element = &html[at..end];
+                if element.contains("type=\"hidden\"") {
+                    continue;
+                }
+                let id = element.split("id=\"").nth(1).and_then(|r| r.split('"').next());
+                let id = id.unwrap_or_else(|| panic!("no id: {element}"));
+                assert!(html.contains(&format!("<label for=\"{id}\">")), "no label for {id}");
+                fields += 1;
+            }
+        }
+        assert!(fields > 0);
+    }
+
+    fn staff() -> StaffSession {
+        StaffSession { staff_id: 1, username: "wang.clerk".into(), role: Role::Admin, csrf: "c".repeat(64) }
+    }
+
+    #[test]
+    fn every_form_field_has_a_label() {
+        let choices = Choices {
+            items: vec![("LL0001".into(), "老年人优待证".into())],
+            terminals: vec![("SF-QST-01".into(), None)],
+            grids: vec![Grid {
+                street: "七星街道".into(), community: "七星社区".into(), number: "第3网格".into()
+            }],
+        };
+        every_field_is_labelled(&filter_form(&QueueQuery::default(), &choices).into_string());
+        every_field_is_labelled(&staff_page_body(&staff(), &[], None).into_string());
+        let applicant: Applicant = serde_json::from_value(serde_json::json!({
+            "name": "王秀兰", "id_number": "430102195303151027", "card_type": "resident", "gender": "女",
+            "birth_date": "1953-03-15", "address": "幸福路8号"
+        }))
+        .unwrap();
+        let summary = ApplicationSummary {
+            id: 7,
+            acceptance_no: "SF-QST-01-20261122-0007".into(),
+            kind: Kind::Application,
+            status: Status::Ready,
+            terminal_id: "SF-QST-01".into(),
+            idempotency_key: String::new(),
+            item_code: "LL0001".into(),
+            item_name: "老年人优待证".into(),
+            applicant_name: "王秀兰".into(),
+            submitted_at: "2026-11-22T09:41:00+08:00".into(),
+            received_at: "2026-11-22T01:41:00.000Z".into(),
+            promised_date: None,
+        };
+        let mut d = ApplicationDetail {
+            summary,
+            applicant: Some(applicant),
+            form: Default::default(),
+            grid: None,
+            note: None,
+            token: "t".into(),
+            handed_over_by: None,
+            handed_over_at: None,
+            timeline: vec![ConsoleEvent {
+                status: Status::Accepted,
+                at: "2026-11-22T01:41:00.000Z".into(),
+                note: None,
+                actor: None,
+            }],
+            rating: None,
+        };
+        let html = detail_page(&d, &staff(), html! {}).into_string();
+        every_field_is_labelled(&html);
+        assert!(html.contains("取件码") && !html.contains("name=\"status\""), "ready: hand-over only");
+        d.summary.status = Status::Processing;
+        let html = detail_page(&d, &staff(), html! {}).into_string();
+        every_field_is_labelled(&html);
+        assert!(
+            html.contains("<option value=\"ready\">可取件</option><option value=\"rejected\">未通过</option>"),
+            "{html}"
+        );
+    }
 }

@@ -8,11 +8,13 @@
 //! - [`phone`]: the resident's phone page behind the slip's QR (`/p/{token}`), no login.
 //! - [`board`]: the terminals board (problems worst first, revoke, enrolment codes).
 //! - [`stats`]: 满意度与办件量, ratings and applications per day as SVG charts, a table and CSV.
+//! - [`catalog`]: the admin page that shows and publishes the service catalogue.
 //!
 //! Nothing here logs names, ID numbers, pickup codes, passwords or session ids.
 
 pub mod auth;
 pub mod board;
+pub mod catalog;
 pub mod console;
 pub mod layout;
 pub mod phone;
@@ -68,7 +70,9 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/console/applications/{id}/handover", post(console::hand_over))
         .route("/console/staff", get(console::staff_page).post(console::add_staff))
         .route("/console/staff/disable", post(console::disable_staff))
+        .route("/console/staff/password", post(console::set_password))
         .route("/console/access-log", get(console::access_log))
+        .route("/console/catalog", get(catalog::catalog_page).post(catalog::publish))
 }
 
 /// A page that says what went wrong (the status's page, in Chinese), or a redirect.
@@ -182,4 +186,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for WebForm<T> {
 /// An empty string as `None` (a form's or query's blank field).
 pub fn non_empty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_secure_when_the_hub_is_served_over_https() {
+        assert!(ConsoleSettings::new(Some("https://hub.example.gov.cn"), 30).secure_cookies);
+        assert!(!ConsoleSettings::new(Some("http://10.0.0.5:8700"), 30).secure_cookies);
+        assert!(!ConsoleSettings::new(None, 30).secure_cookies);
+        assert_eq!(ConsoleSettings::new(None, 45).session_idle_minutes, 45);
+    }
 }

@@ -6,8 +6,8 @@ use tokio_postgres::Row;
 use super::{client, unique_violation, PgStore};
 use crate::model::Status;
 use crate::store::console::{
-    AccessEntry, ConsoleEvent, ConsoleStorage, DetailRow, Param, QueueQuery, Role, StaffAccount, StaffSession,
-    QUEUE_COLUMNS,
+    AccessEntry, AccessFilter, ConsoleEvent, ConsoleStorage, DetailRow, Param, QueueQuery, Role, StaffAccount,
+    StaffSession, QUEUE_COLUMNS,
 };
 use crate::store::{parse_kind, parse_status, ApplicationRow, ApplicationSummary, StoreError};
 
@@ -119,6 +119,25 @@ impl ConsoleStorage for PgStore {
             };
             let id: i64 = row.get(0);
             tx.execute("DELETE FROM staff_sessions WHERE staff_id = $1", &[&id]).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn set_password(&self, username: &str, password_hash: &str) -> Result<(), StoreError> {
+        let (username, hash) = (username.to_string(), password_hash.to_string());
+        self.run(|pool| async move {
+            let mut client = client(&pool).await?;
+            let tx = client.transaction().await?;
+            let Some(row) = tx
+                .query_opt("UPDATE staff SET password_hash = $2 WHERE username = $1 RETURNING id", &[&username, &hash])
+                .await?
+            else {
+                return Err(StoreError::NotFound(format!("staff account `{username}`")));
+            };
+            let id: i64 = row.get(0);
+            tx.execute("DELETE FROM staff_sessions WHERE staff_id = $1", &[&id]).await?;
+            tx.execute("DELETE FROM login_failures WHERE username = $1", &[&username]).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -254,7 +273,7 @@ impl ConsoleStorage for PgStore {
         self.run(|pool| async move {
             let rows = client(&pool)
                 .await?
-                .query("SELECT DISTINCT grid FROM applications WHERE grid IS NOT NULL ORDER BY grid", &[])
+                .query("SELECT DISTINCT grid FROM applications WHERE kind = 'proxy_request' AND grid IS NOT NULL ORDER BY grid", &[])
                 .await?;
             Ok(rows.iter().map(|r| r.get(0)).collect())
         })
@@ -320,16 +339,19 @@ impl ConsoleStorage for PgStore {
         })
     }
 
-    fn access_log(&self, before: Option<i64>, limit: usize) -> Result<Vec<AccessEntry>, StoreError> {
+    fn access_log(&self, filter: &AccessFilter, limit: usize) -> Result<Vec<AccessEntry>, StoreError> {
         let limit = limit as i64;
+        let AccessFilter { before, application_id, username } = filter.clone();
         self.run(|pool| async move {
             let rows = client(&pool)
                 .await?
                 .query(
                     "SELECT l.id, l.at, s.username, l.application_id, a.acceptance_no
                      FROM access_log l JOIN staff s ON s.id = l.staff_id JOIN applications a ON a.id = l.application_id
-                     WHERE ($1::BIGINT IS NULL OR l.id < $1) ORDER BY l.id DESC LIMIT $2",
-                    &[&before, &limit],
+                     WHERE ($1::BIGINT IS NULL OR l.id < $1) AND ($3::BIGINT IS NULL OR l.application_id = $3)
+                       AND ($4::TEXT IS NULL OR s.username = $4)
+                     ORDER BY l.id DESC LIMIT $2",
+                    &[&before, &limit, &application_id, &username],
                 )
                 .await?;
             Ok(rows

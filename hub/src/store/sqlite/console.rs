@@ -6,8 +6,8 @@ use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 use super::{write_tx, SqliteStore};
 use crate::model::Status;
 use crate::store::console::{
-    AccessEntry, ConsoleEvent, ConsoleStorage, DetailRow, Param, QueueQuery, Role, StaffAccount, StaffSession,
-    QUEUE_COLUMNS,
+    AccessEntry, AccessFilter, ConsoleEvent, ConsoleStorage, DetailRow, Param, QueueQuery, Role, StaffAccount,
+    StaffSession, QUEUE_COLUMNS,
 };
 use crate::store::{parse_kind, parse_status, ApplicationRow, ApplicationSummary, StoreError};
 
@@ -137,6 +137,21 @@ impl ConsoleStorage for SqliteStore {
         Ok(())
     }
 
+    fn set_password(&self, username: &str, password_hash: &str) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = write_tx(&mut conn)?;
+        let id: Option<i64> =
+            tx.query_row("SELECT id FROM staff WHERE username = ?1", [username], |r| r.get(0)).optional()?;
+        let Some(id) = id else {
+            return Err(StoreError::NotFound(format!("staff account `{username}`")));
+        };
+        tx.execute("UPDATE staff SET password_hash = ?2 WHERE id = ?1", params![id, password_hash])?;
+        tx.execute("DELETE FROM staff_sessions WHERE staff_id = ?1", [id])?;
+        tx.execute("DELETE FROM login_failures WHERE username = ?1", [username])?;
+        tx.commit()?;
+        Ok(())
+    }
+
     fn create_session(
         &self,
         id_hash: &str,
@@ -237,7 +252,9 @@ impl ConsoleStorage for SqliteStore {
 
     fn grids(&self) -> Result<Vec<String>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT DISTINCT grid FROM applications WHERE grid IS NOT NULL ORDER BY grid")?;
+        let mut stmt = conn.prepare(
+            "SELECT DISTINCT grid FROM applications WHERE kind = 'proxy_request' AND grid IS NOT NULL ORDER BY grid",
+        )?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -307,14 +324,16 @@ impl ConsoleStorage for SqliteStore {
         Ok(())
     }
 
-    fn access_log(&self, before: Option<i64>, limit: usize) -> Result<Vec<AccessEntry>, StoreError> {
+    fn access_log(&self, filter: &AccessFilter, limit: usize) -> Result<Vec<AccessEntry>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT l.id, l.at, s.username, l.application_id, a.acceptance_no
              FROM access_log l JOIN staff s ON s.id = l.staff_id JOIN applications a ON a.id = l.application_id
-             WHERE (?1 IS NULL OR l.id < ?1) ORDER BY l.id DESC LIMIT ?2",
+             WHERE (?1 IS NULL OR l.id < ?1) AND (?3 IS NULL OR l.application_id = ?3) AND (?4 IS NULL OR s.username = ?4)
+             ORDER BY l.id DESC LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![before, limit as i64], |r| {
+        let args = params![filter.before, limit as i64, filter.application_id, filter.username];
+        let rows = stmt.query_map(args, |r| {
             Ok(AccessEntry {
                 id: r.get(0)?,
                 at: r.get(1)?,
