@@ -51,8 +51,9 @@ impl std::fmt::Debug for WallClock {
 /// back as NTP does (tests and demos). Clones share their setting.
 #[derive(Clone, Debug, Default)]
 pub struct JumpingClock {
-    /// Milliseconds added to the system's wall clock.
-    offset_ms: Arc<AtomicI64>,
+    /// Nanoseconds added to the system's wall clock (whole: `set` then reads exactly `at` and
+    /// later, never a fraction of a millisecond before it).
+    offset_ns: Arc<AtomicI64>,
 }
 
 impl JumpingClock {
@@ -65,16 +66,16 @@ impl JumpingClock {
 
     /// Sets the clock forward (`by` > 0) or back (`by` < 0).
     pub fn jump(&self, by: Duration) {
-        self.offset_ms.fetch_add(by.num_milliseconds(), Ordering::SeqCst);
+        self.offset_ns.fetch_add(nanos(by), Ordering::SeqCst);
     }
 
     pub fn now(&self) -> DateTime<Local> {
-        Local::now() + Duration::milliseconds(self.offset_ms.load(Ordering::SeqCst))
+        Local::now() + Duration::nanoseconds(self.offset_ns.load(Ordering::SeqCst))
     }
 
     /// Sets the clock to `at`; it runs on from there.
     pub fn set(&self, at: DateTime<Local>) {
-        self.offset_ms.store((at - Local::now()).num_milliseconds(), Ordering::SeqCst);
+        self.offset_ns.store(nanos(at - Local::now()), Ordering::SeqCst);
     }
 
     /// This clock for the window (`KioskUi::set_clock`) or the sync worker.
@@ -82,6 +83,11 @@ impl JumpingClock {
         let clock = self.clone();
         WallClock::from_fn(move || clock.now())
     }
+}
+
+/// A test clock's offset in nanoseconds (saturating at about 292 years either way).
+fn nanos(d: Duration) -> i64 {
+    d.num_nanoseconds().unwrap_or(if d < Duration::zero() { i64::MIN } else { i64::MAX })
 }
 
 #[cfg(test)]
@@ -98,5 +104,16 @@ mod tests {
         assert!((shared.now() - at - Duration::hours(5)).num_milliseconds().abs() < 1000, "clones share it");
         clock.jump(Duration::hours(-7));
         assert!((clock.now() - at + Duration::hours(2)).num_milliseconds().abs() < 1000);
+    }
+
+    #[test]
+    fn a_clock_set_ahead_never_reads_before_the_time_it_was_set_to() {
+        // The UI tests set 14:00 and expect the hours to be open: a fraction of a millisecond lost
+        // would read 13:59:59.999 (it did, with a whole-millisecond offset, whenever `at` was ahead).
+        for _ in 0..100 {
+            let at = Local::now() + Duration::hours(9) + Duration::microseconds(999);
+            let clock = JumpingClock::starting_at(at);
+            assert!(clock.now() >= at, "{} read before {at}", clock.now());
+        }
     }
 }
