@@ -16,7 +16,8 @@ use super::{handler, model, printing, State};
 use crate::app::idle::IdleTimer;
 use crate::app::nav::Page;
 use crate::app::staff::{
-    self as flow, BundleOutcome, DeviceHealth, Effect, Event, Facts, HubFacts, Port, RollbackOutcome, Saved,
+    self as flow, BundleOutcome, DeviceHealth, Effect, EnrolOutcome, Event, Facts, HubFacts, Port, RollbackOutcome,
+    Saved,
 };
 use crate::devices::idcard::ReaderEvent;
 use crate::devices::scanner::ScannerEvent;
@@ -127,6 +128,14 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     staff.on_cancel_bundle(move || cancel_bundle(()));
     let roll_back = handler(window, state, |s, ()| event(s, Event::RollBack));
     staff.on_roll_back(move || roll_back(()));
+    staff.on_code_digit(handler(window, state, |s, d: SharedString| event(s, Event::CodeDigit(d.into()))));
+    let code_delete = handler(window, state, |s, ()| event(s, Event::CodeDelete));
+    staff.on_code_delete(move || code_delete(()));
+    let enrol = handler(window, state, |s, ()| {
+        let hub_url = s.terminal.config.hub.base_url().map(str::to_string);
+        event(s, Event::Enrol { hub_url })
+    });
+    staff.on_enrol(move || enrol(()));
 }
 
 /// Five taps: a new session on the PIN pad, with the lockout as the store has it.
@@ -249,6 +258,10 @@ fn run(s: &mut State, effect: Effect) -> bool {
             let outcome = roll_back(s);
             event(s, Event::RolledBack(outcome));
         }
+        Effect::Enrol { hub_url, code } => {
+            let outcome = enrol(s, &hub_url, &code);
+            event(s, Event::Enrolled(outcome));
+        }
     }
     true
 }
@@ -329,6 +342,29 @@ fn roll_back(s: &mut State) -> RollbackOutcome {
         }
         Err(ProvisionError::Invalid(errors)) => RollbackOutcome::Invalid(problems(&errors)),
         Err(ProvisionError::Io(e)) => RollbackOutcome::Failed(e),
+    }
+}
+
+/// Exchanges an enrolment code at the hub and switches the config (one request, on this thread: the
+/// hub answers within the enrolment's timeout). The new config takes effect at once for what the
+/// screens show; the sync worker uses the new token after a restart.
+fn enrol(s: &mut State, hub_url: &str, code: &str) -> EnrolOutcome {
+    let Some(config_path) = s.terminal.staff.config_path.clone() else { return EnrolOutcome::NoConfigFile };
+    match crate::staff::enrol::enrol(&config_path, hub_url, code) {
+        Ok(enrolled) => {
+            log::info!("staff: terminal enrolled with the hub as {}", enrolled.config.terminal_id);
+            let outcome = EnrolOutcome::Done {
+                terminal_id: enrolled.config.terminal_id.clone(),
+                centre_name: enrolled.config.centre_name.clone(),
+                changes: enrolled.changes,
+            };
+            s.terminal.config = enrolled.config;
+            outcome
+        }
+        Err(e) => {
+            log::warn!("staff: enrolment with the hub failed: {e}");
+            EnrolOutcome::Refused(e.zh())
+        }
     }
 }
 
@@ -496,6 +532,8 @@ pub(super) fn render(window: &AppWindow, s: &State) {
     ui.set_confirming(f.pending.is_some());
     ui.set_pending_bundle(f.pending.as_ref().map(|p| p.name.as_str()).unwrap_or_default().into());
     ui.set_changes(strings(&f.pending_lines()));
+    ui.set_hub_url(s.terminal.config.hub.base_url().unwrap_or_default().into());
+    ui.set_enrol_code(f.enrol_code.as_str().into());
 }
 
 fn display(p: &Path) -> String {
