@@ -14,6 +14,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -107,7 +108,11 @@ pub fn language(headers: &HeaderMap) -> Lang {
     }
 }
 
-async fn page(State(phone): State<Arc<Phone>>, Path(token): Path<String>, request: Request) -> Response {
+async fn page(
+    State(phone): State<Arc<Phone>>,
+    token: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Response {
     let headers = request.headers();
     let lang = language(headers);
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
@@ -126,6 +131,8 @@ async fn page(State(phone): State<Arc<Phone>>, Path(token): Path<String>, reques
         }
         not_found(lang)
     };
+    // A segment that is not even text (`%FF`) is a miss like any other.
+    let Ok(Path(token)) = token else { return miss(&phone) };
     if !validate::is_slip_token(&token) {
         return miss(&phone);
     }

@@ -107,7 +107,7 @@ hub_test! {
 #[tokio::test]
 async fn an_unknown_token_gets_a_friendly_not_found_page() {
     let hub = Hub::start().await;
-    for path in ["/p/abcdefghijklmnopqrst", "/p/not-a-token", "/p/%E4%BD%A0"] {
+    for path in ["/p/abcdefghijklmnopqrst", "/p/not-a-token", "/p/%E4%BD%A0", "/p/%FF%FE"] {
         let (status, headers, html) = page(&hub, path, None).await;
         assert_eq!(status, 404, "{path}");
         assert_eq!(headers["content-type"], "text/html; charset=utf-8", "{path}");
