@@ -346,6 +346,8 @@ pub struct StaffFlow {
     pub problems: Vec<String>,
     /// The enrolment code typed so far (a one-time code: shown while typed, never logged).
     pub enrol_code: String,
+    /// An enrolment is on its way to the hub (its answer comes as `Enrolled`).
+    pub enrolling: bool,
 }
 
 /// Shows how many PIN digits were typed, never the digits; every other field as it is.
@@ -370,6 +372,7 @@ impl std::fmt::Debug for StaffFlow {
             .field("pending", &self.pending)
             .field("problems", &self.problems)
             .field("enrol_code_digits", &self.enrol_code.len())
+            .field("enrolling", &self.enrolling)
             .finish()
     }
 }
@@ -602,7 +605,7 @@ impl StaffFlow {
                 self.enrol_code.pop();
                 vec![]
             }
-            Event::Enrol { hub_url } if self.at(Provision) && self.pending.is_none() => {
+            Event::Enrol { hub_url } if self.at(Provision) && self.pending.is_none() && !self.enrolling => {
                 self.message.clear();
                 self.problems.clear();
                 match hub_url {
@@ -615,33 +618,45 @@ impl StaffFlow {
                         self.message = "登记码应为 12 位数字，请核对后重新输入。".into();
                         vec![]
                     }
-                    Some(hub_url) => vec![Effect::Enrol { hub_url, code: std::mem::take(&mut self.enrol_code) }],
+                    Some(hub_url) => {
+                        self.enrolling = true;
+                        self.message = "正在向中心平台登记，请稍候……".into();
+                        vec![Effect::Enrol { hub_url, code: std::mem::take(&mut self.enrol_code) }]
+                    }
                 }
             }
-            Event::Enrolled(outcome) if self.at(Provision) => match outcome {
-                EnrolOutcome::NoConfigFile => {
-                    self.message = "本终端使用内置演示配置，没有可改写的配置文件。".into();
-                    vec![]
-                }
-                EnrolOutcome::Done { terminal_id, centre_name, changes } => {
-                    self.message = format!(
-                        "已用登记码完成配置（{} 项更改），原配置已备份。终端号 {terminal_id}，服务中心 {centre_name}。与中心平台的同步在重启后使用新令牌。",
-                        changes.len()
-                    );
-                    let mut what = "enrolled with the hub by a one-time code".to_string();
-                    for c in &changes {
-                        what.push_str("; ");
-                        what.push_str(c);
-                    }
-                    vec![Effect::Audit(what), Effect::ListBundles]
-                }
-                EnrolOutcome::Refused(why) => {
-                    self.message = why;
-                    vec![Effect::Audit("enrolment with the hub refused; nothing changed".into())]
-                }
-            },
+            Event::Enrolled(outcome) if self.at(Provision) => {
+                self.enrolling = false;
+                self.enrolled(outcome)
+            }
             // Anything else (a stray tap, an event for a screen no longer shown) changes nothing.
             _ => vec![],
+        }
+    }
+
+    /// What an enrolment came to, on the screen and in the audit log.
+    fn enrolled(&mut self, outcome: EnrolOutcome) -> Vec<Effect> {
+        match outcome {
+            EnrolOutcome::NoConfigFile => {
+                self.message = "本终端使用内置演示配置，没有可改写的配置文件。".into();
+                vec![]
+            }
+            EnrolOutcome::Done { terminal_id, centre_name, changes } => {
+                self.message = format!(
+                    "已用登记码完成配置（{} 项更改），原配置已备份。终端号 {terminal_id}，服务中心 {centre_name}。与中心平台的同步在重启后使用新令牌。",
+                    changes.len()
+                );
+                let mut what = "enrolled with the hub by a one-time code".to_string();
+                for c in &changes {
+                    what.push_str("; ");
+                    what.push_str(c);
+                }
+                vec![Effect::Audit(what), Effect::ListBundles]
+            }
+            EnrolOutcome::Refused(why) => {
+                self.message = why;
+                vec![Effect::Audit("enrolment with the hub refused; nothing changed".into())]
+            }
         }
     }
 
@@ -980,6 +995,10 @@ mod tests {
             vec![Effect::Enrol { hub_url: "http://hub".into(), code: "493027185521".into() }]
         );
         assert!(f.enrol_code.is_empty(), "typed once");
+        assert!(f.enrolling && f.message.starts_with("正在向中心平台登记"), "{}", f.message);
+        f.update(Event::CodeDigit("1".into()));
+        assert_eq!(f.update(Event::Enrol { hub_url: Some("http://hub".into()) }), vec![], "one at a time");
+        f.update(Event::CodeDelete);
         let done = EnrolOutcome::Done {
             terminal_id: "SF-YT-03".into(),
             centre_name: "月塘".into(),
@@ -988,6 +1007,7 @@ mod tests {
         let effects = f.update(Event::Enrolled(done));
         assert!(matches!(&effects[0], Effect::Audit(w) if w.contains("enrolled") && w.contains("SF-YT-03")));
         assert!(f.message.starts_with("已用登记码完成配置") && f.message.contains("SF-YT-03"), "{}", f.message);
+        assert!(!f.enrolling);
         f.update(Event::Enrolled(EnrolOutcome::Refused("该登记码已经使用过".into())));
         assert_eq!(f.message, "该登记码已经使用过");
         f.update(Event::CodeDigit("1".into()));

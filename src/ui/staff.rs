@@ -21,6 +21,7 @@ use crate::app::staff::{
 };
 use crate::devices::idcard::ReaderEvent;
 use crate::devices::scanner::ScannerEvent;
+use crate::staff::enrol::{EnrolError, Enrolled};
 use crate::staff::gesture::{Tap, TapCounter, WINDOW_MS};
 use crate::staff::provision::{self, ProvisionError};
 use crate::staff::{wording, StaffView, AUDIT_WHO};
@@ -40,6 +41,8 @@ pub struct StaffTerminal {
     out_of_service: Option<String>,
     /// The status check last asked of the printing worker: only its answer counts.
     status_request: Option<u64>,
+    /// An enrolment with the hub in flight on its own thread (the screen stays live meanwhile).
+    enrolling: Option<std::sync::mpsc::Receiver<Result<Enrolled, EnrolError>>>,
 }
 
 /// What staff mode keeps between touches: the staff flow, part of the session, so it ends with it.
@@ -258,10 +261,19 @@ fn run(s: &mut State, effect: Effect) -> bool {
             let outcome = roll_back(s);
             event(s, Event::RolledBack(outcome));
         }
-        Effect::Enrol { hub_url, code } => {
-            let outcome = enrol(s, &hub_url, &code);
-            event(s, Event::Enrolled(outcome));
-        }
+        Effect::Enrol { hub_url, code } => match s.terminal.staff.config_path.clone() {
+            None => event(s, Event::Enrolled(EnrolOutcome::NoConfigFile)),
+            Some(config_path) => {
+                let (tx, rx) = std::sync::mpsc::channel();
+                let spawned = std::thread::Builder::new().name("enrol".into()).spawn(move || {
+                    let _ = tx.send(crate::staff::enrol::enrol(&config_path, &hub_url, &code));
+                });
+                match spawned {
+                    Ok(_) => s.terminal.staff.enrolling = Some(rx),
+                    Err(e) => event(s, Event::Enrolled(EnrolOutcome::Refused(format!("无法开始登记：{e}")))),
+                }
+            }
+        },
     }
     true
 }
@@ -345,12 +357,10 @@ fn roll_back(s: &mut State) -> RollbackOutcome {
     }
 }
 
-/// Exchanges an enrolment code at the hub and switches the config (one request, on this thread: the
-/// hub answers within the enrolment's timeout). The new config takes effect at once for what the
-/// screens show; the sync worker uses the new token after a restart.
-fn enrol(s: &mut State, hub_url: &str, code: &str) -> EnrolOutcome {
-    let Some(config_path) = s.terminal.staff.config_path.clone() else { return EnrolOutcome::NoConfigFile };
-    match crate::staff::enrol::enrol(&config_path, hub_url, code) {
+/// The enrolment thread's answer: the new config takes effect at once for what the screens show (the
+/// sync worker uses the new token after a restart). Audited even when staff mode ended meanwhile.
+fn enrolled(s: &mut State, result: Result<Enrolled, EnrolError>) {
+    let outcome = match result {
         Ok(enrolled) => {
             log::info!("staff: terminal enrolled with the hub as {}", enrolled.config.terminal_id);
             let outcome = EnrolOutcome::Done {
@@ -365,6 +375,12 @@ fn enrol(s: &mut State, hub_url: &str, code: &str) -> EnrolOutcome {
             log::warn!("staff: enrolment with the hub failed: {e}");
             EnrolOutcome::Refused(e.zh())
         }
+    };
+    let staff = &s.session.staff;
+    if staff.active && staff.view == StaffView::Provision {
+        event(s, Event::Enrolled(outcome));
+    } else if let EnrolOutcome::Done { terminal_id, .. } = outcome {
+        audit(s, &format!("enrolled with the hub by a one-time code as {terminal_id} (after staff mode ended)"));
     }
 }
 
@@ -474,6 +490,20 @@ pub(super) fn on_print_outcome(s: &mut State) {
 /// the state.
 pub(super) fn on_device_tick(s: &mut State) -> bool {
     let mut changed = false;
+    let answer = s.terminal.staff.enrolling.as_ref().map(|rx| rx.try_recv());
+    match answer {
+        Some(Ok(result)) => {
+            s.terminal.staff.enrolling = None;
+            enrolled(s, result);
+            changed = true;
+        }
+        Some(Err(std::sync::mpsc::TryRecvError::Disconnected)) => {
+            s.terminal.staff.enrolling = None;
+            enrolled(s, Err(EnrolError::Io("the enrolment ended without an answer".into())));
+            changed = true;
+        }
+        Some(Err(std::sync::mpsc::TryRecvError::Empty)) | None => {}
+    }
     while let Some(answer) = s.terminal.devices.printer.as_ref().and_then(|p| p.try_status()) {
         if s.terminal.staff.status_request != Some(answer.id) {
             continue;

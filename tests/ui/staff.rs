@@ -414,6 +414,12 @@ fn re_configuring_with_a_hub_enrolment_code_instead_of_a_usb_stick() {
     // The digits typed stay: the last one completes the code.
     type_code(&code[11..]);
     tap(&ui, "用登记码配置");
+    // The hub is asked on a thread of its own: the screen stays live and says so meanwhile.
+    assert!(
+        label_containing(&ui, "正在向中心平台登记").is_some() || label_containing(&ui, "已用登记码完成配置").is_some()
+    );
+    let enrolled = |ui: &KioskUi| label_containing(ui, "已用登记码完成配置").is_some();
+    wait_until(&ui, Duration::from_secs(10), enrolled);
     let done = label_containing(&ui, "已用登记码完成配置")
         .unwrap_or_else(|| panic!("not enrolled: {:?}", ui.window().global::<StaffState>().get_message()));
     assert!(done.contains("SF-HTL-05") && done.contains("荷塘区月塘街道便民服务中心"), "{done}");
@@ -433,6 +439,7 @@ fn re_configuring_with_a_hub_enrolment_code_instead_of_a_usb_stick() {
     // The same code again: refused, in words staff understand, and nothing changes.
     type_code(&code);
     tap(&ui, "用登记码配置");
+    wait_until(&ui, Duration::from_secs(10), |ui| label_containing(ui, "只能用一次").is_some());
     assert!(label_containing(&ui, "只能用一次").is_some(), "{:?}", label_containing(&ui, "登记码"));
     assert_eq!(Config::load(&path).unwrap().hub.terminal_token.as_deref(), Some(new_token.as_str()));
     leave_staff(&ui);
