@@ -146,14 +146,16 @@ async fn page(
 }
 
 impl Phone {
-    /// The latest catalogue's entry for `code`, if there is one (parsed again only when the version
-    /// changed). A catalogue that cannot be read leaves the page without place and materials.
+    /// The latest catalogue's entry for `code`, if there is one. The version is asked each time; the
+    /// body is read and parsed again only when it changed. A catalogue that cannot be read leaves the
+    /// page without place and materials.
     async fn item(&self, code: &str) -> Option<Item> {
-        let (version, body) = self.app.blocking(|s| s.latest_catalog()).await.ok()??;
+        let version = self.app.blocking(|s| s.latest_catalog_version()).await.ok()??;
         let cached = self.items.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let items = match cached {
             Some((v, items)) if v == version => items,
             _ => {
+                let (version, body) = self.app.blocking(|s| s.latest_catalog()).await.ok()??;
                 let parsed: Items = serde_json::from_str(&body).ok()?;
                 let items: Arc<ItemsByCode> = Arc::new(parsed.items.into_iter().map(|i| (i.code.clone(), i)).collect());
                 *self.items.lock().unwrap_or_else(|e| e.into_inner()) = Some((version, items.clone()));
