@@ -178,6 +178,23 @@ pub enum RollbackOutcome {
     Failed(String),
 }
 
+/// What 用登记码配置 (enrolment with the hub by a one-time code) came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnrolOutcome {
+    NoConfigFile,
+    Done {
+        terminal_id: String,
+        centre_name: String,
+        /// One line per key, for the audit log (no secrets).
+        changes: Vec<String>,
+    },
+    /// Why not, worded for staff; nothing changed.
+    Refused(String),
+}
+
+/// The digits of an enrolment code (`kiosk-hub enrolment create`).
+pub const ENROL_CODE_DIGITS: usize = 12;
+
 /// Whether the out-of-service state was saved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Saved {
@@ -259,6 +276,15 @@ pub enum Event {
     /// 撤销上次配置.
     RollBack,
     RolledBack(RollbackOutcome),
+    /// A digit of the enrolment code's pad.
+    CodeDigit(String),
+    /// 删除 on the enrolment code's pad.
+    CodeDelete,
+    /// 用登记码配置, with the hub the config names (none: the terminal has no hub address).
+    Enrol {
+        hub_url: Option<String>,
+    },
+    Enrolled(EnrolOutcome),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,6 +313,8 @@ pub enum Effect {
     ApplyBundle { name: String, changes: Vec<String> },
     /// Swap the config and its backup, then send `RolledBack`.
     RollBack,
+    /// Exchange the code at the hub and switch the config, then send `Enrolled`.
+    Enrol { hub_url: String, code: String },
 }
 
 /// The staff session: part of the resident session's state, so it ends with it (退出维护, 首页, idle).
@@ -316,6 +344,10 @@ pub struct StaffFlow {
     pub pending: Option<PendingBundle>,
     /// The problems of the last bundle (or backup), worded for staff.
     pub problems: Vec<String>,
+    /// The enrolment code typed so far (a one-time code: shown while typed, never logged).
+    pub enrol_code: String,
+    /// An enrolment is on its way to the hub (its answer comes as `Enrolled`).
+    pub enrolling: bool,
 }
 
 /// Shows how many PIN digits were typed, never the digits; every other field as it is.
@@ -339,6 +371,8 @@ impl std::fmt::Debug for StaffFlow {
             .field("can_roll_back", &self.can_roll_back)
             .field("pending", &self.pending)
             .field("problems", &self.problems)
+            .field("enrol_code_digits", &self.enrol_code.len())
+            .field("enrolling", &self.enrolling)
             .finish()
     }
 }
@@ -561,8 +595,68 @@ impl StaffFlow {
                     vec![]
                 }
             },
+            Event::CodeDigit(d) if self.at(Provision) && self.pending.is_none() => {
+                if self.enrol_code.len() < ENROL_CODE_DIGITS && d.len() == 1 && d.bytes().all(|b| b.is_ascii_digit()) {
+                    self.enrol_code.push_str(&d);
+                }
+                vec![]
+            }
+            Event::CodeDelete if self.at(Provision) => {
+                self.enrol_code.pop();
+                vec![]
+            }
+            Event::Enrol { hub_url } if self.at(Provision) && self.pending.is_none() && !self.enrolling => {
+                self.message.clear();
+                self.problems.clear();
+                match hub_url {
+                    None => {
+                        self.message =
+                            "本终端未配置中心平台地址（[hub] url），请用配置包或 kiosk enrol 命令登记。".into();
+                        vec![]
+                    }
+                    Some(_) if self.enrol_code.len() != ENROL_CODE_DIGITS => {
+                        self.message = "登记码应为 12 位数字，请核对后重新输入。".into();
+                        vec![]
+                    }
+                    Some(hub_url) => {
+                        self.enrolling = true;
+                        self.message = "正在向中心平台登记，请稍候……".into();
+                        vec![Effect::Enrol { hub_url, code: std::mem::take(&mut self.enrol_code) }]
+                    }
+                }
+            }
+            Event::Enrolled(outcome) if self.at(Provision) => {
+                self.enrolling = false;
+                self.enrolled(outcome)
+            }
             // Anything else (a stray tap, an event for a screen no longer shown) changes nothing.
             _ => vec![],
+        }
+    }
+
+    /// What an enrolment came to, on the screen and in the audit log.
+    fn enrolled(&mut self, outcome: EnrolOutcome) -> Vec<Effect> {
+        match outcome {
+            EnrolOutcome::NoConfigFile => {
+                self.message = "本终端使用内置演示配置，没有可改写的配置文件。".into();
+                vec![]
+            }
+            EnrolOutcome::Done { terminal_id, centre_name, changes } => {
+                self.message = format!(
+                    "已用登记码完成配置（{} 项更改），原配置已备份。终端号 {terminal_id}，服务中心 {centre_name}。与中心平台的同步在重启后使用新令牌。",
+                    changes.len()
+                );
+                let mut what = "enrolled with the hub by a one-time code".to_string();
+                for c in &changes {
+                    what.push_str("; ");
+                    what.push_str(c);
+                }
+                vec![Effect::Audit(what), Effect::ListBundles]
+            }
+            EnrolOutcome::Refused(why) => {
+                self.message = why;
+                vec![Effect::Audit("enrolment with the hub refused; nothing changed".into())]
+            }
         }
     }
 
@@ -881,6 +975,44 @@ mod tests {
 
     fn line(f: &StaffFlow, start: &str) -> String {
         f.diagnostics().into_iter().find(|l| l.starts_with(start)).unwrap_or_else(|| panic!("no {start} line"))
+    }
+
+    #[test]
+    fn an_enrolment_code_is_typed_then_exchanged_once_and_its_outcome_shown() {
+        let mut f = at(StaffView::Provision);
+        assert_eq!(f.update(Event::Enrol { hub_url: Some("http://hub".into()) }), vec![]);
+        assert!(f.message.contains("12 位数字"), "{}", f.message);
+        for d in "4930271855219".chars() {
+            f.update(Event::CodeDigit(d.to_string()));
+        }
+        f.update(Event::CodeDigit("x".into()));
+        assert_eq!(f.enrol_code, "493027185521", "at most 12 digits");
+        assert!(!format!("{f:?}").contains("4930"), "the code never shows in debug output");
+        assert_eq!(f.update(Event::Enrol { hub_url: None }), vec![]);
+        assert!(f.message.contains("未配置中心平台地址"));
+        assert_eq!(
+            f.update(Event::Enrol { hub_url: Some("http://hub".into()) }),
+            vec![Effect::Enrol { hub_url: "http://hub".into(), code: "493027185521".into() }]
+        );
+        assert!(f.enrol_code.is_empty(), "typed once");
+        assert!(f.enrolling && f.message.starts_with("正在向中心平台登记"), "{}", f.message);
+        f.update(Event::CodeDigit("1".into()));
+        assert_eq!(f.update(Event::Enrol { hub_url: Some("http://hub".into()) }), vec![], "one at a time");
+        f.update(Event::CodeDelete);
+        let done = EnrolOutcome::Done {
+            terminal_id: "SF-YT-03".into(),
+            centre_name: "月塘".into(),
+            changes: vec!["terminal_id: \"A\" → \"SF-YT-03\"".into()],
+        };
+        let effects = f.update(Event::Enrolled(done));
+        assert!(matches!(&effects[0], Effect::Audit(w) if w.contains("enrolled") && w.contains("SF-YT-03")));
+        assert!(f.message.starts_with("已用登记码完成配置") && f.message.contains("SF-YT-03"), "{}", f.message);
+        assert!(!f.enrolling);
+        f.update(Event::Enrolled(EnrolOutcome::Refused("该登记码已经使用过".into())));
+        assert_eq!(f.message, "该登记码已经使用过");
+        f.update(Event::CodeDigit("1".into()));
+        f.update(Event::CodeDelete);
+        assert!(f.enrol_code.is_empty());
     }
 
     #[test]

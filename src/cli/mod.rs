@@ -70,6 +70,20 @@ pub enum Command {
         #[arg(long)]
         rollback: bool,
     },
+    /// Enrol this terminal with the district hub by a one-time code (`kiosk-hub enrolment create`): the
+    /// hub answers with the terminal's id, token and bundle; the config is switched as `provision`
+    /// does (validated in full, `<config>.bak` kept, atomic, audited), with `[hub] url`,
+    /// `terminal_token` and `[applications] qr_base` set to the hub. Exit 0 done, 2 the code was
+    /// refused or the answer is not a valid config (nothing changed), 1 the hub cannot be reached or
+    /// other errors.
+    Enrol {
+        /// The hub's address, e.g. https://hub.example.gov.cn
+        #[arg(long, value_name = "URL")]
+        hub: String,
+        /// The 12-digit code (spaces or - between groups are fine).
+        #[arg(long)]
+        code: String,
+    },
     /// Staff mode helpers.
     #[command(subcommand)]
     Staff(StaffCmd),
@@ -200,6 +214,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Command::Say(args) => say::run(&Config::resolve(config_path)?, &args, stdout),
         Command::Provision { bundle: Some(bundle), .. } => Ok(staff::provision(config_path, &bundle)),
         Command::Provision { bundle: None, .. } => Ok(staff::rollback(config_path)),
+        Command::Enrol { hub, code } => Ok(staff::enrol(config_path, &hub, &code)),
         Command::Staff(StaffCmd::HashPin) => staff::hash_pin(&mut std::io::stdin().lock(), stdout),
         Command::Device(DeviceCmd::ReadCard(args)) => Ok(device::run_read_card(&args)),
         Command::Device(DeviceCmd::PrinterStatus(args)) => Ok(device::run_printer_status(&args)),

@@ -55,6 +55,46 @@ pub fn provision(config_path: Option<&Path>, bundle: &Path) -> i32 {
     }
 }
 
+/// `kiosk enrol --hub URL --code CODE`: 0 done, 2 refused or invalid (nothing changed), 1 other errors.
+pub fn enrol(config_path: Option<&Path>, hub: &str, code: &str) -> i32 {
+    use crate::staff::enrol::{self, EnrolError};
+    let Some(path) = super::config_file(config_path) else {
+        eprintln!("no config file to enrol: pass --config PATH");
+        return 1;
+    };
+    match enrol::enrol(&path, hub, code) {
+        Ok(enrolled) => {
+            let config = &enrolled.config;
+            let mut what = format!("enrolled with the hub {hub} (command line)");
+            for c in &enrolled.changes {
+                what.push_str("; ");
+                what.push_str(c);
+            }
+            if let Err(e) =
+                Store::open(&config.database_path()).and_then(|mut s| s.audit(crate::staff::AUDIT_WHO, &what))
+            {
+                eprintln!("enrolled, but the audit log could not be written: {e}");
+                return 1;
+            }
+            println!("{}: enrolled as {} ({}) with {hub}", path.display(), config.terminal_id, config.centre_name);
+            for c in &enrolled.changes {
+                println!("  {c}");
+            }
+            println!("previous config kept as {}", provision::backup_path(&path).display());
+            0
+        }
+        Err(EnrolError::Invalid(errors)) => report(ProvisionError::Invalid(errors), " in the hub's answer"),
+        Err(e @ (EnrolError::CodeForm | EnrolError::HubUrl(_) | EnrolError::Refused { .. })) => {
+            eprintln!("错误 error: {e}\n{}", e.zh());
+            2
+        }
+        Err(e) => {
+            eprintln!("错误 error: {e}");
+            1
+        }
+    }
+}
+
 /// Prints a provisioning error (`found_in` after "problem(s)": where the invalid config was) and
 /// returns the exit code: 2 for an invalid config (nothing changed), 1 for other errors.
 fn report(error: ProvisionError, found_in: &str) -> i32 {

@@ -5,6 +5,7 @@
 //! - [`gesture`]: the hidden five-taps-on-the-terminal-number gesture;
 //! - [`bundle`]: provisioning bundles (TOML), validated in full before anything changes;
 //! - [`provision`]: the atomic switch of the config file, its backup and the one-step rollback;
+//! - [`enrol`]: enrolment with the hub by a one-time code (token and bundle from `POST /api/v1/enrolment`);
 //! - [`disk`]: free space of the data folder for the diagnostics screen;
 //! - [`wording`]: configuration problems and bundle changes in Chinese for the staff screens.
 //!
@@ -14,6 +15,7 @@
 
 pub mod bundle;
 pub mod disk;
+pub mod enrol;
 pub mod gesture;
 pub mod pin;
 pub mod provision;

@@ -85,6 +85,15 @@ pub fn apply(config_path: &Path, bundle_path: &Path, checked: &Checked) -> Resul
     Config::load(config_path).map_err(|e| ProvisionError::Io(e.to_string()))
 }
 
+/// Switches the config at `config_path` from `current` (its text as read, which becomes the backup)
+/// to `new_text`, already checked, and returns the new config as loaded from its file (enrolment with
+/// the hub: [`super::enrol`]).
+pub fn switch_to(config_path: &Path, current: &str, new_text: &str) -> Result<Config, ProvisionError> {
+    keep_old_credential(config_path, current, new_text)?;
+    switch(config_path, new_text, current.as_bytes())?;
+    Config::load(config_path).map_err(|e| ProvisionError::Io(e.to_string()))
+}
+
 /// When the terminal id changes, the old id's hub token is kept in the terminal's database, so the
 /// sync worker can still send what was queued under the old id — under that id.
 fn keep_old_credential(config_path: &Path, current: &str, new: &str) -> Result<(), ProvisionError> {

@@ -125,6 +125,27 @@ impl HubClient {
         }
     }
 
+    /// `POST /api/v1/enrolment` (no token: the terminal has none yet). Every 4xx, 429 included, is
+    /// `Refused` with the hub's code and message (staff read why and try again or ask for a new code).
+    pub async fn enrol(&self, code: &str) -> Result<kiosk_contract::Enrolment, Failure> {
+        let request = kiosk_contract::EnrolmentRequest { code: code.to_string() };
+        let response =
+            self.http.post(format!("{}/api/v1/enrolment", self.base)).json(&request).send().await.map_err(transport)?;
+        let status = response.status();
+        if status.is_success() {
+            return json(response).await;
+        }
+        let body: ErrorBody = response.json().await.unwrap_or_default();
+        if status.is_client_error() {
+            return Err(Failure::Refused {
+                status: status.as_u16(),
+                code: body.code,
+                message: truncate(&body.message, 300),
+            });
+        }
+        Err(Failure::Transient(format!("{} {}", status.as_u16(), body.code).trim_end().to_string()))
+    }
+
     /// `POST /api/v1/terminals/{id}/heartbeat` (204).
     pub async fn heartbeat(&self, terminal_id: &str, body: &Heartbeat) -> Result<(), Failure> {
         send(self.post(&format!("/api/v1/terminals/{terminal_id}/heartbeat")).json(body)).await.map(drop)

@@ -17,7 +17,7 @@
 //! Logs carry acceptance numbers, status codes and timings; never names, ID numbers or tokens.
 
 mod backoff;
-mod client;
+pub(crate) mod client;
 mod health;
 mod wire;
 mod worker;

@@ -16,10 +16,12 @@ use super::{handler, model, printing, State};
 use crate::app::idle::IdleTimer;
 use crate::app::nav::Page;
 use crate::app::staff::{
-    self as flow, BundleOutcome, DeviceHealth, Effect, Event, Facts, HubFacts, Port, RollbackOutcome, Saved,
+    self as flow, BundleOutcome, DeviceHealth, Effect, EnrolOutcome, Event, Facts, HubFacts, Port, RollbackOutcome,
+    Saved,
 };
 use crate::devices::idcard::ReaderEvent;
 use crate::devices::scanner::ScannerEvent;
+use crate::staff::enrol::{EnrolError, Enrolled};
 use crate::staff::gesture::{Tap, TapCounter, WINDOW_MS};
 use crate::staff::provision::{self, ProvisionError};
 use crate::staff::{wording, StaffView, AUDIT_WHO};
@@ -39,6 +41,8 @@ pub struct StaffTerminal {
     out_of_service: Option<String>,
     /// The status check last asked of the printing worker: only its answer counts.
     status_request: Option<u64>,
+    /// An enrolment with the hub in flight on its own thread (the screen stays live meanwhile).
+    enrolling: Option<std::sync::mpsc::Receiver<Result<Enrolled, EnrolError>>>,
 }
 
 /// What staff mode keeps between touches: the staff flow, part of the session, so it ends with it.
@@ -127,6 +131,14 @@ pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     staff.on_cancel_bundle(move || cancel_bundle(()));
     let roll_back = handler(window, state, |s, ()| event(s, Event::RollBack));
     staff.on_roll_back(move || roll_back(()));
+    staff.on_code_digit(handler(window, state, |s, d: SharedString| event(s, Event::CodeDigit(d.into()))));
+    let code_delete = handler(window, state, |s, ()| event(s, Event::CodeDelete));
+    staff.on_code_delete(move || code_delete(()));
+    let enrol = handler(window, state, |s, ()| {
+        let hub_url = s.terminal.config.hub.base_url().map(str::to_string);
+        event(s, Event::Enrol { hub_url })
+    });
+    staff.on_enrol(move || enrol(()));
 }
 
 /// Five taps: a new session on the PIN pad, with the lockout as the store has it.
@@ -249,6 +261,19 @@ fn run(s: &mut State, effect: Effect) -> bool {
             let outcome = roll_back(s);
             event(s, Event::RolledBack(outcome));
         }
+        Effect::Enrol { hub_url, code } => match s.terminal.staff.config_path.clone() {
+            None => event(s, Event::Enrolled(EnrolOutcome::NoConfigFile)),
+            Some(config_path) => {
+                let (tx, rx) = std::sync::mpsc::channel();
+                let spawned = std::thread::Builder::new().name("enrol".into()).spawn(move || {
+                    let _ = tx.send(crate::staff::enrol::enrol(&config_path, &hub_url, &code));
+                });
+                match spawned {
+                    Ok(_) => s.terminal.staff.enrolling = Some(rx),
+                    Err(e) => event(s, Event::Enrolled(EnrolOutcome::Refused(format!("无法开始登记：{e}")))),
+                }
+            }
+        },
     }
     true
 }
@@ -329,6 +354,33 @@ fn roll_back(s: &mut State) -> RollbackOutcome {
         }
         Err(ProvisionError::Invalid(errors)) => RollbackOutcome::Invalid(problems(&errors)),
         Err(ProvisionError::Io(e)) => RollbackOutcome::Failed(e),
+    }
+}
+
+/// The enrolment thread's answer: the new config takes effect at once for what the screens show (the
+/// sync worker uses the new token after a restart). Audited even when staff mode ended meanwhile.
+fn enrolled(s: &mut State, result: Result<Enrolled, EnrolError>) {
+    let outcome = match result {
+        Ok(enrolled) => {
+            log::info!("staff: terminal enrolled with the hub as {}", enrolled.config.terminal_id);
+            let outcome = EnrolOutcome::Done {
+                terminal_id: enrolled.config.terminal_id.clone(),
+                centre_name: enrolled.config.centre_name.clone(),
+                changes: enrolled.changes,
+            };
+            s.terminal.config = enrolled.config;
+            outcome
+        }
+        Err(e) => {
+            log::warn!("staff: enrolment with the hub failed: {e}");
+            EnrolOutcome::Refused(e.zh())
+        }
+    };
+    let staff = &s.session.staff;
+    if staff.active && staff.view == StaffView::Provision {
+        event(s, Event::Enrolled(outcome));
+    } else if let EnrolOutcome::Done { terminal_id, .. } = outcome {
+        audit(s, &format!("enrolled with the hub by a one-time code as {terminal_id} (after staff mode ended)"));
     }
 }
 
@@ -438,6 +490,20 @@ pub(super) fn on_print_outcome(s: &mut State) {
 /// the state.
 pub(super) fn on_device_tick(s: &mut State) -> bool {
     let mut changed = false;
+    let answer = s.terminal.staff.enrolling.as_ref().map(|rx| rx.try_recv());
+    match answer {
+        Some(Ok(result)) => {
+            s.terminal.staff.enrolling = None;
+            enrolled(s, result);
+            changed = true;
+        }
+        Some(Err(std::sync::mpsc::TryRecvError::Disconnected)) => {
+            s.terminal.staff.enrolling = None;
+            enrolled(s, Err(EnrolError::Io("the enrolment ended without an answer".into())));
+            changed = true;
+        }
+        Some(Err(std::sync::mpsc::TryRecvError::Empty)) | None => {}
+    }
     while let Some(answer) = s.terminal.devices.printer.as_ref().and_then(|p| p.try_status()) {
         if s.terminal.staff.status_request != Some(answer.id) {
             continue;
@@ -496,6 +562,8 @@ pub(super) fn render(window: &AppWindow, s: &State) {
     ui.set_confirming(f.pending.is_some());
     ui.set_pending_bundle(f.pending.as_ref().map(|p| p.name.as_str()).unwrap_or_default().into());
     ui.set_changes(strings(&f.pending_lines()));
+    ui.set_hub_url(s.terminal.config.hub.base_url().unwrap_or_default().into());
+    ui.set_enrol_code(f.enrol_code.as_str().into());
 }
 
 fn display(p: &Path) -> String {

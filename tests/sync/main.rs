@@ -6,6 +6,7 @@ mod sync_support;
 
 mod catalog;
 mod clock_jumps;
+mod enrolment;
 mod flaky_network;
 mod offline_first;
 mod progress;

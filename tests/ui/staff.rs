@@ -381,3 +381,67 @@ fn a_bundle_edited_after_it_was_checked_is_shown_again_before_anything_is_writte
     leave_staff(&ui);
     assert!(shows(&ui, "别处"));
 }
+
+#[test]
+fn re_configuring_with_a_hub_enrolment_code_instead_of_a_usb_stick() {
+    let hub = crate::sync_support::TestHub::start();
+    let old_token = hub.add_terminal("SF-QST-01");
+    hub.store.add_terminal("SF-HTL-05", Some("荷塘区月塘街道便民服务中心")).unwrap();
+    let code = hub.store.create_enrolment("SF-HTL-05", chrono::Duration::hours(24), None).unwrap().code;
+    let (dir, path, _) = config_file();
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&format!("\n[hub]\nurl = \"{}\"\nterminal_token = \"{old_token}\"\n", hub.url()));
+    std::fs::write(&path, text).unwrap();
+    let config = Config::load(&path).unwrap();
+    let db = config.database_path();
+    let ui = kiosk_on(&config, Devices::none(), &db);
+    ui.set_config_path(&path);
+    log_in(&ui);
+    tap(&ui, "重新配置终端");
+    assert!(label_containing(&ui, "的登记码配置").is_some_and(|l| l.contains(hub.url())), "the hub is named");
+    let type_code = |code: &str| {
+        for d in code.chars() {
+            tap(&ui, &format!("登记码数字 {d}"));
+        }
+    };
+    // A digit too many is not taken; 删除 takes the last one back.
+    type_code(&code);
+    type_code("7");
+    assert!(label_containing(&ui, "的登记码配置").is_some_and(|l| l.ends_with(&code)));
+    tap(&ui, "删除登记码数字");
+    tap(&ui, "用登记码配置");
+    assert!(label_containing(&ui, "12 位数字，请核对").is_some(), "eleven digits are not sent");
+    // The digits typed stay: the last one completes the code.
+    type_code(&code[11..]);
+    tap(&ui, "用登记码配置");
+    // The hub is asked on a thread of its own: the screen stays live and says so meanwhile.
+    assert!(
+        label_containing(&ui, "正在向中心平台登记").is_some() || label_containing(&ui, "已用登记码完成配置").is_some()
+    );
+    let enrolled = |ui: &KioskUi| label_containing(ui, "已用登记码完成配置").is_some();
+    wait_until(&ui, Duration::from_secs(10), enrolled);
+    let done = label_containing(&ui, "已用登记码完成配置")
+        .unwrap_or_else(|| panic!("not enrolled: {:?}", ui.window().global::<StaffState>().get_message()));
+    assert!(done.contains("SF-HTL-05") && done.contains("荷塘区月塘街道便民服务中心"), "{done}");
+    let written = Config::load(&path).unwrap();
+    assert_eq!(written.terminal_id, "SF-HTL-05");
+    let new_token = written.hub.terminal_token.clone().unwrap();
+    assert_ne!(new_token, old_token);
+    assert!(matches!(
+        hub.store.authenticate(&new_token).unwrap(),
+        kiosk_hub::store::Auth::Terminal(id) if id == "SF-HTL-05"
+    ));
+    assert!(dir.path().join("kiosk.toml.bak").is_file(), "the old config kept");
+    let audit = Store::open(&db).unwrap().audit_entries(10).unwrap();
+    assert!(audit.iter().any(|(_, _, w)| w.contains("enrolled") && w.contains("SF-HTL-05")), "{audit:?}");
+    assert!(audit.iter().all(|(_, _, w)| !w.contains(&code) && !w.contains(&new_token)), "no code or token audited");
+
+    // The same code again: refused, in words staff understand, and nothing changes.
+    type_code(&code);
+    tap(&ui, "用登记码配置");
+    wait_until(&ui, Duration::from_secs(10), |ui| label_containing(ui, "只能用一次").is_some());
+    assert!(label_containing(&ui, "只能用一次").is_some(), "{:?}", label_containing(&ui, "登记码"));
+    assert_eq!(Config::load(&path).unwrap().hub.terminal_token.as_deref(), Some(new_token.as_str()));
+    leave_staff(&ui);
+    assert!(shows(&ui, "终端号 SF-HTL-05"), "the header shows the new terminal id at once");
+}

@@ -363,6 +363,8 @@ pub(crate) trait Storage: Send + Sync + console::ConsoleStorage {
     fn record_heartbeat(&self, terminal_id: &str, at: &str, body: &str) -> Result<(), StoreError>;
     fn list_terminals(&self) -> Result<Vec<TerminalRow>, StoreError>;
     fn latest_catalog(&self) -> Result<Option<(i64, String)>, StoreError>;
+    /// The newest catalogue's version, without its body.
+    fn latest_catalog_version(&self) -> Result<Option<i64>, StoreError>;
     fn publish_catalog(&self, version: i64, body: &str, at: &str) -> Result<(), StoreError>;
     fn create_application(&self, new: &NewApplication<'_>) -> Result<(Created, ApplicationReceipt), StoreError>;
     fn progress(&self, token: &str) -> Result<Option<ApplicationProgress>, StoreError>;
@@ -691,6 +693,12 @@ impl Store {
     /// The newest published catalogue: its version and the JSON text exactly as published.
     pub fn latest_catalog(&self) -> Result<Option<(i64, String)>, StoreError> {
         self.backend.latest_catalog()
+    }
+
+    /// The newest published catalogue's version alone (the phone page reads the body only when it
+    /// changed).
+    pub fn latest_catalog_version(&self) -> Result<Option<i64>, StoreError> {
+        self.backend.latest_catalog_version()
     }
 
     /// Stores a catalogue as the new current version; refuses a version not higher than the current.

@@ -437,6 +437,13 @@ impl Storage for PgStore {
         })
     }
 
+    fn latest_catalog_version(&self) -> Result<Option<i64>, StoreError> {
+        self.run(|pool| async move {
+            let row = client(&pool).await?.query_one("SELECT MAX(version) FROM catalogs", &[]).await?;
+            Ok(row.get(0))
+        })
+    }
+
     fn publish_catalog(&self, version: i64, body: &str, at: &str) -> Result<(), StoreError> {
         let (body, at) = (body.to_string(), at.to_string());
         self.run(|pool| async move {

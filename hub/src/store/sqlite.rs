@@ -321,6 +321,10 @@ impl Storage for SqliteStore {
             .optional()?)
     }
 
+    fn latest_catalog_version(&self) -> Result<Option<i64>, StoreError> {
+        Ok(self.conn().query_row("SELECT MAX(version) FROM catalogs", [], |r| r.get(0))?)
+    }
+
     fn publish_catalog(&self, version: i64, body: &str, at: &str) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let tx = write_tx(&mut conn)?;

@@ -14,6 +14,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -107,7 +108,11 @@ pub fn language(headers: &HeaderMap) -> Lang {
     }
 }
 
-async fn page(State(phone): State<Arc<Phone>>, Path(token): Path<String>, request: Request) -> Response {
+async fn page(
+    State(phone): State<Arc<Phone>>,
+    token: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Response {
     let headers = request.headers();
     let lang = language(headers);
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
@@ -126,6 +131,8 @@ async fn page(State(phone): State<Arc<Phone>>, Path(token): Path<String>, reques
         }
         not_found(lang)
     };
+    // A segment that is not even text (`%FF`) is a miss like any other.
+    let Ok(Path(token)) = token else { return miss(&phone) };
     if !validate::is_slip_token(&token) {
         return miss(&phone);
     }
@@ -139,14 +146,16 @@ async fn page(State(phone): State<Arc<Phone>>, Path(token): Path<String>, reques
 }
 
 impl Phone {
-    /// The latest catalogue's entry for `code`, if there is one (parsed again only when the version
-    /// changed). A catalogue that cannot be read leaves the page without place and materials.
+    /// The latest catalogue's entry for `code`, if there is one. The version is asked each time; the
+    /// body is read and parsed again only when it changed. A catalogue that cannot be read leaves the
+    /// page without place and materials.
     async fn item(&self, code: &str) -> Option<Item> {
-        let (version, body) = self.app.blocking(|s| s.latest_catalog()).await.ok()??;
+        let version = self.app.blocking(|s| s.latest_catalog_version()).await.ok()??;
         let cached = self.items.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let items = match cached {
             Some((v, items)) if v == version => items,
             _ => {
+                let (version, body) = self.app.blocking(|s| s.latest_catalog()).await.ok()??;
                 let parsed: Items = serde_json::from_str(&body).ok()?;
                 let items: Arc<ItemsByCode> = Arc::new(parsed.items.into_iter().map(|i| (i.code.clone(), i)).collect());
                 *self.items.lock().unwrap_or_else(|e| e.into_inner()) = Some((version, items.clone()));

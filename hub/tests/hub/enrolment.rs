@@ -42,6 +42,24 @@ hub_test! {
 }
 
 hub_test! {
+    async fn a_code_raced_by_several_kiosks_enrols_exactly_one() {
+        let hub = Hub::start().await;
+        let code = hub.store.create_enrolment("SF-HTL-04", chrono::Duration::hours(1), None).unwrap().code;
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            let (client, url, body) = (hub.client.clone(), hub.url("/api/v1/enrolment"), json!({ "code": code }));
+            set.spawn(async move { client.post(url).json(&body).send().await.unwrap().status().as_u16() });
+        }
+        let mut statuses = Vec::new();
+        while let Some(status) = set.join_next().await {
+            statuses.push(status.unwrap());
+        }
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 409, 409, 409, 409, 409, 409, 409], "one token, the others refused as used");
+    }
+}
+
+hub_test! {
     async fn a_registered_terminal_gets_a_new_token_and_its_name_as_centre() {
         let hub = Hub::start().await;
         let old = hub.terminal("SF-QST-01");

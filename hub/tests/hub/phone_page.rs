@@ -57,6 +57,8 @@ hub_test! {
         let (status, headers, html) = page(&hub, &format!("/p/{token}"), None).await;
         assert_eq!(status, 200, "{html}");
         assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+        let (_, _, again) = page(&hub, &format!("/p/{token}"), None).await;
+        assert_eq!(again, html, "the same page from the parsed catalogue kept");
         assert_eq!(headers["referrer-policy"], "no-referrer", "the token in the URL goes nowhere else");
         assert!(headers["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"));
         for shown in [
@@ -95,19 +97,35 @@ hub_test! {
     async fn a_rejection_shows_its_reason_in_the_kiosks_words() {
         let hub = Hub::start().await;
         let (token, acceptance_no) = submitted(&hub).await;
+        // Without a published catalogue: no place (what to bring still).
+        let html = page(&hub, &format!("/p/{token}"), None).await.2;
+        assert!(!html.contains("领取地点") && html.contains("领取时请带"), "{html}");
+        // A newer catalogue moves the item's place: the page follows it.
+        let place = |version: u32, place: &str| {
+            let file = hub.dir.path().join(format!("c{version}.json"));
+            let body = serde_json::json!({"version": version, "items": [
+                {"code": "LL0001", "name": "老年人优待证办理（年审）", "place": place}
+            ]});
+            std::fs::write(&file, body.to_string()).unwrap();
+            kiosk_hub::cli::catalog_publish(&hub.store, &file).unwrap();
+        };
+        place(1, "一号窗口");
+        assert!(page(&hub, &format!("/p/{token}"), None).await.2.contains("一号窗口"));
+        place(2, "二号窗口");
+        let html = page(&hub, &format!("/p/{token}"), None).await.2;
+        assert!(html.contains("二号窗口") && !html.contains("一号窗口"), "{html}");
         hub.store.set_status(&acceptance_no, kiosk_hub::model::Status::Rejected, Some("照片不合格")).unwrap();
         let (status, _, html) = page(&hub, &format!("/p/{token}"), None).await;
         assert_eq!(status, 200);
         assert!(html.contains("未通过") && html.contains("原因：照片不合格。如有疑问"), "{html}");
-        // Without a published catalogue: no place, still what to bring.
-        assert!(!html.contains("领取地点") && html.contains("领取时请带"), "{html}");
+        assert!(html.contains("领取时请带"), "{html}");
     }
 }
 
 #[tokio::test]
 async fn an_unknown_token_gets_a_friendly_not_found_page() {
     let hub = Hub::start().await;
-    for path in ["/p/abcdefghijklmnopqrst", "/p/not-a-token", "/p/%E4%BD%A0"] {
+    for path in ["/p/abcdefghijklmnopqrst", "/p/not-a-token", "/p/%E4%BD%A0", "/p/%FF%FE"] {
         let (status, headers, html) = page(&hub, path, None).await;
         assert_eq!(status, 404, "{path}");
         assert_eq!(headers["content-type"], "text/html; charset=utf-8", "{path}");
