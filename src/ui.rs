@@ -56,6 +56,8 @@ struct Terminal {
     lexicon: Rc<Lexicon>,
     /// Print jobs sent to the printer and not finished yet.
     jobs: printing::Jobs,
+    /// The printer's status asked while idle (`[printer] poll_secs`).
+    printer_poll: printing::Poll,
     /// Held busy from outside (`KioskUi::set_busy`).
     held_busy: bool,
     /// The reader's trouble as it last reported it (none once it answers again): the identification
@@ -232,6 +234,7 @@ impl KioskUi {
             health: crate::sync::HealthReport::shared(),
             lexicon: Rc::new(lexicon),
             jobs: printing::Jobs::default(),
+            printer_poll: printing::Poll::default(),
             held_busy: false,
             reader_fault: None,
             grid_directory: None,
@@ -531,6 +534,7 @@ fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let clock = { messages::clock(state.borrow().session.lang, &state.borrow().terminal.screen.now()) };
     window.global::<AppState>().set_clock(clock.into());
     report_health(window, &state.borrow());
+    printing::poll_when_idle(&mut state.borrow_mut());
     // Both asked (no short-circuit), rendered once.
     let changed = {
         let mut s = state.borrow_mut();
@@ -638,7 +642,15 @@ fn on_device_tick(window: &AppWindow, state: &Rc<RefCell<State>>) {
         staff::on_print_outcome(&mut s);
         changed = true;
     }
-    changed |= staff::on_device_tick(&mut state.borrow_mut());
+    loop {
+        let mut s = state.borrow_mut();
+        let Some(answer) = s.terminal.devices.printer.as_ref().and_then(|p| p.try_status()) else { break };
+        if !printing::on_status(&mut s, &answer) {
+            staff::on_status(&mut s, answer);
+        }
+        // Staff's diagnostics, or the residents' notice before an application, follow what it said.
+        changed = true;
+    }
     let moved = printing::poll_progress(&mut state.borrow_mut());
     if changed {
         render(window, &state.borrow());

@@ -19,6 +19,7 @@ use crate::app::staff::{
     self as flow, BundleOutcome, DeviceHealth, Effect, Event, Facts, HubFacts, Port, RollbackOutcome, Saved,
 };
 use crate::devices::idcard::ReaderEvent;
+use crate::devices::printer::service::StatusOutcome;
 use crate::devices::scanner::ScannerEvent;
 use crate::staff::gesture::{Tap, TapCounter, WINDOW_MS};
 use crate::staff::provision::{self, ProvisionError};
@@ -434,21 +435,16 @@ pub(super) fn on_print_outcome(s: &mut State) {
     }
 }
 
-/// Ten times a second: the printing worker's answer to the staff status check. Whether it changed
-/// the state.
-pub(super) fn on_device_tick(s: &mut State) -> bool {
-    let mut changed = false;
-    while let Some(answer) = s.terminal.devices.printer.as_ref().and_then(|p| p.try_status()) {
-        if s.terminal.staff.status_request != Some(answer.id) {
-            continue;
-        }
-        s.terminal.staff.status_request = None;
-        if takes_device_events(s) {
-            event(s, Event::PrinterStatus(answer.result.map_err(|e| e.to_string())));
-            changed = true;
-        }
+/// The printing worker's answer to a status check that is not the idle poll's: staff's check, if it
+/// is the one last asked.
+pub(super) fn on_status(s: &mut State, answer: StatusOutcome) {
+    if s.terminal.staff.status_request != Some(answer.id) {
+        return;
     }
-    changed
+    s.terminal.staff.status_request = None;
+    if takes_device_events(s) {
+        event(s, Event::PrinterStatus(answer.result.map_err(|e| e.to_string())));
+    }
 }
 
 /// The screen for a staff page; the PIN pad until the right PIN was given.
