@@ -6,12 +6,15 @@
 //! - requests the hub reads reject unknown fields; responses the kiosk reads accept unknown fields, and
 //!   their enumerations are [`Lenient`] (terminals in the field lag behind the hub);
 //! - the catalogue's `ETag` form ([`catalog_etag`], [`parse_catalog_etag`]);
+//! - the grid directory ([`grid::Directory`], its `validate()` and `ETag`), shared so the hub checks a
+//!   published directory as the kiosk does;
 //! - the one masking rule for names and ID numbers ([`mask_name`], [`mask_id_number`]).
 //!
 //! No I/O, no device types: serde and chrono only.
 
 mod application;
 mod catalog;
+pub mod grid;
 mod heartbeat;
 mod lenient;
 pub mod limits;

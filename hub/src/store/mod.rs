@@ -35,6 +35,7 @@ use crypto::Crypto;
 pub const MIGRATIONS: &[&str] = &[
     "1: terminals, heartbeats, catalogues, applications, timeline events, ratings",
     "2: applications.key_id, id_suffix, purged_at (personal fields encrypted at rest, retention)",
+    "3: grid directories (kiosk-hub grid publish, GET /api/v1/grid)",
 ];
 
 /// The schema version this hub brings a database to.
@@ -56,6 +57,8 @@ pub enum StoreError {
     TerminalExists(String),
     #[error("catalogue version {new} is not higher than the current version {current}")]
     VersionNotHigher { new: i64, current: i64 },
+    #[error("grid directory version {new} is not higher than the current version {current}")]
+    GridVersionNotHigher { new: i64, current: i64 },
     #[error("this idempotency key was already used with a different request body")]
     IdempotencyConflict,
     #[error("acceptance number already used by another application")]
@@ -180,6 +183,8 @@ pub(crate) trait Storage: Send + Sync {
     fn list_terminals(&self) -> Result<Vec<TerminalRow>, StoreError>;
     fn latest_catalog(&self) -> Result<Option<(i64, String)>, StoreError>;
     fn publish_catalog(&self, version: i64, body: &str, at: &str) -> Result<(), StoreError>;
+    fn latest_grid(&self) -> Result<Option<(i64, String)>, StoreError>;
+    fn publish_grid(&self, version: i64, body: &str, at: &str) -> Result<(), StoreError>;
     fn create_application(&self, new: &NewApplication<'_>) -> Result<(Created, ApplicationReceipt), StoreError>;
     fn progress(&self, token: &str) -> Result<Option<ApplicationProgress>, StoreError>;
     fn list_applications(
@@ -345,6 +350,19 @@ impl Store {
     /// Stores a catalogue as the new current version; refuses a version not higher than the current.
     pub fn publish_catalog(&self, version: i64, body: &str) -> Result<(), StoreError> {
         self.backend.publish_catalog(version, body, &now())
+    }
+
+    // --- grid directories ------------------------------------------------------------------------
+
+    /// The newest published grid directory: its version and the JSON text exactly as published.
+    pub fn latest_grid(&self) -> Result<Option<(i64, String)>, StoreError> {
+        self.backend.latest_grid()
+    }
+
+    /// Stores a grid directory as the new current version; refuses a version not higher than the
+    /// current. The caller has checked it (`kiosk_contract::grid::Directory::validate`).
+    pub fn publish_grid(&self, version: i64, body: &str) -> Result<(), StoreError> {
+        self.backend.publish_grid(version, body, &now())
     }
 
     // --- applications ----------------------------------------------------------------------------

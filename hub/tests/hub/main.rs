@@ -8,6 +8,7 @@ mod pg;
 mod application_intake;
 mod catalog_etag;
 mod cli_exit_codes;
+mod grid_publish;
 mod hardening;
 mod heartbeat_health;
 mod instances;
