@@ -145,6 +145,7 @@ impl State {
         self.terminal.speech.stop();
         self.session = Session::new(&self.terminal);
         self.swap_catalog_if_newer();
+        self.swap_grid_if_newer();
     }
 
     /// 首页 and the end of a task: the resident's data goes as on any reset (their voice settings
@@ -178,6 +179,27 @@ impl State {
                 t.catalog = crate::catalog::Catalog::new(file);
             }
             Some(Err(e)) => log::error!("cannot load the new catalogue: {e}"),
+            _ => {}
+        }
+    }
+}
+
+impl State {
+    /// Between sessions (never under a resident: the grid page keeps places in the directory): a grid
+    /// directory the sync worker installed replaces the one in memory.
+    fn swap_grid_if_newer(&mut self) {
+        let t = &mut self.terminal;
+        let Some(loaded) = t.grid_directory.as_ref().map(|d| d.version) else { return };
+        let newer = t.sync.as_ref().and_then(|h| h.grid_version()).is_some_and(|v| v > loaded);
+        if !newer {
+            return;
+        }
+        match t.store.as_ref().map(crate::grid::store::load) {
+            Some(Ok(Some(dir))) => {
+                log::info!("grid directory v{} replaces v{loaded} between sessions", dir.version);
+                t.grid_directory = Some(dir);
+            }
+            Some(Err(e)) => log::error!("cannot load the new grid directory: {e}"),
             _ => {}
         }
     }

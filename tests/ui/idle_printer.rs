@@ -6,31 +6,16 @@
 use std::time::Duration;
 
 use crate::common::*;
+use crate::sync::kiosk_with_sync;
 use crate::sync_support::TestHub;
-use kiosk::catalog::{self, Catalog};
 use kiosk::devices::printer::SimMode;
-use kiosk::store::Store;
-use kiosk::sync::SyncWorker;
-use kiosk::ui::{Devices, KioskUi};
+use kiosk::ui::KioskUi;
 use kiosk::{AppState, PrintState, Screen};
 use kiosk_contract::Paper;
 use slint::ComponentHandle;
 
 const LIMIT: Duration = Duration::from_secs(15);
 const NOTICE: &str = "打印机暂时无法打印：您仍可办理，提交后回执将显示在屏幕上，可用手机拍下屏幕上的二维码。";
-
-/// A kiosk with simulated devices, a real SQLite file and its sync worker, as `kiosk run` starts it.
-fn kiosk_with_sync(config: &kiosk::config::Config) -> (KioskUi, tempfile::TempDir) {
-    i_slint_backend_testing::init_no_event_loop();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("kiosk.sqlite3");
-    let ui = KioskUi::new(config, Catalog::new(catalog::bundled()), Devices::start(config)).unwrap();
-    ui.window().window().set_size(slint::LogicalSize::new(1080.0, 1920.0));
-    ui.window().show().unwrap();
-    ui.attach_store(Store::open(&db).unwrap());
-    ui.attach_sync(SyncWorker::start(config, &db, ui.health()));
-    (ui, dir)
-}
 
 /// The paper state and problems of the hub's last heartbeat from the one terminal.
 fn last_heartbeat(hub: &TestHub) -> Option<(Paper, Vec<&'static str>)> {
