@@ -17,7 +17,7 @@ mod grid;
 mod guides;
 mod identify;
 mod idle;
-mod idle_printer;
+mod idle_devices;
 mod keyboard;
 mod language;
 mod print_checklist;

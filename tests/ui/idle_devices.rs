@@ -1,4 +1,4 @@
-//! Issue 16: the kiosk knows its printer while idle. With `[printer] poll_secs` it asks the printer's
+//! Issue 16: the kiosk knows its devices while idle. With `[printer] poll_secs` it asks the printer's
 //! status (DLE EOT) while nobody uses it and no job is on the port, so a printer that ran out of paper
 //! on an idle kiosk shows in the next heartbeat at the hub (a real one on 127.0.0.1), and residents are
 //! told before they start an application that the slip will be shown on screen instead.
@@ -118,4 +118,37 @@ fn no_status_poll_reaches_the_printer_during_a_job() {
     let after = sim(&ui).status_requests();
     assert!(wait_until(&ui, LIMIT, |ui| sim(ui).status_requests() >= after + 3), "polls go on after the job");
     assert_eq!(sim(&ui).status_requests_mid_job(), 0);
+}
+
+/// The reader on an idle kiosk: its card polling goes on whoever is at the kiosk, so a reader that
+/// falls silent (a real GA 467 reader on a pseudo-terminal, here the simulator as a serial device)
+/// shows in the next heartbeat as `reader_no_answer`, and as `ok` again once it answers.
+#[test]
+fn a_silent_reader_on_an_idle_kiosk_reaches_the_hub() {
+    use kiosk::devices::idcard::{DeviceKind, Fault, SimReader};
+    use kiosk_contract::ReaderHealth;
+    let hub = TestHub::start();
+    let token = hub.add_terminal("SF-QST-01");
+    let reader = SimReader::start().unwrap();
+    let mut config = demo_config();
+    config.hub.url = Some(hub.url().to_string());
+    config.hub.terminal_token = Some(token);
+    config.hub.heartbeat_secs = 1;
+    config.id_reader.kind = DeviceKind::Serial;
+    config.id_reader.port = Some(reader.path().to_string());
+    let (ui, _dir) = kiosk_with_sync(&config);
+    let hub = &hub;
+    let reader_says = |want: ReaderHealth| {
+        move |_: &KioskUi| {
+            let terminals = hub.store.list_terminals().unwrap();
+            terminals.first().and_then(|t| t.last_heartbeat.as_ref()).is_some_and(|h| h.heartbeat.reader == want)
+        }
+    };
+    assert!(wait_until(&ui, LIMIT, reader_says(ReaderHealth::Ok)), "a serial reader that answers is ok");
+    reader.set_fault(Fault::Silent);
+    assert!(wait_until(&ui, LIMIT, reader_says(ReaderHealth::NoAnswer)), "the silent reader reaches the hub");
+    let problems = hub.store.list_terminals().unwrap()[0].last_heartbeat.as_ref().unwrap().problems.clone();
+    assert!(problems.contains(&"reader_no_answer"), "{problems:?}");
+    reader.clear_fault();
+    assert!(wait_until(&ui, LIMIT, reader_says(ReaderHealth::Ok)), "and ok again once it answers");
 }
