@@ -7,6 +7,7 @@ mod sync_support;
 mod catalog;
 mod clock_jumps;
 mod flaky_network;
+mod grid;
 mod offline_first;
 mod progress;
 mod refusals;
