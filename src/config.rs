@@ -441,6 +441,13 @@ pub enum Problem {
         found: u64,
         unit: Unit,
     },
+    /// Like `Between`, but 0 is allowed too and means off (`printer.poll_secs`).
+    OffOrBetween {
+        min: u64,
+        max: u64,
+        found: u64,
+        unit: Unit,
+    },
     /// `speech.device` that is not an ALSA device name.
     AlsaDevice(String),
     /// `log_level` that is not a filter of levels; the value found.
@@ -506,6 +513,9 @@ impl fmt::Display for Problem {
             Problem::Between { min, max, found, unit } => {
                 write!(f, "expected {min} to {max} ({}), found {found}", unit.en())
             }
+            Problem::OffOrBetween { min, max, found, unit } => {
+                write!(f, "expected 0 (off) or {min} to {max} ({}), found {found}", unit.en())
+            }
             Problem::AlsaDevice(d) => {
                 write!(f, "expected an ALSA device name such as \"plughw:0,0\" or \"default\", found {d:?}")
             }
@@ -565,6 +575,9 @@ impl Problem {
             Problem::AtLeast { min, unit } => format!("应为整数{}，至少 {min}", unit.zh()),
             Problem::Between { min, max, found, unit } => {
                 format!("应为 {min} 到 {max}（{}），实际为 {found}", unit.zh())
+            }
+            Problem::OffOrBetween { min, max, found, unit } => {
+                format!("应为 0（关闭）或 {min} 到 {max}（{}），实际为 {found}", unit.zh())
             }
             Problem::AlsaDevice(d) => format!("应为 ALSA 设备名，例如 \"plughw:0,0\" 或 \"default\"，实际为 {d:?}"),
             Problem::LogLevel(v) => format!(
@@ -776,6 +789,14 @@ impl Config {
         if !STANDARD_BAUDS.contains(&self.printer.baud) {
             out.push(("printer.baud".into(), Problem::BaudRate(self.printer.baud)));
         }
+        let poll = self.printer.poll_secs;
+        if poll != 0 && !(PRINTER_POLL_SECS.0..=PRINTER_POLL_SECS.1).contains(&poll) {
+            let (min, max) = PRINTER_POLL_SECS;
+            out.push((
+                "printer.poll_secs".into(),
+                Problem::OffOrBetween { min, max, found: poll, unit: Unit::Seconds },
+            ));
+        }
         for (key, kind, port, example) in self.ports() {
             match port.filter(|p| !p.is_empty()) {
                 None if kind == DeviceKind::Serial => out.push((key.into(), Problem::PortRequired { example })),
@@ -817,6 +838,9 @@ impl Config {
         self.data_dir.join("kiosk.sqlite3")
     }
 }
+
+/// `[printer] poll_secs` other than 0 (off): from every second to once an hour.
+pub const PRINTER_POLL_SECS: (u64, u64) = (1, 3_600);
 
 /// The baud rates `[printer] baud` may take: the standard ones receipt printers offer.
 pub const STANDARD_BAUDS: [u32; 7] = [2_400, 4_800, 9_600, 19_200, 38_400, 57_600, 115_200];
@@ -1112,6 +1136,27 @@ mod tests {
         assert_eq!(e.zh(), "kiosk-config/test.toml：[screen] hours：\"17:30-14:00\"：开始时间应早于结束时间");
         let e = parse(&format!("{MINIMAL}[screen]\nhours = [\"08:30-12:00\", \"11:30-13:00\"]\n")).unwrap_err();
         assert!(e.to_string().ends_with("\"08:30-12:00\" and \"11:30-13:00\" overlap"), "{e}");
+    }
+
+    #[test]
+    fn the_printer_poll_defaults_to_60_seconds_and_is_off_or_1_to_3600() {
+        assert_eq!(parse(MINIMAL).unwrap().printer.poll_secs, 60);
+        assert_eq!(parse(&format!("{MINIMAL}[printer]\npoll_secs = 0\n")).unwrap().printer.poll_secs, 0);
+        assert_eq!(parse(&format!("{MINIMAL}[printer]\npoll_secs = 5\n")).unwrap().printer.poll_secs, 5);
+        for bad in [3_601, 86_400] {
+            let e = parse(&format!("{MINIMAL}[printer]\npoll_secs = {bad}\n")).unwrap_err();
+            assert_eq!(e.key, "printer.poll_secs");
+            assert_eq!(
+                e.to_string(),
+                format!("kiosk-config/test.toml: key `printer.poll_secs`: expected 0 (off) or 1 to 3600 (seconds), found {bad}")
+            );
+            assert_eq!(
+                e.zh(),
+                format!(
+                    "kiosk-config/test.toml：[printer] poll_secs：应为 0（关闭）或 1 到 3600（秒数），实际为 {bad}"
+                )
+            );
+        }
     }
 
     #[test]

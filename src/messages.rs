@@ -162,6 +162,18 @@ pub fn no_printer(lang: Lang, application_saved: bool) -> String {
     }
 }
 
+/// Before an application starts (the item list, consent, the card), when the printer last said it cannot
+/// print (the idle poll or the last job): the slip will be shown on screen instead.
+pub fn printer_not_ready_notice(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "打印机暂时无法打印：您仍可办理，提交后回执将显示在屏幕上，可用手机拍下屏幕上的二维码。",
+        Lang::En => {
+            "The printer cannot print at the moment. You can still apply: after you submit, your receipt will be \
+             shown on the screen, and you can take a photo of its QR code with your phone."
+        }
+    }
+}
+
 /// The stored slip of an application could not be found to print.
 pub fn slip_unavailable(lang: Lang) -> &'static str {
     match lang {
@@ -1261,6 +1273,7 @@ mod tests {
             e.check("no_printer", no_printer(EN, b), &[]);
         }
         e.check("slip_unavailable", slip_unavailable(EN), &[]);
+        e.check("printer_not_ready_notice", printer_not_ready_notice(EN), &[]);
 
         let catalog = crate::catalog::bundled();
         for g in &catalog.items {

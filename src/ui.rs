@@ -56,6 +56,8 @@ struct Terminal {
     lexicon: Rc<Lexicon>,
     /// Print jobs sent to the printer and not finished yet.
     jobs: printing::Jobs,
+    /// The printer's status asked while idle (`[printer] poll_secs`).
+    printer_poll: printing::Poll,
     /// Held busy from outside (`KioskUi::set_busy`).
     held_busy: bool,
     /// The reader's trouble as it last reported it (none once it answers again): the identification
@@ -143,6 +145,7 @@ impl State {
         self.terminal.speech.stop();
         self.session = Session::new(&self.terminal);
         self.swap_catalog_if_newer();
+        self.swap_grid_if_newer();
     }
 
     /// 首页 and the end of a task: the resident's data goes as on any reset (their voice settings
@@ -176,6 +179,27 @@ impl State {
                 t.catalog = crate::catalog::Catalog::new(file);
             }
             Some(Err(e)) => log::error!("cannot load the new catalogue: {e}"),
+            _ => {}
+        }
+    }
+}
+
+impl State {
+    /// Between sessions (never under a resident: the grid page keeps places in the directory): a grid
+    /// directory the sync worker installed replaces the one in memory.
+    fn swap_grid_if_newer(&mut self) {
+        let t = &mut self.terminal;
+        let Some(loaded) = t.grid_directory.as_ref().map(|d| d.version) else { return };
+        let newer = t.sync.as_ref().and_then(|h| h.grid_version()).is_some_and(|v| v > loaded);
+        if !newer {
+            return;
+        }
+        match t.store.as_ref().map(crate::grid::store::load) {
+            Some(Ok(Some(dir))) => {
+                log::info!("grid directory v{} replaces v{loaded} between sessions", dir.version);
+                t.grid_directory = Some(dir);
+            }
+            Some(Err(e)) => log::error!("cannot load the new grid directory: {e}"),
             _ => {}
         }
     }
@@ -232,6 +256,7 @@ impl KioskUi {
             health: crate::sync::HealthReport::shared(),
             lexicon: Rc::new(lexicon),
             jobs: printing::Jobs::default(),
+            printer_poll: printing::Poll::default(),
             held_busy: false,
             reader_fault: None,
             grid_directory: None,
@@ -531,6 +556,7 @@ fn on_second(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let clock = { messages::clock(state.borrow().session.lang, &state.borrow().terminal.screen.now()) };
     window.global::<AppState>().set_clock(clock.into());
     report_health(window, &state.borrow());
+    printing::poll_when_idle(&mut state.borrow_mut());
     // Both asked (no short-circuit), rendered once.
     let changed = {
         let mut s = state.borrow_mut();
@@ -636,6 +662,15 @@ fn on_device_tick(window: &AppWindow, state: &Rc<RefCell<State>>) {
             apply::on_printed(&mut s, printed);
         }
         staff::on_print_outcome(&mut s);
+        changed = true;
+    }
+    loop {
+        let mut s = state.borrow_mut();
+        let Some(answer) = s.terminal.devices.printer.as_ref().and_then(|p| p.try_status()) else { break };
+        if !printing::on_status(&mut s, &answer) {
+            staff::on_status(&mut s, answer);
+        }
+        // Staff's diagnostics, or the residents' notice before an application, follow what it said.
         changed = true;
     }
     changed |= staff::on_device_tick(&mut state.borrow_mut());

@@ -6,6 +6,8 @@
 //! - requests the hub reads reject unknown fields; responses the kiosk reads accept unknown fields, and
 //!   their enumerations are [`Lenient`] (terminals in the field lag behind the hub);
 //! - the catalogue's `ETag` form ([`catalog_etag`], [`parse_catalog_etag`]);
+//! - the grid directory ([`grid::Directory`], its `validate()` and `ETag`), shared so the hub checks a
+//!   published directory as the kiosk does;
 //! - the one masking rule for names and ID numbers ([`mask_name`], [`mask_id_number`]);
 //! - the words a resident reads for an application's status ([`wording::progress`]), on the kiosk and
 //!   on the hub's phone page alike.
@@ -15,6 +17,7 @@
 mod application;
 mod catalog;
 mod enrolment;
+pub mod grid;
 mod heartbeat;
 mod lenient;
 pub mod limits;

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
+use kiosk_contract::grid::Directory;
 use kiosk_contract::{validate, CatalogHead};
 
 use crate::model::{Kind, Status};
@@ -30,6 +31,9 @@ pub enum Command {
     /// Publish service catalogues to the kiosks.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Publish grid directories (网格名录) to the kiosks.
+    #[command(subcommand)]
+    Grid(GridCommand),
     /// List applications and move them through their statuses.
     #[command(subcommand)]
     Applications(ApplicationsCommand),
@@ -117,6 +121,13 @@ pub enum TerminalsCommand {
 #[derive(Debug, Subcommand)]
 pub enum CatalogCommand {
     /// Check a catalogue JSON file and store it as the new version (must be higher than the current).
+    Publish { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GridCommand {
+    /// Check a grid directory JSON file (the kiosk's format, checked as the kiosk checks it) and store
+    /// it as the new version (must be higher than the current); kiosks pull it with the catalogue.
     Publish { file: PathBuf },
 }
 
@@ -289,6 +300,38 @@ pub fn catalog_publish(store: &Store, file: &Path) -> Result<String, CliError> {
     let (version, items) = check_catalog(&text).map_err(|e| CliError::Other(format!("{}: {e}", file.display())))?;
     store.publish_catalog(version, &text)?;
     Ok(format!("published catalogue version {version} ({items} items)"))
+}
+
+/// Checks a grid directory file as the kiosk reads it: JSON of its format (unknown keys refused, the
+/// key named), `Directory::validate` (the grid named), a version from 1 to the contract's limit.
+/// Returns the version and the number of grids.
+pub fn check_grid(text: &str) -> Result<(i64, usize), String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    if !value.is_object() {
+        return Err("expected a JSON object at the top level".into());
+    }
+    let dir: Directory = serde_path_to_error::deserialize(&value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            inner.to_string()
+        } else {
+            format!("`{path}`: {inner}")
+        }
+    })?;
+    let version = i64::try_from(dir.version).unwrap_or(i64::MAX);
+    validate::range("version", version, 1, kiosk_contract::limits::MAX_VERSION)
+        .map_err(|e| format!("`{}`: expected {}", e.field, e.expected))?;
+    dir.validate().map_err(|e| e.to_string())?;
+    Ok((version, dir.grids().count()))
+}
+
+pub fn grid_publish(store: &Store, file: &Path) -> Result<String, CliError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::NotFound(format!("{}: cannot read: {e}", file.display())))?;
+    let (version, grids) = check_grid(&text).map_err(|e| CliError::Other(format!("{}: {e}", file.display())))?;
+    store.publish_grid(version, &text)?;
+    Ok(format!("published grid directory version {version} ({grids} grids)"))
 }
 
 fn parse_kind(s: &str) -> Result<Kind, CliError> {

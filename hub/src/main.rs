@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use clap::Parser;
 use kiosk_hub::cli::{
-    self, ApplicationsCommand, CatalogCommand, Cli, CliError, Command, EnrolmentCommand, KeysCommand, StaffCommand,
-    TerminalsCommand,
+    self, ApplicationsCommand, CatalogCommand, Cli, CliError, Command, EnrolmentCommand, GridCommand, KeysCommand,
+    StaffCommand, TerminalsCommand,
 };
 use kiosk_hub::config::{default_config_file, Config};
 use kiosk_hub::store::Store;
@@ -80,6 +80,7 @@ fn run(cli: Cli) -> Result<String, CliError> {
         Command::Terminals(TerminalsCommand::List { json }) => cli::terminals_list(&store, json),
         Command::Terminals(TerminalsCommand::Revoke { id }) => cli::terminals_revoke(&store, &id),
         Command::Catalog(CatalogCommand::Publish { file }) => cli::catalog_publish(&store, &file),
+        Command::Grid(GridCommand::Publish { file }) => cli::grid_publish(&store, &file),
         Command::Applications(ApplicationsCommand::List { json, kind, status, id_suffix }) => {
             cli::applications_find(&store, json, kind.as_deref(), status.as_deref(), id_suffix.as_deref())
         }

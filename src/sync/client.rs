@@ -33,7 +33,7 @@ impl std::fmt::Display for Failure {
 /// What the catalogue route answered.
 pub enum CatalogReply {
     NotModified,
-    /// Nothing published yet.
+    /// Nothing published yet (no catalogue, or no grid directory).
     NoCatalog,
     New {
         etag: Option<String>,
@@ -91,7 +91,17 @@ impl HubClient {
 
     /// `GET /api/v1/catalog` with the versions the kiosk does not want again.
     pub async fn catalog(&self, if_none_match: &[String]) -> Result<CatalogReply, Failure> {
-        let mut request = self.get("/api/v1/catalog");
+        self.published("/api/v1/catalog", "no_catalog", if_none_match).await
+    }
+
+    /// `GET /api/v1/grid` with `If-None-Match` (the grid directory, revalidated like the catalogue).
+    pub async fn grid(&self, if_none_match: &[String]) -> Result<CatalogReply, Failure> {
+        self.published("/api/v1/grid", "no_grid", if_none_match).await
+    }
+
+    /// A published, versioned file: 304 while `if_none_match` names it, 404 `none_code` before any.
+    async fn published(&self, path: &str, none_code: &str, if_none_match: &[String]) -> Result<CatalogReply, Failure> {
+        let mut request = self.get(path);
         if !if_none_match.is_empty() {
             request = request.header(IF_NONE_MATCH, if_none_match.join(", "));
         }
@@ -102,7 +112,7 @@ impl HubClient {
                 let body = r.bytes().await.map_err(transport)?.to_vec();
                 Ok(CatalogReply::New { etag, body })
             }
-            Err(Failure::Refused { status: 404, code, .. }) if code == "no_catalog" => Ok(CatalogReply::NoCatalog),
+            Err(Failure::Refused { status: 404, code, .. }) if code == none_code => Ok(CatalogReply::NoCatalog),
             Err(e) => Err(e),
         }
     }

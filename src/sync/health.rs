@@ -38,6 +38,11 @@ impl PrinterHealth {
     pub const OFFLINE: PrinterHealth =
         PrinterHealth { online: false, paper: PaperState::Ok, cover_open: false, error: false };
 
+    /// Whether a slip can be printed: online, paper (near end is enough), cover closed, no error.
+    pub fn is_ready(self) -> bool {
+        self.online && self.paper != PaperState::Out && !self.cover_open && !self.error
+    }
+
     /// In the heartbeat's words.
     pub fn to_wire(self) -> kiosk_contract::PrinterHealth {
         let paper = match self.paper {

@@ -52,6 +52,9 @@ pub struct SyncStatus {
     pub outbox_depth: usize,
     /// The newest catalogue version installed in the terminal's database.
     pub catalog_version: Option<u64>,
+    /// The grid directory version installed in the terminal's database (the bundled one counts once
+    /// installed); the window swaps a newer one in between sessions.
+    pub grid_version: Option<u64>,
 }
 
 /// State shared between the worker thread and its handle.
@@ -107,6 +110,11 @@ impl SyncHandle {
     /// The newest catalogue installed in the database, for swapping between sessions.
     pub fn catalog_version(&self) -> Option<u64> {
         self.status().catalog_version
+    }
+
+    /// The grid directory version installed in the terminal's database.
+    pub fn grid_version(&self) -> Option<u64> {
+        self.status().grid_version
     }
 
     /// Sync now (e.g. right after a submission) instead of waiting for the next timer or backoff.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use kiosk_contract::catalog_etag;
+use kiosk_contract::grid::{grid_etag, Directory};
 use tokio::sync::{watch, Notify};
 
 use super::backoff::Backoff;
@@ -97,6 +98,10 @@ fn db(e: StoreError) -> Failure {
     Failure::Transient(format!("database: {e}"))
 }
 
+fn grid_db(e: crate::grid::store::GridStoreError) -> Failure {
+    Failure::Transient(format!("grid directory: {e}"))
+}
+
 async fn main_loop(settings: Settings, health: SharedHealth, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
     let mut rng = rand::rng();
     let mut backoff = Backoff::new(settings.backoff_base, settings.backoff_max);
@@ -141,6 +146,7 @@ async fn main_loop(settings: Settings, health: SharedHealth, shared: Arc<Shared>
         shared: shared.clone(),
         next_periodic: Instant::now(),
         seen_etag: None,
+        seen_grid_etag: None,
         unreported: None,
         period: settings.period,
     };
@@ -222,6 +228,8 @@ struct Worker {
     /// The ETag of the last catalogue downloaded (installed, older than ours, or unreadable), so
     /// it is not downloaded again.
     seen_etag: Option<String>,
+    /// The same for the grid directory.
+    seen_grid_etag: Option<String>,
     /// A sync problem not yet told to the hub in a heartbeat.
     unreported: Option<String>,
     period: Duration,
@@ -231,12 +239,16 @@ impl Worker {
     fn refresh_counts(&self) {
         let depth = self.store.outbox_depth();
         let version = self.store.catalog_version();
+        let grid = crate::grid::store::version(&self.store);
         self.shared.update(|s| {
             if let Ok(d) = depth {
                 s.outbox_depth = d;
             }
             if let Ok(v) = version {
                 s.catalog_version = v;
+            }
+            if let Ok(g) = grid {
+                s.grid_version = g;
             }
         });
     }
@@ -258,6 +270,7 @@ impl Worker {
         self.push_ratings(client).await?;
         if periodic_due {
             self.pull_catalog(client).await?;
+            self.pull_grid(client).await?;
             self.refresh_statuses(client).await?;
             self.heartbeat(client).await?;
             self.next_periodic = Instant::now() + self.period;
@@ -377,6 +390,46 @@ impl Worker {
             }
             Err(e) => {
                 let e = format!("catalogue {shown} from the hub is unreadable: {e}");
+                log::warn!("sync: {e}; keeping the installed one");
+                self.unreported = Some(e.clone());
+                note_error(&self.shared, e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Installs a newer grid directory (checked as the bundled one is: `Directory::validate`); the
+    /// handle's `grid_version` then tells the UI to swap it in between sessions.
+    async fn pull_grid(&mut self, client: &HubClient) -> Result<(), Failure> {
+        let installed = crate::grid::store::version(&self.store).map_err(grid_db)?;
+        let mut known: Vec<String> = installed.map(grid_etag).into_iter().collect();
+        if let Some(seen) = self.seen_grid_etag.as_ref().filter(|e| !known.contains(e)) {
+            known.push(seen.clone());
+        }
+        let (etag, body) = match client.grid(&known).await? {
+            CatalogReply::NotModified | CatalogReply::NoCatalog => return Ok(()),
+            CatalogReply::New { etag, body } => (etag, body),
+        };
+        self.seen_grid_etag = etag.clone();
+        let shown = etag.as_deref().unwrap_or("(no ETag)");
+        let checked = serde_json::from_slice::<Directory>(&body)
+            .map_err(|e| e.to_string())
+            .and_then(|dir| dir.validate().map(|()| dir).map_err(|e| e.to_string()));
+        match checked {
+            Ok(dir) => {
+                let (version, grids) = (dir.version, dir.grids().count());
+                if crate::grid::store::install_if_newer(&mut self.store, &dir).map_err(grid_db)? {
+                    log::info!("sync: grid directory v{version} installed ({grids} grids)");
+                    self.shared.update(|s| s.grid_version = Some(version));
+                } else {
+                    log::info!(
+                        "sync: the hub's grid directory v{version} is not newer than v{}",
+                        installed.unwrap_or(0)
+                    );
+                }
+            }
+            Err(e) => {
+                let e = format!("grid directory {shown} from the hub is unusable: {e}");
                 log::warn!("sync: {e}; keeping the installed one");
                 self.unreported = Some(e.clone());
                 note_error(&self.shared, e);

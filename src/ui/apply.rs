@@ -295,6 +295,14 @@ fn info(label: &str, value: impl Into<SharedString>) -> InfoRow {
 
 pub(super) fn render(window: &AppWindow, s: &State) {
     let a = window.global::<ApplyState>();
+    let starting =
+        s.session.flow.as_ref().is_none_or(|f| matches!(f.step, Step::Consent | Step::Identify | Step::CardProblem(_)));
+    let notice = if starting && !super::printing::printer_ready(s) {
+        messages::printer_not_ready_notice(s.session.lang)
+    } else {
+        ""
+    };
+    a.set_printer_notice(notice.into());
     let Some(flow) = &s.session.flow else {
         a.set_step(ApplyStep::Choose);
         a.set_items(rows(s.session.lang, offered(s)));

@@ -9,7 +9,8 @@ use slint::{ComponentHandle, Image, Rgb8Pixel, SharedPixelBuffer, SharedString};
 
 use super::{handler, model, State};
 use crate::app::nav::Page;
-use crate::devices::printer::{qr_image, PrintError, PrintOutcome, Progress, RenderedJob};
+use crate::devices::printer::service::StatusOutcome;
+use crate::devices::printer::{qr_image, PrintError, PrintOutcome, PrinterStatus, Progress, RenderedJob};
 use crate::messages;
 use crate::slip::{Align, ChecklistSlip, Line, Paper, Slip};
 use crate::{AppWindow, GuideState, PrintState, SlipLine, SlipLineKind};
@@ -36,6 +37,79 @@ impl Jobs {
     pub fn is_empty(&self) -> bool {
         self.in_flight.is_empty()
     }
+}
+
+/// The idle status poll of the printer (`[printer] poll_secs`), the terminal's: while nobody uses the
+/// kiosk and no job is on the port, the printer is asked its status (DLE EOT) now and then, so the
+/// hub's heartbeat and the residents' notice before an application know it cannot print before a
+/// slip fails.
+#[derive(Debug)]
+pub struct Poll {
+    /// Seconds since the poll last asked; `u64::MAX` before the first, so the first idle second asks.
+    since: u64,
+    /// The check asked and not answered yet (one at a time).
+    pending: Option<u64>,
+}
+
+impl Default for Poll {
+    fn default() -> Self {
+        Poll { since: u64::MAX, pending: None }
+    }
+}
+
+/// Once a second: asks the printer's status when the poll is due and the kiosk is idle: the home
+/// screen as a new resident finds it, no job in flight, not held busy. A check queued now goes to the
+/// port before any job queued after it (the worker takes requests in order), so it never interleaves
+/// with a job's bytes.
+pub(super) fn poll_when_idle(s: &mut State) {
+    let every = s.terminal.config.printer.poll_secs;
+    let poll = &mut s.terminal.printer_poll;
+    poll.since = poll.since.saturating_add(1);
+    if every == 0 || poll.pending.is_some() || poll.since < every {
+        return;
+    }
+    let idle = s.at_rest() && !s.terminal.busy();
+    let Some(printer) = s.terminal.devices.printer.as_mut().filter(|_| idle) else { return };
+    let poll = &mut s.terminal.printer_poll;
+    poll.pending = Some(printer.request_status());
+    poll.since = 0;
+}
+
+/// A status answer of the printing worker (the idle poll's or staff's check): what the printer said
+/// becomes its health (heartbeat, the residents' notice). True when it answered the idle poll, which
+/// nobody else waits for.
+pub(super) fn on_status(s: &mut State, answer: &StatusOutcome) -> bool {
+    record_status(s, &answer.result);
+    let poll = &mut s.terminal.printer_poll;
+    if poll.pending == Some(answer.id) {
+        poll.pending = None;
+        return true;
+    }
+    false
+}
+
+fn record_status(s: &State, result: &Result<PrinterStatus, PrintError>) {
+    use crate::sync::PrinterHealth;
+    let mut h = s.terminal.health.lock().unwrap_or_else(|e| e.into_inner());
+    let now = match result {
+        Ok(status) => PrinterHealth::from(*status),
+        Err(e) => {
+            h.device_error = Some(e.to_string());
+            PrinterHealth::OFFLINE
+        }
+    };
+    if h.printer != now {
+        match result {
+            Ok(status) => log::info!("printer status: {:?} (status bytes {:02X?})", status.not_ready(), status.raw),
+            Err(e) => log::warn!("printer status: {e}"),
+        }
+        h.printer = now;
+    }
+}
+
+/// Whether the printer, as it last said, can print a slip (paper near end can).
+pub(super) fn printer_ready(s: &State) -> bool {
+    crate::sync::HealthReport::snapshot(&s.terminal.health).printer.is_ready()
 }
 
 /// What became of a job, as the screens need to know it.

@@ -193,15 +193,20 @@ fn screen_prompt(s: &State) -> Option<(String, Option<&Card>)> {
 
 fn apply_prompt(s: &State) -> Option<(String, Option<&Card>)> {
     let lang = s.session.lang;
+    // Before an application starts, what is on screen about a printer that cannot print is said too
+    // (the prompt alone, as before, while it can).
+    let ready = super::printing::printer_ready(s);
+    let with_printer = |text: &str| match ready {
+        true => text.to_string(),
+        false => messages::sentences(lang, [text, messages::printer_not_ready_notice(lang)]),
+    };
     let Some(flow) = &s.session.flow else {
-        return Some((prompt(lang, Prompt::ChooseItem).to_string(), None));
+        return Some((with_printer(prompt(lang, Prompt::ChooseItem)), None));
     };
     let card = flow.card.as_ref();
     let text = match &flow.step {
-        Step::Consent => prompt(lang, Prompt::Consent).to_string(),
-        Step::Identify => {
-            identify::reader_trouble(s).map_or_else(|| prompt(lang, Prompt::PlaceCard).into(), Into::into)
-        }
+        Step::Consent => with_printer(prompt(lang, Prompt::Consent)),
+        Step::Identify => with_printer(identify::reader_trouble(s).unwrap_or_else(|| prompt(lang, Prompt::PlaceCard))),
         Step::CardProblem(m) | Step::NotEligible(m) => m.clone(),
         Step::AlreadySubmitted(no) => messages::already_submitted(lang, no),
         Step::Form if !flow.errors.is_empty() => {

@@ -20,6 +20,7 @@ use crate::app::staff::{
     Saved,
 };
 use crate::devices::idcard::ReaderEvent;
+use crate::devices::printer::service::StatusOutcome;
 use crate::devices::scanner::ScannerEvent;
 use crate::staff::enrol::{EnrolError, Enrolled};
 use crate::staff::gesture::{Tap, TapCounter, WINDOW_MS};
@@ -486,8 +487,7 @@ pub(super) fn on_print_outcome(s: &mut State) {
     }
 }
 
-/// Ten times a second: the printing worker's answer to the staff status check. Whether it changed
-/// the state.
+/// Ten times a second: the answer of an enrolment under way. Whether it changed the state.
 pub(super) fn on_device_tick(s: &mut State) -> bool {
     let mut changed = false;
     let answer = s.terminal.staff.enrolling.as_ref().map(|rx| rx.try_recv());
@@ -504,17 +504,19 @@ pub(super) fn on_device_tick(s: &mut State) -> bool {
         }
         Some(Err(std::sync::mpsc::TryRecvError::Empty)) | None => {}
     }
-    while let Some(answer) = s.terminal.devices.printer.as_ref().and_then(|p| p.try_status()) {
-        if s.terminal.staff.status_request != Some(answer.id) {
-            continue;
-        }
-        s.terminal.staff.status_request = None;
-        if takes_device_events(s) {
-            event(s, Event::PrinterStatus(answer.result.map_err(|e| e.to_string())));
-            changed = true;
-        }
-    }
     changed
+}
+
+/// The printing worker's answer to a status check that is not the idle poll's: staff's check, if it
+/// is the one last asked.
+pub(super) fn on_status(s: &mut State, answer: StatusOutcome) {
+    if s.terminal.staff.status_request != Some(answer.id) {
+        return;
+    }
+    s.terminal.staff.status_request = None;
+    if takes_device_events(s) {
+        event(s, Event::PrinterStatus(answer.result.map_err(|e| e.to_string())));
+    }
 }
 
 /// The screen for a staff page; the PIN pad until the right PIN was given.

@@ -74,3 +74,50 @@ fn list_shows_every_grid_with_the_addresses_it_covers() {
     assert!(text.contains("华垅新村（华垅小区） 9-16栋"), "{text}");
     assert!(text.contains("演示路2-40号（双号）"), "{text}");
 }
+
+/// Issue 16: a directory published at the hub (`kiosk-hub grid publish`, a real hub on 127.0.0.1) is
+/// pulled by the kiosk's sync with the catalogue, and `kiosk grid list --json` then shows its version.
+#[test]
+fn list_shows_the_version_pulled_from_the_hub() {
+    use crate::sync_support::{wait_until, TestHub};
+    let hub = TestHub::start();
+    let token = hub.add_terminal("T-CLI");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "terminal_id = \"T-CLI\"\ncentre_name = \"测试中心\"\ndata_dir = {:?}\n[hub]\nurl = {:?}\n\
+             terminal_token = {token:?}\nheartbeat_secs = 1\n",
+            dir.path().join("data"),
+            hub.url()
+        ),
+    )
+    .unwrap();
+    let bundled = kiosk::grid::bundled();
+    let out = kiosk(&config, &["grid", "list", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json(&out)["version"], bundled.version, "the bundled directory before any sync");
+
+    let mut next = bundled.clone();
+    next.version += 4;
+    next.published = "2026-12-01".into();
+    next.streets[0].communities[0].grids[0].workers[0].name = "陈新琳".into();
+    let file = hub.dir.path().join("grid.json");
+    std::fs::write(&file, serde_json::to_string(&next).unwrap()).unwrap();
+    kiosk_hub::cli::grid_publish(&hub.store, &file).unwrap();
+
+    let parsed = kiosk::config::Config::load(&config).unwrap();
+    let sync = kiosk::sync::SyncWorker::start(&parsed, &parsed.database_path(), kiosk::sync::HealthReport::shared());
+    wait_until("the directory is installed", std::time::Duration::from_secs(15), || {
+        sync.grid_version() == Some(next.version)
+    });
+    sync.stop();
+
+    let out = kiosk(&config, &["grid", "list", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json(&out);
+    assert_eq!(v["version"], next.version);
+    assert_eq!(v["published"], "2026-12-01");
+    assert_eq!(v["grids"][0]["workers"][0]["name"], "陈新琳");
+}

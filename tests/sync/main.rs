@@ -8,6 +8,7 @@ mod catalog;
 mod clock_jumps;
 mod enrolment;
 mod flaky_network;
+mod grid;
 mod offline_first;
 mod progress;
 mod refusals;

@@ -378,3 +378,49 @@ fn the_identification_step_of_a_proxy_request_shows_the_readers_health() {
     tap(&ui, "模拟刷卡：老年居民");
     assert!(wait_until(&ui, LIMIT, |ui| step(ui) == GridStep::Result), "and cards are read again");
 }
+
+/// Issue 16: a grid directory published at the hub (a real one on 127.0.0.1) reaches the kiosk with
+/// its sync, and is swapped in between sessions: the resident on the grid page keeps the directory
+/// the session started with, the next one finds the new worker.
+#[test]
+fn a_directory_from_the_hub_is_swapped_in_only_when_the_session_ends() {
+    let hub = crate::sync_support::TestHub::start();
+    let token = hub.add_terminal("SF-QST-01");
+    let mut config = demo_config();
+    config.hub.url = Some(hub.url().to_string());
+    config.hub.terminal_token = Some(token);
+    config.hub.heartbeat_secs = 1;
+    let (ui, _dir) = crate::sync::kiosk_with_sync(&config);
+
+    find_by_card(&ui, "老年居民");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == GridStep::Result));
+    assert!(shows(&ui, "网格员 刘演芳"));
+
+    // Published meanwhile: the same directory, one version up, grid 2 with a new worker.
+    let mut next = kiosk::grid::bundled();
+    next.version += 1;
+    let grid = next.streets[0].communities[0].grids.iter_mut().find(|g| g.number == 2).unwrap();
+    grid.workers[0].name = "刘新芳".into();
+    let file = hub.dir.path().join("grid.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&next).unwrap()).unwrap();
+    kiosk_hub::cli::grid_publish(&hub.store, &file).unwrap();
+    // Waited on in real time (the worker's own thread), not the window's: the session stays.
+    crate::sync_support::wait_until("the kiosk installed the new directory", LIMIT, || {
+        ui.sync_status().is_some_and(|s| s.grid_version == Some(next.version))
+    });
+    let installed = kiosk::grid::store::load(ui.store().as_ref().unwrap()).unwrap().unwrap();
+    assert_eq!(installed, next, "installed in the terminal's database as published");
+
+    // The same session, looking again: still the directory it started with.
+    tap(&ui, "重新查找");
+    tap(&ui, "模拟刷卡：老年居民");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == GridStep::Result));
+    assert!(shows(&ui, "网格员 刘演芳"), "never swapped under a resident");
+    assert!(!shows(&ui, "网格员 刘新芳"));
+
+    // The session ends; the next resident finds the new worker.
+    tap(&ui, "首页");
+    find_by_card(&ui, "老年居民");
+    assert!(wait_until(&ui, LIMIT, |ui| step(ui) == GridStep::Result));
+    assert!(shows(&ui, "网格员 刘新芳"), "the new directory after the session ended");
+}

@@ -17,6 +17,7 @@ mod grid;
 mod guides;
 mod identify;
 mod idle;
+mod idle_devices;
 mod keyboard;
 mod language;
 mod print_checklist;

@@ -215,3 +215,32 @@ fn without_a_speech_engine_read_aloud_says_so_on_screen() {
     assert!(shows(&ui, "本机暂不支持语音朗读"), "the notice is on screen");
     assert!(ui.speech_events().is_empty());
 }
+
+/// Issue 16: when the idle poll found the printer out of paper, the card screen's spoken prompt says
+/// that the slip will be shown on screen, as the screen does.
+#[test]
+fn the_printer_notice_before_an_application_is_spoken_too() {
+    if !espeak_here("the_printer_notice_before_an_application_is_spoken_too") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap().keep();
+    let mut config = demo_config();
+    config.speech.engine = Engine::EspeakNg;
+    config.speech.auto = true;
+    config.speech.capture_dir = Some(dir);
+    config.printer.poll_secs = 1;
+    let ui = kiosk_with_devices(&config);
+    ui.devices().printer.as_ref().unwrap().simulator().unwrap().set_mode(kiosk::devices::printer::SimMode::PaperOut);
+    // The idle poll answers within a few of the kiosk's seconds.
+    assert!(wait_until(&ui, LIMIT, |ui| {
+        tap(ui, "老年优待证");
+        let found = shows(ui, "打印机暂时无法打印：您仍可办理，提交后回执将显示在屏幕上，可用手机拍下屏幕上的二维码。");
+        if !found {
+            tap(ui, "首页");
+        }
+        found
+    }));
+    let heard = wait_heard(&ui, "with the printer notice", |t| t.contains("打印机暂时无法打印"));
+    assert!(heard.text.contains("身份证"), "the card screen's own prompt first: {}", heard.text);
+    assert_plausible(&heard);
+}

@@ -16,7 +16,7 @@ use slint::ComponentHandle;
 const LIMIT: Duration = Duration::from_secs(15);
 
 /// A kiosk with simulated devices, a real SQLite file and its sync worker, as `kiosk run` starts it.
-fn kiosk_with_sync(config: &kiosk::config::Config) -> (KioskUi, tempfile::TempDir) {
+pub(crate) fn kiosk_with_sync(config: &kiosk::config::Config) -> (KioskUi, tempfile::TempDir) {
     i_slint_backend_testing::init_no_event_loop();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("kiosk.sqlite3");

@@ -60,6 +60,33 @@ pub async fn catalog(State(state): Shared, Terminal(_): Terminal, headers: Heade
         .into_response())
 }
 
+/// Whether an `If-None-Match` header names grid directory `version` (or `*`).
+fn grid_etag_matches(headers: &HeaderMap, version: u64) -> bool {
+    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|t| {
+        let t = t.trim();
+        t == "*" || kiosk_contract::grid::parse_grid_etag(t) == Some(version)
+    })
+}
+
+/// `GET /api/v1/grid`: the newest grid directory, as published, revalidated like the catalogue.
+pub async fn grid(State(state): Shared, Terminal(_): Terminal, headers: HeaderMap) -> Result<Response, ApiError> {
+    let Some((version, body)) = state.blocking(|s| s.latest_grid()).await? else {
+        return Err(ApiError::not_found("no_grid", "no grid directory has been published yet"));
+    };
+    let version = u64::try_from(version).map_err(|_| ApiError::internal())?;
+    let etag_header =
+        HeaderValue::from_str(&kiosk_contract::grid::grid_etag(version)).map_err(|_| ApiError::internal())?;
+    let cache = (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if grid_etag_matches(&headers, version) {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_header), cache]).into_response());
+    }
+    Ok((
+        [(header::ETAG, etag_header), (header::CONTENT_TYPE, HeaderValue::from_static("application/json")), cache],
+        body,
+    )
+        .into_response())
+}
+
 pub async fn create_application(
     State(state): Shared,
     Terminal(terminal): Terminal,

@@ -100,6 +100,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(handlers::healthz))
         .route("/openapi.yaml", get(handlers::openapi))
         .route("/api/v1/catalog", get(handlers::catalog))
+        .route("/api/v1/grid", get(handlers::grid))
         .route("/api/v1/applications", post(handlers::create_application))
         .route("/api/v1/applications/{token}", get(handlers::application_progress))
         .route("/api/v1/ratings", post(handlers::create_rating))

@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[&str] = &[
     "2: applications.key_id, id_suffix, purged_at (personal fields encrypted at rest, retention)",
     "3: staff, staff sessions, login failures, access log; who changed a status, who handed over; queue indexes",
     "4: enrolment codes (one-time codes a terminal exchanges for its token)",
+    "5: grid directories (kiosk-hub grid publish, GET /api/v1/grid)",
 ];
 
 /// The schema version this hub brings a database to.
@@ -65,6 +66,8 @@ pub enum StoreError {
     TerminalExists(String),
     #[error("catalogue version {new} is not higher than the current version {current}")]
     VersionNotHigher { new: i64, current: i64 },
+    #[error("grid directory version {new} is not higher than the current version {current}")]
+    GridVersionNotHigher { new: i64, current: i64 },
     #[error("this idempotency key was already used with a different request body")]
     IdempotencyConflict,
     #[error("acceptance number already used by another application")]
@@ -366,6 +369,8 @@ pub(crate) trait Storage: Send + Sync + console::ConsoleStorage {
     /// The newest catalogue's version, without its body.
     fn latest_catalog_version(&self) -> Result<Option<i64>, StoreError>;
     fn publish_catalog(&self, version: i64, body: &str, at: &str) -> Result<(), StoreError>;
+    fn latest_grid(&self) -> Result<Option<(i64, String)>, StoreError>;
+    fn publish_grid(&self, version: i64, body: &str, at: &str) -> Result<(), StoreError>;
     fn create_application(&self, new: &NewApplication<'_>) -> Result<(Created, ApplicationReceipt), StoreError>;
     fn progress(&self, token: &str) -> Result<Option<ApplicationProgress>, StoreError>;
     /// The stored (sealed) applicant of the application with this slip token (empty once purged).
@@ -704,6 +709,19 @@ impl Store {
     /// Stores a catalogue as the new current version; refuses a version not higher than the current.
     pub fn publish_catalog(&self, version: i64, body: &str) -> Result<(), StoreError> {
         self.backend.publish_catalog(version, body, &now())
+    }
+
+    // --- grid directories ------------------------------------------------------------------------
+
+    /// The newest published grid directory: its version and the JSON text exactly as published.
+    pub fn latest_grid(&self) -> Result<Option<(i64, String)>, StoreError> {
+        self.backend.latest_grid()
+    }
+
+    /// Stores a grid directory as the new current version; refuses a version not higher than the
+    /// current. The caller has checked it (`kiosk_contract::grid::Directory::validate`).
+    pub fn publish_grid(&self, version: i64, body: &str) -> Result<(), StoreError> {
+        self.backend.publish_grid(version, body, &now())
     }
 
     // --- applications ----------------------------------------------------------------------------

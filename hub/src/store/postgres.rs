@@ -155,6 +155,14 @@ CREATE TABLE enrolment_codes (
     used_at     TEXT
 );
 "#,
+    // 5
+    "
+CREATE TABLE grid_directories (
+    version      BIGINT PRIMARY KEY,
+    body         TEXT NOT NULL,
+    published_at TEXT NOT NULL
+);
+",
 ];
 
 /// The advisory lock taken while migrating (any constant, the same for every hub).
@@ -457,6 +465,37 @@ impl Storage for PgStore {
             }
             tx.execute(
                 "INSERT INTO catalogs (version, body, published_at) VALUES ($1, $2, $3)",
+                &[&version, &body, &at],
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn latest_grid(&self) -> Result<Option<(i64, String)>, StoreError> {
+        self.run(|pool| async move {
+            let row = client(&pool)
+                .await?
+                .query_opt("SELECT version, body FROM grid_directories ORDER BY version DESC LIMIT 1", &[])
+                .await?;
+            Ok(row.map(|r| (r.get(0), r.get(1))))
+        })
+    }
+
+    fn publish_grid(&self, version: i64, body: &str, at: &str) -> Result<(), StoreError> {
+        let (body, at) = (body.to_string(), at.to_string());
+        self.run(|pool| async move {
+            let mut client = client(&pool).await?;
+            let tx = client.transaction().await?;
+            // As for catalogues: one publisher at a time, versions only increase.
+            tx.batch_execute("LOCK TABLE grid_directories IN SHARE ROW EXCLUSIVE MODE").await?;
+            let current: Option<i64> = tx.query_one("SELECT MAX(version) FROM grid_directories", &[]).await?.get(0);
+            if let Some(current) = current.filter(|c| *c >= version) {
+                return Err(StoreError::GridVersionNotHigher { new: version, current });
+            }
+            tx.execute(
+                "INSERT INTO grid_directories (version, body, published_at) VALUES ($1, $2, $3)",
                 &[&version, &body, &at],
             )
             .await?;

@@ -139,6 +139,14 @@ CREATE TABLE enrolment_codes (
     used_at     TEXT
 );
 ",
+    // 5
+    "
+CREATE TABLE grid_directories (
+    version      INTEGER PRIMARY KEY,
+    body         TEXT NOT NULL,
+    published_at TEXT NOT NULL
+);
+",
 ];
 
 pub(crate) struct SqliteStore {
@@ -334,6 +342,30 @@ impl Storage for SqliteStore {
         }
         tx.execute(
             "INSERT INTO catalogs (version, body, published_at) VALUES (?1, ?2, ?3)",
+            params![version, body, at],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn latest_grid(&self) -> Result<Option<(i64, String)>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT version, body FROM grid_directories ORDER BY version DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?)
+    }
+
+    fn publish_grid(&self, version: i64, body: &str, at: &str) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = write_tx(&mut conn)?;
+        let current: Option<i64> = tx.query_row("SELECT MAX(version) FROM grid_directories", [], |r| r.get(0))?;
+        if let Some(current) = current.filter(|c| *c >= version) {
+            return Err(StoreError::GridVersionNotHigher { new: version, current });
+        }
+        tx.execute(
+            "INSERT INTO grid_directories (version, body, published_at) VALUES (?1, ?2, ?3)",
             params![version, body, at],
         )?;
         tx.commit()?;

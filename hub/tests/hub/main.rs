@@ -13,6 +13,7 @@ mod cli_exit_codes;
 mod console;
 mod console_scale;
 mod enrolment;
+mod grid_publish;
 mod hardening;
 mod heartbeat_health;
 mod instances;

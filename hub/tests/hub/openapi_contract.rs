@@ -125,6 +125,11 @@ fn every_response_with_a_body_has_an_example_of_the_right_shape() {
                         let text = example.to_string();
                         kiosk_hub::cli::check_catalog(&text).unwrap_or_else(|e| panic!("{what}: {e}"));
                     }
+                    ("getGrid", 200) => {
+                        let dir: kiosk_contract::grid::Directory = parse_whole(&what, example);
+                        dir.validate().unwrap_or_else(|e| panic!("{what}: {e}"));
+                        kiosk_hub::cli::check_grid(&example.to_string()).unwrap_or_else(|e| panic!("{what}: {e}"));
+                    }
                     ("healthz" | "openapi", 200) => assert!(example.is_string(), "{what}"),
                     (id, _) => panic!("{what}: unexpected documented body for {id}"),
                 }
@@ -162,6 +167,15 @@ hub_test! {
         std::fs::write(&catalog, r#"{"version": 4, "items": [{"code": "LL0001", "name": "老年人优待证办理（年审）"}]}"#)
             .unwrap();
         kiosk_hub::cli::catalog_publish(&hub.store, &catalog).unwrap();
+        let grid = hub.dir.path().join("grid.json");
+        let doc = document();
+        let get = doc.paths.paths["/api/v1/grid"].as_item().unwrap().get.as_ref().unwrap();
+        let example = response(&doc, &get.responses.responses[&StatusCode::Code(200)]).content["application/json"]
+            .example
+            .clone()
+            .unwrap();
+        std::fs::write(&grid, example.to_string()).unwrap();
+        kiosk_hub::cli::grid_publish(&hub.store, &grid).unwrap();
 
         let doc = document();
         let mut ops = operations(&doc);
@@ -208,6 +222,7 @@ hub_test! {
             ("GET", "/healthz"),
             ("GET", "/openapi.yaml"),
             ("GET", "/api/v1/catalog"),
+            ("GET", "/api/v1/grid"),
             ("POST", "/api/v1/applications"),
             ("GET", "/api/v1/applications/{token}"),
             ("POST", "/api/v1/ratings"),
@@ -454,7 +469,9 @@ async fn every_documented_error_is_answered_as_documented() {
                     let (b, n) = with_body(&example_bytes);
                     send(json_headers(&bearer(&other)), path.clone(), b, n).await
                 }
-                ("getCatalog", 404) => send(vec![("Authorization", auth.clone())], path.clone(), vec![], 0).await,
+                ("getCatalog" | "getGrid", 404) => {
+                    send(vec![("Authorization", auth.clone())], path.clone(), vec![], 0).await
+                }
                 ("getApplicationProgress", 404) => {
                     let path = "/api/v1/applications/zzzzzzzzzzzzzzzzzzzz".to_string();
                     send(vec![("Authorization", auth.clone())], path, vec![], 0).await

@@ -34,6 +34,10 @@ pub struct PrinterConfig {
     pub paper: u32,
     pub qr_mode: QrMode,
     pub status_timeout_ms: u64,
+    /// While the kiosk is idle (no resident's session, no job on the port), its status (DLE EOT) is
+    /// asked every this many seconds, so the hub's heartbeat and the residents' notice know the paper
+    /// ran out before a slip fails. 0 = never (only before and after jobs).
+    pub poll_secs: u64,
 }
 
 impl Default for PrinterConfig {
@@ -45,6 +49,7 @@ impl Default for PrinterConfig {
             paper: 80,
             qr_mode: QrMode::Native,
             status_timeout_ms: 500,
+            poll_secs: 60,
         }
     }
 }

@@ -116,6 +116,11 @@ pub struct Interpreter {
     qr_data: Vec<u8>,
     /// Bytes received that were not status requests.
     pub print_bytes: usize,
+    /// A job has begun (bytes other than status requests arrived) and no cut has ended it yet.
+    job_open: bool,
+    /// Status requests that arrived inside a job (between its first byte and its cut): a host that
+    /// asks only before and after its jobs sends none.
+    pub status_mid_job: usize,
 }
 
 impl Interpreter {
@@ -136,6 +141,8 @@ impl Interpreter {
             qr_ec: EcLevel::L,
             qr_data: Vec::new(),
             print_bytes: 0,
+            job_open: false,
+            status_mid_job: 0,
         }
     }
 
@@ -172,12 +179,17 @@ impl Interpreter {
         if b == 0x10 {
             let (b1, n) = (self.byte(i + 1)?, self.byte(i + 2)?);
             if b1 == 0x04 {
+                if self.job_open {
+                    self.status_mid_job += 1;
+                }
                 events.push(SimEvent::StatusRequest(n));
                 return Some(3);
             }
             self.print_bytes += 1;
+            self.job_open = true;
             return Some(1);
         }
+        let jobs_before = events.len();
         let used = match b {
             0x0A => {
                 self.print_line(1);
@@ -210,6 +222,8 @@ impl Interpreter {
             _ => 1, // CR, HT and other control bytes: nothing to draw
         };
         self.print_bytes += used;
+        // A cut (the only command that adds an event here) ends the job; any other byte is in one.
+        self.job_open = events.len() == jobs_before;
         Some(used)
     }
 
@@ -574,6 +588,7 @@ struct Shared {
     jobs: Mutex<Jobs>,
     job_added: Condvar,
     print_bytes: AtomicUsize,
+    status_mid_job: AtomicUsize,
     status_requests: AtomicUsize,
     /// Bytes a second the simulated line carries (e.g. 960 for 9600 baud); 0 for as fast as it comes.
     pace: AtomicUsize,
@@ -602,6 +617,7 @@ impl SimPrinter {
             jobs: Mutex::new(Jobs::default()),
             job_added: Condvar::new(),
             print_bytes: AtomicUsize::new(0),
+            status_mid_job: AtomicUsize::new(0),
             status_requests: AtomicUsize::new(0),
             pace: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
@@ -679,6 +695,11 @@ impl SimPrinter {
     pub fn status_requests(&self) -> usize {
         self.shared.status_requests.load(Ordering::SeqCst)
     }
+
+    /// Status requests that arrived inside a job, between its first byte and its cut.
+    pub fn status_requests_mid_job(&self) -> usize {
+        self.shared.status_mid_job.load(Ordering::SeqCst)
+    }
 }
 
 impl Drop for SimPrinter {
@@ -713,6 +734,7 @@ fn serve(mut master: TTYPort, paper: Paper, shared: &Shared) {
         let before = interp.print_bytes;
         let events = interp.push(&buf[..n]);
         shared.print_bytes.fetch_add(interp.print_bytes - before, Ordering::SeqCst);
+        shared.status_mid_job.store(interp.status_mid_job, Ordering::SeqCst);
         for ev in events {
             match ev {
                 SimEvent::StatusRequest(q) => {
@@ -752,6 +774,27 @@ mod tests {
             img.pixels[y * img.width as usize + x]
         });
         p.detect_grids().iter().filter_map(|g| g.decode().ok().map(|(_, s)| s)).collect()
+    }
+
+    #[test]
+    fn status_requests_inside_a_job_are_counted_and_those_around_it_are_not() {
+        let job =
+            render(&Slip::from(PickupSlip::sample("https://hub.example.cn")), Paper::Mm80, QrMode::Native).unwrap();
+        let status = [0x10, 0x04, 0x01];
+        let mut interp = Interpreter::new(Paper::Mm80);
+        interp.push(&status);
+        interp.push(&job.bytes);
+        interp.push(&status);
+        assert_eq!(interp.status_mid_job, 0, "before and after the job");
+        // After ESC @, the job's first command.
+        assert_eq!(&job.bytes[..2], &[0x1B, 0x40]);
+        let (head, tail) = job.bytes.split_at(2);
+        interp.push(head);
+        let events = interp.push(&status);
+        assert_eq!(events, vec![SimEvent::StatusRequest(1)]);
+        interp.push(tail);
+        interp.push(&status);
+        assert_eq!(interp.status_mid_job, 1, "the one in the middle of the second job");
     }
 
     #[test]
