@@ -44,7 +44,7 @@ async fn a_clerk_takes_a_kiosks_application_from_the_queue_to_the_hand_over() {
     browser.follow(&no).await;
     let text = browser.text().await;
     assert!(text.contains(NAME) && text.contains(ID_NUMBER), "a clerk sees the full applicant: {text}");
-    let log = hub.store.access_log(None).unwrap();
+    let log = hub.store.access_log(&Default::default()).unwrap();
     assert_eq!(log.len(), 1, "the view is in the access log");
     assert_eq!((log[0].username.as_str(), log[0].acceptance_no.as_str()), ("clerk1", no.as_str()));
 
