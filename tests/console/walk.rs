@@ -84,8 +84,14 @@ async fn a_clerk_takes_a_kiosks_application_from_the_queue_to_the_hand_over() {
     // The resident's phone page for the slip's token.
     browser.goto(&format!("{}/p/{}", hub.url(), app.token)).await;
     let html = browser.source().await;
-    assert!(browser.text().await.contains("已领取"), "{html}");
-    assert!(!html.contains(ID_NUMBER) && !html.contains(NAME), "no ID number or full name on the phone page");
+    let text = browser.text().await;
+    // The status in the kiosk's words (已领取) and the timeline's step (已取件).
+    assert!(text.contains("已领取") && text.contains("已取件"), "{html}");
+    let address = "幸福路8号";
+    assert!(
+        !html.contains(ID_NUMBER) && !html.contains(NAME) && !html.contains(address),
+        "no ID number, full name or address on the phone page"
+    );
 
     // A clerk cannot reach the admin pages.
     for path in ["/console/staff", "/console/access-log"] {
