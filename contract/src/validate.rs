@@ -97,7 +97,8 @@ pub fn date(field: &str, s: &str) -> Checked {
 pub fn is_date_time(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() >= 20
-        && is_date(&s[..10])
+        // `get`: the tenth byte may fall inside a character (`2026-11-2Ϋ…`, found by fuzzing).
+        && s.get(..10).is_some_and(is_date)
         && matches!(b[10], b'T' | b't')
         && b[11..].iter().all(|c| c.is_ascii_graphic())
         && chrono::DateTime::parse_from_rfc3339(s).is_ok()
@@ -223,6 +224,9 @@ mod tests {
         assert!(is_date("2026-02-28") && !is_date("2026-02-30") && !is_date("2026-2-28") && !is_date("+026-02-28"));
         assert!(is_date_time("2026-11-22T09:41:00+08:00") && is_date_time("2026-11-22T01:41:00.5Z"));
         assert!(!is_date_time("2026-11-22 09:41:00+08:00") && !is_date_time("2026-11-22T09:41:00"));
+        // Found by the hub_bodies fuzz target: a character across the tenth byte panicked the hub's
+        // handler (slicing inside 'Ϋ') instead of refusing the rating.
+        assert!(!is_date_time("2026-11-2Ϋ09:43:10+08:~00") && !is_date_time("2026-11-22Ϋ9:43:10+08:00"));
         assert!(is_terminal_id("SF-QST-01") && !is_terminal_id("-x") && !is_terminal_id("a b"));
         assert!(
             is_slip_token("k3vq7mzp2xw5ra4ty6nb") && !is_slip_token("short") && !is_slip_token("k3vq7mzp2xw5ra4t/6nb")

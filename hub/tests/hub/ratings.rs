@@ -43,3 +43,25 @@ hub_test! {
         assert_eq!(error_code(response).await, (403, "terminal_mismatch".into()));
     }
 }
+
+hub_test! {
+    async fn a_rating_time_with_a_character_across_its_tenth_byte_is_refused_not_a_crash() {
+        // Found by the hub_bodies fuzz target: `rated_at` sliced inside 'Ϋ' panicked the handler.
+        let hub = Hub::start().await;
+        let token = hub.terminal("SF-QST-01");
+        let body = senior_card_renewal("SF-QST-01");
+        hub.submit(&token, &body).await;
+        let rating = json!({
+            "token": body["token"], "terminal_id": "SF-QST-01", "score": 5,
+            "reasons": [], "rated_at": "2026-11-2Ϋ09:43:10+08:~00"
+        });
+        let response = hub.post("/api/v1/ratings", &token, &rating).await;
+        assert_eq!(error_code(response).await, (422, "invalid_body".into()));
+        // The hub still serves: the same application can be rated properly.
+        let rating = json!({
+            "token": body["token"], "terminal_id": "SF-QST-01", "score": 5,
+            "reasons": [], "rated_at": "2026-11-22T09:43:10+08:00"
+        });
+        assert_eq!(hub.post("/api/v1/ratings", &token, &rating).await.status(), 201);
+    }
+}
