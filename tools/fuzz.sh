@@ -7,7 +7,8 @@
 #   tools/fuzz.sh long [TARGET...]        each target (default all), one at a time under nice -n 19,
 #                                         optimised, to 10 million executions or 30 minutes, whichever
 #                                         comes first
-#   tools/fuzz.sh build [--dev]           build the targets only
+#   tools/fuzz.sh build [--dev]           build the targets only (FUZZ_NO_BUILD=1 tools/fuzz.sh long …
+#                                         runs the ones built before)
 #
 # Installs cargo-fuzz when it is missing (crates.io). The toolchain is stable: RUSTC_BOOTSTRAP=1 lets
 # it take the nightly-only flags cargo-fuzz passes (-Zsanitizer, -Cpasses=sancov-module).
@@ -17,7 +18,7 @@
 # input is saved under fuzz/artifacts/TARGET/ and the script exits 1 after the other targets ran.
 # Each run's log is fuzz/logs/TARGET.log; the last line printed per target is the row for the
 # results table of fuzz/README.md.
-# Environment: FUZZ_RUNS (executions, long mode; default 10000000), FUZZ_SECONDS (long mode's time
+# Environment: FUZZ_RUNS (executions, long mode; default 10000000), FUZZ_NO_BUILD=1 (long mode: no build first), FUZZ_SECONDS (long mode's time
 # limit per target; default 1800), FUZZ_TIMEOUT (seconds an input may take), FUZZ_JOBS (cargo build jobs), CARGO_TARGET_DIR (where cargo fuzz
 # builds; default fuzz/target).
 set -euo pipefail
@@ -97,7 +98,8 @@ case "$mode" in
         exit "$failed"
         ;;
     long)
-        build
+        # FUZZ_NO_BUILD=1: run the binaries built before (e.g. a second long run beside one going on).
+        if [ "${FUZZ_NO_BUILD:-0}" = 1 ]; then profile=release; else build; fi
         failed=0
         header
         for t in ${*:-$(targets)}; do
