@@ -19,6 +19,8 @@ pub const NAV: &[(&str, &str, bool)] = &[
     ("/console/stats", "满意度与办件量", false),
     ("/console/staff", "工作人员", true),
     ("/console/access-log", "访问记录", true),
+    ("/console/catalog", "服务目录", true),
+    ("/console/grid", "网格名录", true),
 ];
 
 /// The hidden input that carries the session's CSRF token: put it in every form a logged-in page

@@ -8,7 +8,7 @@
 //! - [`phone`]: the resident's phone page behind the slip's QR (`/p/{token}`), no login.
 //! - [`board`]: the terminals board (problems worst first, revoke, enrolment codes).
 //! - [`stats`]: 满意度与办件量, ratings and applications per day as SVG charts, a table and CSV.
-//! - [`catalog`]: the admin page that shows and publishes the service catalogue.
+//! - [`catalog`]: the admin pages that show and publish the service catalogue and the grid directory.
 //!
 //! Nothing here logs names, ID numbers, pickup codes, passwords or session ids.
 
@@ -73,6 +73,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/console/staff/password", post(console::set_password))
         .route("/console/access-log", get(console::access_log))
         .route("/console/catalog", get(catalog::catalog_page).post(catalog::publish))
+        .route("/console/grid", get(catalog::grid_page).post(catalog::publish_grid))
 }
 
 /// A page that says what went wrong (the status's page, in Chinese), or a redirect.

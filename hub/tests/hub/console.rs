@@ -546,6 +546,47 @@ hub_test! {
 }
 
 hub_test! {
+    async fn an_admin_publishes_a_grid_directory_by_uploading_its_file() {
+        let hub = Hub::start().await;
+        add(&hub, "li.admin", Role::Admin);
+        add(&hub, "wang.clerk", Role::Clerk);
+        let mut dir: serde_json::Value =
+            serde_json::from_str(include_str!("../../../assets/grid/directory.json")).unwrap();
+        dir["version"] = 5.into();
+        let v5 = dir.to_string();
+        let mut b = Browser::new(&hub);
+        b.login("li.admin").await;
+        let csrf = b.csrf().await;
+        let page = b.get("/console/grid").await;
+        assert!(page.body.contains("尚未发布网格名录") && page.body.contains("<label for=\"grid-file\">"));
+        let none = b.post_multipart("/console/grid", &[("file", Some("grid.json"), &v5)]).await;
+        assert_eq!(none.status, 403, "no CSRF token");
+        let done = b.post_multipart("/console/grid", &[("csrf", None, &csrf), ("file", Some("grid.json"), &v5)]).await;
+        assert_eq!(done.location.as_deref(), Some("/console/grid?done=5"), "{}", done.body);
+        assert_eq!(hub.store.latest_grid().unwrap().map(|(v, _)| v), Some(5));
+        let page = b.get("/console/grid?done=5").await;
+        let first = &dir["streets"][0];
+        let grid = format!("{} {} 第{}网格", first["name"].as_str().unwrap(), first["communities"][0]["name"].as_str().unwrap(), first["communities"][0]["grids"][0]["number"]);
+        assert!(page.body.contains("已发布版本 5") && page.body.contains(&grid), "{}", page.body);
+
+        let again = b.post_multipart("/console/grid", &[("csrf", None, &csrf), ("file", Some("g.json"), &v5)]).await;
+        assert_eq!(again.status, 422);
+        assert!(again.body.contains("不高于当前版本 5"), "{}", again.body);
+        dir["version"] = 6.into();
+        // Two grids numbered alike in one community: refused as `kiosk-hub grid publish` refuses it.
+        dir["streets"][0]["communities"][0]["grids"][1]["number"] = dir["streets"][0]["communities"][0]["grids"][0]["number"].clone();
+        let bad = b.post_multipart("/console/grid", &[("csrf", None, &csrf), ("file", Some("g.json"), &dir.to_string())]).await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains("文件有误，未发布"), "names the problem: {}", bad.body);
+        assert_eq!(hub.store.latest_grid().unwrap().map(|(v, _)| v), Some(5), "nothing else published");
+
+        let mut clerk = Browser::new(&hub);
+        clerk.login("wang.clerk").await;
+        assert_eq!(clerk.get("/console/grid").await.status, 403);
+    }
+}
+
+hub_test! {
     /// Without a key file the database holds no suffix hash: the store compares the ID numbers itself
     /// and pages the matches the same way.
     async fn the_id_suffix_search_pages_without_a_key_file_too() {
