@@ -273,15 +273,13 @@ pub fn terminals_revoke(store: &Store, id: &str) -> Result<String, CliError> {
     Ok(format!("revoked terminal {id}"))
 }
 
-/// Loose check of a catalogue: a JSON object with `version` (a positive integer) and `items` (objects
-/// each with non-empty string `code` and `name`, codes unique), as the contract's [`CatalogHead`] says.
-/// Returns the version and item count.
-pub fn check_catalog(text: &str) -> Result<(i64, usize), String> {
+/// A published file's JSON object read as `T`; a problem names its key path (`items[0].name`).
+fn parse_object<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
     if !value.is_object() {
         return Err("expected a JSON object at the top level".into());
     }
-    let head: CatalogHead = serde_path_to_error::deserialize(&value).map_err(|e| {
+    serde_path_to_error::deserialize(&value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if path == "." {
@@ -289,7 +287,14 @@ pub fn check_catalog(text: &str) -> Result<(i64, usize), String> {
         } else {
             format!("`{path}`: {inner}")
         }
-    })?;
+    })
+}
+
+/// Loose check of a catalogue: a JSON object with `version` (a positive integer) and `items` (objects
+/// each with non-empty string `code` and `name`, codes unique), as the contract's [`CatalogHead`] says.
+/// Returns the version and item count.
+pub fn check_catalog(text: &str) -> Result<(i64, usize), String> {
+    let head: CatalogHead = parse_object(text)?;
     head.validate().map_err(|e| format!("`{}`: expected {}", e.field, e.expected))?;
     Ok((head.version, head.items.len()))
 }
@@ -306,19 +311,7 @@ pub fn catalog_publish(store: &Store, file: &Path) -> Result<String, CliError> {
 /// key named), `Directory::validate` (the grid named), a version from 1 to the contract's limit.
 /// Returns the version and the number of grids.
 pub fn check_grid(text: &str) -> Result<(i64, usize), String> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-    if !value.is_object() {
-        return Err("expected a JSON object at the top level".into());
-    }
-    let dir: Directory = serde_path_to_error::deserialize(&value).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if path == "." {
-            inner.to_string()
-        } else {
-            format!("`{path}`: {inner}")
-        }
-    })?;
+    let dir: Directory = parse_object(text)?;
     let version = i64::try_from(dir.version).unwrap_or(i64::MAX);
     validate::range("version", version, 1, kiosk_contract::limits::MAX_VERSION)
         .map_err(|e| format!("`{}`: expected {}", e.field, e.expected))?;
