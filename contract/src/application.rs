@@ -222,6 +222,7 @@ impl ApplicationRequest {
         self.applicant.validate()?;
         v::at_most("form", self.form.len(), l::FORM_MAX_FIELDS, "fields")?;
         for (key, value) in &self.form {
+            v::without_nul("form (a key)", key)?;
             v::length(&format!("form.{key}"), value, l::FORM_VALUE)?;
         }
         v::date_time("submitted_at", &self.submitted_at)?;

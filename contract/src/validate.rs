@@ -26,11 +26,20 @@ pub fn invalid(field: &str, expected: impl Into<String>) -> Invalid {
     Invalid { field: field.to_string(), expected: expected.into() }
 }
 
-/// `minLength`/`maxLength` in code points.
+/// `minLength`/`maxLength` in code points, and no NUL character (see [`without_nul`]).
 pub fn length(field: &str, value: &str, bounds: Chars) -> Checked {
     let n = value.chars().count();
     if n < bounds.min || n > bounds.max {
         return Err(invalid(field, format!("a string of {} to {} characters", bounds.min, bounds.max)));
+    }
+    without_nul(field, value)
+}
+
+/// No U+0000 in a text: PostgreSQL cannot store one in a text column (the hub on PostgreSQL answered
+/// 500 to it, and a kiosk retries a 5xx for ever), and no resident types one.
+pub fn without_nul(field: &str, value: &str) -> Checked {
+    if value.contains('\0') {
+        return Err(invalid(field, "text without the NUL character (U+0000)"));
     }
     Ok(())
 }
@@ -235,6 +244,8 @@ mod tests {
         assert!(
             length("f", "张三", two).is_ok() && length("f", "张三丰", two).is_err() && length("f", "", two).is_err()
         );
+        let nul = length("note", "复印件\0已收", Chars { min: 0, max: 200 }).unwrap_err();
+        assert_eq!(nul.to_string(), "note: expected text without the NUL character (U+0000)");
         assert_eq!(range("score", 6, 1, 5).unwrap_err().to_string(), "score: expected an integer from 1 to 5");
         assert!(is_code("SF-QST-01-20261122-0007") && is_code("LL0001") && is_code("a.b_c"));
         assert!(!is_code("") && !is_code("-LL") && !is_code("LL 01") && !is_code("民政01") && !is_code("LL\n"));

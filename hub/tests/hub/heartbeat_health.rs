@@ -55,6 +55,8 @@ hub_test! {
             |b: &mut Value| b["outbox_depth"] = (-1).into(),
             |b: &mut Value| drop(b.as_object_mut().unwrap().remove("last_error")),
             |b: &mut Value| b["printer"]["jammed"] = true.into(),
+            // PostgreSQL cannot store U+0000 (this was a 500 there).
+            |b: &mut Value| b["last_error"] = "打印机\u{0}缺纸".into(),
         ] {
             let mut beat = heartbeat();
             change(&mut beat);
