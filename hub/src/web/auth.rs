@@ -13,7 +13,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +22,7 @@ use rand::Rng;
 use serde::Deserialize;
 
 use super::layout::{flash, html_response, page};
-use super::{run, see_other, WebError, WebForm};
+use super::{run, see_other, WebError, WebForm, WebQuery};
 use crate::api::AppState;
 use crate::store::console::{constant_time_eq, is_username, Login, StaffSession};
 
@@ -175,7 +175,7 @@ fn login_response(state: &AppState, status: StatusCode, next: &str, username: &s
 }
 
 /// `GET /console/login`.
-pub async fn login_page(State(state): State<Arc<AppState>>, Query(q): Query<LoginQuery>) -> Response {
+pub async fn login_page(State(state): State<Arc<AppState>>, WebQuery(q): WebQuery<LoginQuery>) -> Response {
     login_response(&state, StatusCode::OK, safe_next(q.next.as_deref()), "", None)
 }
 

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{html, Markup};
@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::auth::{check_csrf, percent_encode, Admin, Clerk};
 use super::layout::{csrf_input, flash, html_response, page_at};
-use super::{run, run_raw, see_other, WebError, WebForm};
+use super::{run, run_raw, see_other, WebError, WebForm, WebQuery};
 use crate::api::AppState;
 use crate::store::console::StaffSession;
 use crate::store::{BoardEntry, EnrolmentCode, StoreError, OFFLINE_AFTER};
@@ -76,7 +76,7 @@ fn notice(q: &BoardQuery) -> Option<(bool, String)> {
 pub async fn board_page(
     State(state): Shared,
     Clerk(staff): Clerk,
-    Query(q): Query<BoardQuery>,
+    WebQuery(q): WebQuery<BoardQuery>,
 ) -> Result<Response, WebError> {
     let board = run(&state, |s| s.terminal_board(chrono::Utc::now(), OFFLINE_AFTER)).await?;
     Ok(render(&staff, &board, notice(&q), None))
@@ -203,7 +203,7 @@ pub struct RevokeQuery {
 pub async fn revoke_page(
     State(state): Shared,
     Admin(staff): Admin,
-    Query(q): Query<RevokeQuery>,
+    WebQuery(q): WebQuery<RevokeQuery>,
 ) -> Result<Response, WebError> {
     let id = q.id.trim().to_string();
     let board = run(&state, |s| s.terminal_board(chrono::Utc::now(), OFFLINE_AFTER)).await?;

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use kiosk_contract::grid::Directory;
@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::auth::{check_csrf, Admin};
 use super::layout::{csrf_input, flash, html_response, page_at};
-use super::{run, run_raw, see_other, WebError};
+use super::{run, run_raw, see_other, WebError, WebQuery};
 use crate::api::AppState;
 use crate::store::console::StaffSession;
 use crate::store::{Store, StoreError};
@@ -189,7 +189,7 @@ async fn upload(
 pub async fn catalog_page(
     State(state): State<Arc<AppState>>,
     Admin(staff): Admin,
-    Query(q): Query<PublishedQuery>,
+    WebQuery(q): WebQuery<PublishedQuery>,
 ) -> Result<Response, WebError> {
     show(&CATALOG, &state, &staff, q).await
 }
@@ -207,7 +207,7 @@ pub async fn publish(
 pub async fn grid_page(
     State(state): State<Arc<AppState>>,
     Admin(staff): Admin,
-    Query(q): Query<PublishedQuery>,
+    WebQuery(q): WebQuery<PublishedQuery>,
 ) -> Result<Response, WebError> {
     show(&GRID, &state, &staff, q).await
 }

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use kiosk_contract::CatalogHead;
@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::auth::{check_csrf, percent_encode, Admin, Clerk};
 use super::layout::{csrf_input, flash, html_response, page_at};
-use super::{non_empty, run, run_raw, see_other, WebError, WebForm};
+use super::{non_empty, run, run_raw, see_other, WebError, WebForm, WebQuery};
 use crate::api::AppState;
 use crate::model::{CardType, Grid, Kind, Status};
 use crate::store::console::{
@@ -265,7 +265,7 @@ fn short_time(t: &str) -> String {
 pub async fn queue(
     State(state): Shared,
     Clerk(staff): Clerk,
-    Query(q): Query<QueueQuery>,
+    WebQuery(q): WebQuery<QueueQuery>,
 ) -> Result<Response, WebError> {
     let filter = q.filter();
     let (result, choices) = run(&state, move |s| {
@@ -472,7 +472,7 @@ pub async fn detail(
     State(state): Shared,
     Clerk(staff): Clerk,
     Path(id): Path<String>,
-    Query(q): Query<DetailQuery>,
+    WebQuery(q): WebQuery<DetailQuery>,
 ) -> Result<Response, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::not_found())?;
     let viewer = staff.clone();
@@ -665,7 +665,7 @@ fn staff_page_body(staff: &StaffSession, accounts: &[StaffAccount], notice: Opti
 pub async fn staff_page(
     State(state): Shared,
     Admin(staff): Admin,
-    Query(q): Query<StaffQuery>,
+    WebQuery(q): WebQuery<StaffQuery>,
 ) -> Result<Response, WebError> {
     let accounts = run(&state, |s| s.list_staff()).await?;
     let notice = q.done.as_deref().or(q.error.as_deref()).and_then(staff_message);
@@ -833,7 +833,7 @@ fn access_body(q: &AccessQuery, entries: &[AccessEntry], full_page: bool) -> Mar
 pub async fn access_log(
     State(state): Shared,
     Admin(staff): Admin,
-    Query(q): Query<AccessQuery>,
+    WebQuery(q): WebQuery<AccessQuery>,
 ) -> Result<Response, WebError> {
     let filter = AccessFilter {
         before: q.before,

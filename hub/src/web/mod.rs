@@ -22,8 +22,10 @@ pub mod stats;
 
 use std::sync::Arc;
 
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::FormRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -166,20 +168,54 @@ pub async fn run_raw<T: Send + 'static>(
     })
 }
 
+/// The console's answer to a form or query holding a NUL character (`%00`): no one types one, and
+/// PostgreSQL cannot store or compare one in a text column (it answered an error, the page a 500).
+const NUL_REFUSED: &str = "内容中含有无法保存的控制字符，请返回重新填写。";
+
+/// A field of a form or query (`application/x-www-form-urlencoded`) holds a NUL once decoded.
+fn has_nul(urlencoded: &[u8]) -> bool {
+    form_urlencoded::parse(urlencoded).any(|(k, v)| k.contains('\0') || v.contains('\0'))
+}
+
 /// A posted form (`application/x-www-form-urlencoded`), refused with the console's 400 page when it
-/// does not fit `T`.
+/// does not fit `T` or holds a NUL character.
 pub struct WebForm<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for WebForm<T> {
     type Rejection = WebError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
-        match axum::Form::<T>::from_request(req, state).await {
+        let (parts, body) = req.into_parts();
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(|e| WebError::bad_request(format!("表单无法读取：{}", e.body_text())))?;
+        if has_nul(&bytes) {
+            return Err(WebError::bad_request(NUL_REFUSED));
+        }
+        match axum::Form::<T>::from_request(Request::from_parts(parts, Body::from(bytes)), state).await {
             Ok(axum::Form(value)) => Ok(WebForm(value)),
             Err(FormRejection::FailedToDeserializeForm(_) | FormRejection::FailedToDeserializeFormBody(_)) => {
                 Err(WebError::bad_request("表单内容不完整或格式不对，请返回重新填写。"))
             }
             Err(e) => Err(WebError::bad_request(format!("表单无法读取：{}", e.body_text()))),
+        }
+    }
+}
+
+/// A page's query string, refused with the console's 400 page when it does not fit `T` or holds a
+/// NUL character.
+pub struct WebQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for WebQuery<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, WebError> {
+        if has_nul(parts.uri.query().unwrap_or_default().as_bytes()) {
+            return Err(WebError::bad_request(NUL_REFUSED));
+        }
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(WebQuery(value)),
+            Err(_) => Err(WebError::bad_request("网址中的查询条件有误，请回到申请队列重新筛选。")),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::auth::Clerk;
 use super::layout::{html_response, page_at};
-use super::{non_empty, run, WebError};
+use super::{non_empty, run, WebError, WebQuery};
 use crate::api::AppState;
 use crate::store::console::StaffSession;
 use crate::store::{RatingDistribution, StatsBy, Volume};
@@ -226,7 +226,7 @@ fn grouping(by: StatsBy) -> (&'static str, &'static str) {
 pub async fn stats_page(
     State(state): State<Arc<AppState>>,
     Clerk(staff): Clerk,
-    Query(q): Query<StatsQuery>,
+    WebQuery(q): WebQuery<StatsQuery>,
 ) -> Result<Response, WebError> {
     let by = match non_empty(&q.by) {
         None | Some("item") => StatsBy::Item,

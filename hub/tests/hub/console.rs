@@ -632,3 +632,39 @@ hub_test! {
         .unwrap();
     }
 }
+
+hub_test! {
+    async fn a_nul_character_in_a_query_or_a_form_gets_the_400_page_not_a_database_error() {
+        let hub = Hub::start().await;
+        let token = hub.terminal("SF-QST-01");
+        add(&hub, "li.admin", Role::Admin);
+        let (id, _, slip) = submitted(&hub, &token).await;
+        let mut b = Browser::new(&hub);
+        b.login("li.admin").await;
+        let csrf = b.csrf().await;
+        // PostgreSQL cannot compare or store U+0000 in a text column: these were 500s on it.
+        for path in [
+            "/console?q=SF%00QST",
+            "/console?item=LL%000001",
+            "/console?terminal=SF-QST-01%00",
+            "/console/access-log?staff=li%00.admin",
+        ] {
+            let page = b.get(path).await;
+            assert_eq!(page.status, 400, "{path}: {}", page.body);
+            assert!(page.body.contains("内容中含有无法保存的控制字符"), "{path}: {}", page.body);
+        }
+        let status = format!("/console/applications/{id}/status");
+        let page = b.post(&status, &[("csrf", &csrf), ("status", "processing"), ("note", "材料\0齐全")]).await;
+        assert_eq!(page.status, 400, "{}", page.body);
+        assert!(page.body.contains("内容中含有无法保存的控制字符"), "{}", page.body);
+        assert_eq!(kiosk_status(&hub, &token, &slip).await, "accepted", "nothing changed");
+        // A query that does not fit its fields gets the console's page too (was axum's plain text).
+        let page = b.get("/console?before=abc").await;
+        assert_eq!(page.status, 400);
+        assert!(page.body.contains("网址中的查询条件有误"), "{}", page.body);
+        // The same form without the NUL goes through.
+        let page = b.post(&status, &[("csrf", &csrf), ("status", "processing"), ("note", "材料齐全")]).await;
+        assert_eq!(page.location, Some(format!("/console/applications/{id}?done=processing")));
+        assert_eq!(kiosk_status(&hub, &token, &slip).await, "processing");
+    }
+}
