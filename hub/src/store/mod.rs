@@ -42,6 +42,15 @@ pub const MIGRATIONS: &[&str] = &[
     "5: grid directories (kiosk-hub grid publish, GET /api/v1/grid)",
 ];
 
+/// A PostgreSQL error for the log: the server's message and SQLSTATE (tokio-postgres shows only "db
+/// error" for them), never its detail, which may quote the values of a row.
+fn postgres_message(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} (SQLSTATE {})", db.message(), db.code().code()),
+        None => e.to_string(),
+    }
+}
+
 /// The schema version this hub brings a database to.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -49,7 +58,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub enum StoreError {
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
-    #[error("database error: {0}")]
+    #[error("database error: {}", postgres_message(.0))]
     Postgres(#[from] tokio_postgres::Error),
     #[error("database connection: {0}")]
     Pool(String),
