@@ -30,10 +30,11 @@ use tokio_postgres::NoTls;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{
-    parse_kind, parse_status, ApplicationRow, ApplicationSummary, Created, DayCount, EnrolmentRefusal, NewApplication,
-    RatingCount, SealedRow, StatsBy, Storage, StoreError, TerminalRow, SCHEMA_VERSION,
+    parse_kind, parse_status, ApplicationRow, Created, DayCount, EnrolmentRefusal, NewApplication, RatingCount,
+    SealedRow, StatsBy, Storage, StoreError, TerminalRow, SCHEMA_VERSION,
 };
 use crate::model::{ApplicationProgress, ApplicationReceipt, Kind, RatingRequest, Status, TimelineEntry};
+use crate::store::console::QUEUE_COLUMNS;
 
 /// SQL of each migration, by number (see [`super::MIGRATIONS`]). Text columns that are compared or
 /// sorted use the "C" collation: byte order, as SQLite compares, whatever the database's locale.
@@ -713,36 +714,16 @@ impl Storage for PgStore {
             let rows = client(&pool)
                 .await?
                 .query(
-                    "SELECT id, acceptance_no, kind, status, terminal_id, idempotency_key, item_code, item_name,
-                            applicant, submitted_at, received_at, promised_date
-                     FROM applications
-                     WHERE ($1::TEXT IS NULL OR kind = $1) AND ($2::TEXT IS NULL OR status = $2)
-                       AND ($3::TEXT IS NULL OR id_suffix = $3)
-                     ORDER BY id",
+                    &format!(
+                        "SELECT {QUEUE_COLUMNS} FROM applications
+                         WHERE ($1::TEXT IS NULL OR kind = $1) AND ($2::TEXT IS NULL OR status = $2)
+                           AND ($3::TEXT IS NULL OR id_suffix = $3)
+                         ORDER BY id"
+                    ),
                     &[&kind, &status, &id_suffix],
                 )
                 .await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(ApplicationRow {
-                        summary: ApplicationSummary {
-                            id: r.get(0),
-                            acceptance_no: r.get(1),
-                            kind: parse_kind(r.get(2))?,
-                            status: parse_status(r.get(3))?,
-                            terminal_id: r.get(4),
-                            idempotency_key: r.get(5),
-                            item_code: r.get(6),
-                            item_name: r.get(7),
-                            applicant_name: String::new(),
-                            submitted_at: r.get(9),
-                            received_at: r.get(10),
-                            promised_date: r.get(11),
-                        },
-                        applicant: r.get(8),
-                    })
-                })
-                .collect()
+            rows.iter().map(console::application_row).collect()
         })
     }
 

@@ -13,10 +13,11 @@ mod console;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{
-    parse_kind, parse_status, ApplicationRow, ApplicationSummary, Created, DayCount, EnrolmentRefusal, NewApplication,
-    RatingCount, SealedRow, StatsBy, Storage, StoreError, TerminalRow, SCHEMA_VERSION,
+    parse_kind, parse_status, ApplicationRow, Created, DayCount, EnrolmentRefusal, NewApplication, RatingCount,
+    SealedRow, StatsBy, Storage, StoreError, TerminalRow, SCHEMA_VERSION,
 };
 use crate::model::{ApplicationProgress, ApplicationReceipt, Kind, RatingRequest, Status, TimelineEntry};
+use crate::store::console::QUEUE_COLUMNS;
 
 /// SQL of each migration, by number (see [`super::MIGRATIONS`]).
 const MIGRATIONS: &[&str] = &[
@@ -567,45 +568,14 @@ impl Storage for SqliteStore {
         id_suffix: Option<&str>,
     ) -> Result<Vec<ApplicationRow>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT id, acceptance_no, kind, status, terminal_id, idempotency_key, item_code, item_name, applicant,
-                    submitted_at, received_at, promised_date
-             FROM applications
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {QUEUE_COLUMNS} FROM applications
              WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR id_suffix = ?3)
-             ORDER BY id",
-        )?;
-        let rows = stmt.query_map(params![kind.map(Kind::as_str), status.map(Status::as_str), id_suffix], |r| {
-            Ok((
-                (r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?),
-                (r.get::<_, String>(4)?, r.get::<_, String>(5)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?),
-                (r.get::<_, String>(8)?, r.get::<_, String>(9)?, r.get::<_, String>(10)?),
-                r.get::<_, Option<String>>(11)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let ((id, acceptance_no, kind, status), (terminal_id, idempotency_key, item_code, item_name), rest, pd) =
-                row?;
-            let (applicant, submitted_at, received_at) = rest;
-            out.push(ApplicationRow {
-                summary: ApplicationSummary {
-                    id,
-                    acceptance_no,
-                    kind: parse_kind(&kind)?,
-                    status: parse_status(&status)?,
-                    terminal_id,
-                    idempotency_key,
-                    item_code,
-                    item_name,
-                    applicant_name: String::new(),
-                    submitted_at,
-                    received_at,
-                    promised_date: pd,
-                },
-                applicant,
-            });
-        }
-        Ok(out)
+             ORDER BY id"
+        ))?;
+        let rows =
+            stmt.query_map(params![kind.map(Kind::as_str), status.map(Status::as_str), id_suffix], console::raw_row)?;
+        rows.map(|row| console::application_row(row?)).collect()
     }
 
     fn set_status(

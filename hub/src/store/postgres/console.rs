@@ -22,7 +22,7 @@ fn refs(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
 }
 
 /// A row of [`QUEUE_COLUMNS`].
-fn application_row(r: &Row) -> Result<ApplicationRow, StoreError> {
+pub(super) fn application_row(r: &Row) -> Result<ApplicationRow, StoreError> {
     Ok(ApplicationRow {
         summary: ApplicationSummary {
             id: r.get(0),

@@ -22,9 +22,9 @@ fn values(params: &[Param]) -> Vec<Value> {
 }
 
 /// A row of [`QUEUE_COLUMNS`] as read (kind and status still text).
-struct RawRow([String; 11], Option<String>, i64);
+pub(super) struct RawRow([String; 11], Option<String>, i64);
 
-fn raw_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
+pub(super) fn raw_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
     let text = |i: usize| r.get::<_, String>(i);
     Ok(RawRow(
         [
@@ -45,7 +45,7 @@ fn raw_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
     ))
 }
 
-fn application_row(raw: RawRow) -> Result<ApplicationRow, StoreError> {
+pub(super) fn application_row(raw: RawRow) -> Result<ApplicationRow, StoreError> {
     let RawRow(
         [acceptance_no, kind, status, terminal_id, idempotency_key, item_code, item_name, applicant, submitted_at, received_at, _],
         promised_date,
