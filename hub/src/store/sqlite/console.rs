@@ -21,6 +21,13 @@ fn values(params: &[Param]) -> Vec<Value> {
         .collect()
 }
 
+/// Runs `update` (`… WHERE username = ?1`, the value as `?2`) on the account: its id, or not found.
+fn update_staff(tx: &rusqlite::Transaction<'_>, update: &str, username: &str, value: &str) -> Result<i64, StoreError> {
+    tx.query_row(&format!("{update} RETURNING id"), params![username, value], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("staff account `{username}`")))
+}
+
 /// A row of [`QUEUE_COLUMNS`] as read (kind and status still text).
 pub(super) struct RawRow([String; 11], Option<String>, i64);
 
@@ -126,12 +133,12 @@ impl ConsoleStorage for SqliteStore {
     fn disable_staff(&self, username: &str, at: &str) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let tx = write_tx(&mut conn)?;
-        let id: Option<i64> =
-            tx.query_row("SELECT id FROM staff WHERE username = ?1", [username], |r| r.get(0)).optional()?;
-        let Some(id) = id else {
-            return Err(StoreError::NotFound(format!("staff account `{username}`")));
-        };
-        tx.execute("UPDATE staff SET disabled_at = COALESCE(disabled_at, ?2) WHERE id = ?1", params![id, at])?;
+        let id = update_staff(
+            &tx,
+            "UPDATE staff SET disabled_at = COALESCE(disabled_at, ?2) WHERE username = ?1",
+            username,
+            at,
+        )?;
         tx.execute("DELETE FROM staff_sessions WHERE staff_id = ?1", [id])?;
         tx.commit()?;
         Ok(())
@@ -140,12 +147,7 @@ impl ConsoleStorage for SqliteStore {
     fn set_password(&self, username: &str, password_hash: &str) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let tx = write_tx(&mut conn)?;
-        let id: Option<i64> =
-            tx.query_row("SELECT id FROM staff WHERE username = ?1", [username], |r| r.get(0)).optional()?;
-        let Some(id) = id else {
-            return Err(StoreError::NotFound(format!("staff account `{username}`")));
-        };
-        tx.execute("UPDATE staff SET password_hash = ?2 WHERE id = ?1", params![id, password_hash])?;
+        let id = update_staff(&tx, "UPDATE staff SET password_hash = ?2 WHERE username = ?1", username, password_hash)?;
         tx.execute("DELETE FROM staff_sessions WHERE staff_id = ?1", [id])?;
         tx.execute("DELETE FROM login_failures WHERE username = ?1", [username])?;
         tx.commit()?;
