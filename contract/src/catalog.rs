@@ -49,15 +49,25 @@ impl CatalogHead {
 
 /// The catalogue's `ETag` for `version`: `"v4"` (quotes included, as the header carries it).
 pub fn catalog_etag(version: u64) -> String {
-    format!("\"v{version}\"")
+    versioned_etag("v", version)
 }
 
 /// The version an `ETag` (or one entry of `If-None-Match`) names: `"v4"` or the weak `W/"v4"`. Only the
 /// form [`catalog_etag`] writes is accepted (no leading zeros, no sign, no spaces inside).
 pub fn parse_catalog_etag(etag: &str) -> Option<u64> {
+    parse_versioned_etag("v", etag)
+}
+
+/// `"<prefix><version>"`, the form of the catalogue's and the grid directory's `ETag`s.
+pub(crate) fn versioned_etag(prefix: &str, version: u64) -> String {
+    format!("\"{prefix}{version}\"")
+}
+
+/// The version of an `ETag` [`versioned_etag`] wrote with `prefix`, strong or weak (`W/`); nothing else.
+pub(crate) fn parse_versioned_etag(prefix: &str, etag: &str) -> Option<u64> {
     let etag = etag.trim();
     let strong = etag.strip_prefix("W/").unwrap_or(etag);
-    let digits = strong.strip_prefix("\"v")?.strip_suffix('"')?;
+    let digits = strong.strip_prefix('"')?.strip_prefix(prefix)?.strip_suffix('"')?;
     let canonical =
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && (digits == "0" || !digits.starts_with('0'));
     canonical.then(|| digits.parse().ok()).flatten()

@@ -245,18 +245,13 @@ impl Directory {
 /// The grid directory's `ETag` for `version`: `"grid-v4"` (quotes included, as the header carries it);
 /// distinct from the catalogue's `"v4"`.
 pub fn grid_etag(version: u64) -> String {
-    format!("\"grid-v{version}\"")
+    crate::catalog::versioned_etag("grid-v", version)
 }
 
 /// The version an `ETag` (or one entry of `If-None-Match`) names: `"grid-v4"` or the weak `W/"grid-v4"`;
 /// only the form [`grid_etag`] writes.
 pub fn parse_grid_etag(etag: &str) -> Option<u64> {
-    let etag = etag.trim();
-    let strong = etag.strip_prefix("W/").unwrap_or(etag);
-    let digits = strong.strip_prefix("\"grid-v")?.strip_suffix('"')?;
-    let canonical =
-        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && (digits == "0" || !digits.starts_with('0'));
-    canonical.then(|| digits.parse().ok()).flatten()
+    crate::catalog::parse_versioned_etag("grid-v", etag)
 }
 
 #[cfg(test)]
