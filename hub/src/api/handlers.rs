@@ -34,38 +34,11 @@ pub async fn no_route() -> ApiError {
     ApiError::not_found("not_found", "no such route; see /openapi.yaml")
 }
 
-/// Whether an `If-None-Match` header names catalogue `version` (or `*`); weak validators compare equal.
-fn etag_matches(headers: &HeaderMap, version: u64) -> bool {
-    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|t| {
-        let t = t.trim();
-        t == "*" || parse_catalog_etag(t) == Some(version)
-    })
-}
-
 pub async fn catalog(State(state): Shared, Terminal(_): Terminal, headers: HeaderMap) -> Result<Response, ApiError> {
     let Some((version, body)) = state.blocking(|s| s.latest_catalog()).await? else {
         return Err(ApiError::not_found("no_catalog", "no catalogue has been published yet"));
     };
-    let version = u64::try_from(version).map_err(|_| ApiError::internal())?;
-    let etag_header = HeaderValue::from_str(&catalog_etag(version)).map_err(|_| ApiError::internal())?;
-    // Kiosks may keep the catalogue but must revalidate it with If-None-Match.
-    let cache = (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if etag_matches(&headers, version) {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_header), cache]).into_response());
-    }
-    Ok((
-        [(header::ETAG, etag_header), (header::CONTENT_TYPE, HeaderValue::from_static("application/json")), cache],
-        body,
-    )
-        .into_response())
-}
-
-/// Whether an `If-None-Match` header names grid directory `version` (or `*`).
-fn grid_etag_matches(headers: &HeaderMap, version: u64) -> bool {
-    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|t| {
-        let t = t.trim();
-        t == "*" || kiosk_contract::grid::parse_grid_etag(t) == Some(version)
-    })
+    published(&headers, version, body, catalog_etag, parse_catalog_etag)
 }
 
 /// `GET /api/v1/grid`: the newest grid directory, as published, revalidated like the catalogue.
@@ -73,11 +46,30 @@ pub async fn grid(State(state): Shared, Terminal(_): Terminal, headers: HeaderMa
     let Some((version, body)) = state.blocking(|s| s.latest_grid()).await? else {
         return Err(ApiError::not_found("no_grid", "no grid directory has been published yet"));
     };
+    published(&headers, version, body, kiosk_contract::grid::grid_etag, kiosk_contract::grid::parse_grid_etag)
+}
+
+/// A published document (the catalogue, the grid directory) with its `ETag`, or 304 when an
+/// `If-None-Match` names its version (or `*`; weak validators compare equal). Kiosks may keep it but
+/// must revalidate it (`no-cache`).
+fn published(
+    headers: &HeaderMap,
+    version: i64,
+    body: String,
+    etag: fn(u64) -> String,
+    parse_etag: fn(&str) -> Option<u64>,
+) -> Result<Response, ApiError> {
     let version = u64::try_from(version).map_err(|_| ApiError::internal())?;
-    let etag_header =
-        HeaderValue::from_str(&kiosk_contract::grid::grid_etag(version)).map_err(|_| ApiError::internal())?;
+    let etag_header = HeaderValue::from_str(&etag(version)).map_err(|_| ApiError::internal())?;
     let cache = (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if grid_etag_matches(&headers, version) {
+    let matches =
+        headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
+            |t| {
+                let t = t.trim();
+                t == "*" || parse_etag(t) == Some(version)
+            },
+        );
+    if matches {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_header), cache]).into_response());
     }
     Ok((
