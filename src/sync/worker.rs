@@ -87,6 +87,16 @@ async fn wait(delay: Duration, stopped: &mut watch::Receiver<bool>, kick: Option
     }
 }
 
+/// The `If-None-Match` of a published document: the installed version's ETag and the one the hub sent
+/// last (a document this kiosk could not use is not fetched again until the hub has another).
+fn known_etags(installed: Option<String>, seen: Option<&String>) -> Vec<String> {
+    let mut known: Vec<String> = installed.into_iter().collect();
+    if let Some(seen) = seen.filter(|e| !known.contains(e)) {
+        known.push(seen.clone());
+    }
+    known
+}
+
 fn note_error(shared: &Shared, error: String) {
     shared.update(|s| {
         s.last_error = Some(error);
@@ -365,13 +375,18 @@ impl Worker {
         }
     }
 
+    /// A document from the hub this kiosk cannot use (`e` says which and why): logged, reported to the
+    /// hub with the next heartbeat and shown to staff; the installed one stays.
+    fn keep_installed(&mut self, e: String) {
+        log::warn!("sync: {e}; keeping the installed one");
+        self.unreported = Some(e.clone());
+        note_error(&self.shared, e);
+    }
+
     /// Installs a newer catalogue; the handle's `catalog_version` then tells the UI to swap.
     async fn pull_catalog(&mut self, client: &HubClient) -> Result<(), Failure> {
         let installed = self.store.catalog_version().map_err(db)?;
-        let mut known: Vec<String> = installed.map(catalog_etag).into_iter().collect();
-        if let Some(seen) = self.seen_etag.as_ref().filter(|e| !known.contains(e)) {
-            known.push(seen.clone());
-        }
+        let known = known_etags(installed.map(catalog_etag), self.seen_etag.as_ref());
         let (etag, body) = match client.catalog(&known).await? {
             CatalogReply::NotModified | CatalogReply::NoCatalog => return Ok(()),
             CatalogReply::New { etag, body } => (etag, body),
@@ -388,12 +403,7 @@ impl Worker {
                     log::info!("sync: the hub's catalogue v{version} is not newer than v{}", installed.unwrap_or(0));
                 }
             }
-            Err(e) => {
-                let e = format!("catalogue {shown} from the hub is unreadable: {e}");
-                log::warn!("sync: {e}; keeping the installed one");
-                self.unreported = Some(e.clone());
-                note_error(&self.shared, e);
-            }
+            Err(e) => self.keep_installed(format!("catalogue {shown} from the hub is unreadable: {e}")),
         }
         Ok(())
     }
@@ -402,10 +412,7 @@ impl Worker {
     /// handle's `grid_version` then tells the UI to swap it in between sessions.
     async fn pull_grid(&mut self, client: &HubClient) -> Result<(), Failure> {
         let installed = crate::grid::store::version(&self.store).map_err(grid_db)?;
-        let mut known: Vec<String> = installed.map(grid_etag).into_iter().collect();
-        if let Some(seen) = self.seen_grid_etag.as_ref().filter(|e| !known.contains(e)) {
-            known.push(seen.clone());
-        }
+        let known = known_etags(installed.map(grid_etag), self.seen_grid_etag.as_ref());
         let (etag, body) = match client.grid(&known).await? {
             CatalogReply::NotModified | CatalogReply::NoCatalog => return Ok(()),
             CatalogReply::New { etag, body } => (etag, body),
@@ -428,12 +435,7 @@ impl Worker {
                     );
                 }
             }
-            Err(e) => {
-                let e = format!("grid directory {shown} from the hub is unusable: {e}");
-                log::warn!("sync: {e}; keeping the installed one");
-                self.unreported = Some(e.clone());
-                note_error(&self.shared, e);
-            }
+            Err(e) => self.keep_installed(format!("grid directory {shown} from the hub is unusable: {e}")),
         }
         Ok(())
     }
