@@ -434,6 +434,15 @@ pub fn hash_password(password: &str) -> Result<String, StoreError> {
         .map_err(|e| StoreError::Corrupt(format!("hashing the password: {e}")))
 }
 
+/// The hash of an account's new password, refused when shorter than [`MIN_PASSWORD_CHARS`] (whoever
+/// sets it: `staff add`, `staff passwd`, the staff page).
+fn new_password_hash(password: &str) -> Result<String, StoreError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(StoreError::PasswordTooShort { min: MIN_PASSWORD_CHARS });
+    }
+    hash_password(password)
+}
+
 /// Whether `password` matches the PHC string `hash` (a malformed hash matches nothing).
 pub fn verify_password(password: &str, hash: &str) -> bool {
     Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
@@ -464,7 +473,7 @@ impl Store {
 
     /// Adds a staff account; the password is stored as an argon2id hash.
     pub fn add_staff(&self, username: &str, role: Role, password: &str) -> Result<StaffAccount, StoreError> {
-        let hash = hash_password(password)?;
+        let hash = new_password_hash(password)?;
         let at = now();
         let id = self.backend.insert_staff(username, role, &hash, &at)?;
         Ok(StaffAccount { id, username: username.to_string(), role, created_at: at, disabled_at: None })
@@ -482,7 +491,7 @@ impl Store {
     /// Sets a new password for an account (enabled or not): its open sessions end and its lockout is
     /// lifted.
     pub fn set_password(&self, username: &str, password: &str) -> Result<(), StoreError> {
-        self.backend.set_password(username, &hash_password(password)?)
+        self.backend.set_password(username, &new_password_hash(password)?)
     }
 
     /// A login attempt from `address`: locked usernames and addresses are refused without checking

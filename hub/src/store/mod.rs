@@ -68,6 +68,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("staff account `{0}` already exists")]
     StaffExists(String),
+    #[error("the password must have at least {min} characters")]
+    PasswordTooShort { min: usize },
     /// 取件 with a code that is not the application's.
     #[error("the pickup code does not match this application")]
     WrongPickupCode,

@@ -572,19 +572,20 @@ pub struct StaffQuery {
     error: Option<String>,
 }
 
-fn staff_message(code: &str) -> Option<(bool, &'static str)> {
-    Some(match code {
+fn staff_message(code: &str) -> Option<(bool, String)> {
+    let (error, text) = match code {
         "added" => (false, "已添加账号。"),
         "disabled" => (false, "已停用账号，其登录已全部失效。"),
         "password_set" => (false, "已设置新密码，该账号的登录已全部失效。"),
         "exists" => (true, "这个用户名已经有了。"),
         "username" => (true, "用户名应为 1–32 个字母、数字、点、下划线或连字符。"),
-        "password" => (true, "密码至少 10 个字符，两次输入须一致。"),
+        "password" => return Some((true, format!("密码至少 {MIN_PASSWORD_CHARS} 个字符，两次输入须一致。"))),
         "role" => (true, "角色不对。"),
         "self" => (true, "不能停用自己正在使用的账号。"),
         "unknown" => (true, "没有这个账号。"),
         _ => return None,
-    })
+    };
+    Some((error, text.to_string()))
 }
 
 fn staff_page_body(staff: &StaffSession, accounts: &[StaffAccount], notice: Option<(bool, &str)>) -> Markup {
@@ -625,7 +626,7 @@ fn staff_page_body(staff: &StaffSession, accounts: &[StaffAccount], notice: Opti
                 }
             }
             div {
-                label for="reset-password" { "新密码（至少 10 个字符）" }
+                label for="reset-password" { "新密码（至少 " (MIN_PASSWORD_CHARS) " 个字符）" }
                 input #reset-password name="password" type="password" required autocomplete="new-password";
             }
             div {
@@ -649,7 +650,7 @@ fn staff_page_body(staff: &StaffSession, accounts: &[StaffAccount], notice: Opti
                 }
             }
             div {
-                label for="new-password" { "初始密码（至少 10 个字符）" }
+                label for="new-password" { "初始密码（至少 " (MIN_PASSWORD_CHARS) " 个字符）" }
                 input #new-password name="password" type="password" required autocomplete="new-password";
             }
             div {
@@ -669,7 +670,7 @@ pub async fn staff_page(
 ) -> Result<Response, WebError> {
     let accounts = run(&state, |s| s.list_staff()).await?;
     let notice = q.done.as_deref().or(q.error.as_deref()).and_then(staff_message);
-    let body = staff_page_body(&staff, &accounts, notice);
+    let body = staff_page_body(&staff, &accounts, notice.as_ref().map(|(e, m)| (*e, m.as_str())));
     Ok(html_response(StatusCode::OK, page_at("工作人员", Some(&staff), "/console/staff", body)))
 }
 
@@ -695,7 +696,7 @@ pub async fn add_staff(
         return Ok(see_other("/console/staff?error=username"));
     }
     let Some(role) = Role::parse(&form.role) else { return Ok(see_other("/console/staff?error=role")) };
-    if form.password.chars().count() < MIN_PASSWORD_CHARS || form.password != form.password2 {
+    if form.password != form.password2 {
         return Ok(see_other("/console/staff?error=password"));
     }
     let name = username.clone();
@@ -705,6 +706,7 @@ pub async fn add_staff(
             Ok(see_other("/console/staff?done=added"))
         }
         Err(StoreError::StaffExists(_)) => Ok(see_other("/console/staff?error=exists")),
+        Err(StoreError::PasswordTooShort { .. }) => Ok(see_other("/console/staff?error=password")),
         Err(e) => Err(e.into()),
     }
 }
@@ -753,7 +755,7 @@ pub async fn set_password(
     WebForm(form): WebForm<PasswordForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&staff, &form.csrf)?;
-    if form.password.chars().count() < MIN_PASSWORD_CHARS || form.password != form.password2 {
+    if form.password != form.password2 {
         return Ok(see_other("/console/staff?error=password"));
     }
     let name = form.username.clone();
@@ -764,6 +766,7 @@ pub async fn set_password(
             Ok(see_other("/console/staff?done=password_set"))
         }
         Err(StoreError::NotFound(_)) => Ok(see_other("/console/staff?error=unknown")),
+        Err(StoreError::PasswordTooShort { .. }) => Ok(see_other("/console/staff?error=password")),
         Err(e) => Err(e.into()),
     }
 }
