@@ -98,12 +98,8 @@ pub fn enrol(config_path: &Path, hub_url: &str, code: &str) -> Result<Enrolled, 
     let text = with_hub(&validated.text, &hub_url, &enrolment.terminal_token)
         .map_err(|e| EnrolError::Io(format!("cannot merge the hub's answer: {e}")))?;
     Config::check_text(&text, config_path).map_err(EnrolError::Invalid)?;
-    let header = format!(
-        "# Written by enrolment with {hub_url} on {}; the previous config is {}.\n",
-        chrono::Local::now().format("%Y-%m-%d %H:%M"),
-        provision::backup_path(config_path).file_name().unwrap_or_default().to_string_lossy(),
-    );
-    let config = provision::switch_to(config_path, &current, &format!("{header}{text}")).map_err(|e| match e {
+    let written_by = format!("enrolment with {hub_url}");
+    let config = provision::switch_to(config_path, &current, &text, &written_by).map_err(|e| match e {
         ProvisionError::Invalid(errors) => EnrolError::Invalid(errors),
         ProvisionError::Io(e) => EnrolError::Io(e),
     })?;

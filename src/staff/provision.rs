@@ -74,23 +74,26 @@ pub fn check(config_path: &Path, bundle_path: &Path) -> Result<Checked, Provisio
 /// returns the new config as loaded from its file.
 pub fn apply(config_path: &Path, bundle_path: &Path, checked: &Checked) -> Result<Config, ProvisionError> {
     let Checked { current, validated } = checked;
-    keep_old_credential(config_path, current, &validated.text)?;
-    let header = format!(
-        "# Written by `kiosk provision` from {} on {}; the previous config is {}.\n",
-        bundle_path.display(),
-        chrono::Local::now().format("%Y-%m-%d %H:%M"),
-        backup_path(config_path).file_name().unwrap_or_default().to_string_lossy(),
-    );
-    switch(config_path, &format!("{header}{}", validated.text), current.as_bytes())?;
-    Config::load(config_path).map_err(|e| ProvisionError::Io(e.to_string()))
+    let written_by = format!("`kiosk provision` from {}", bundle_path.display());
+    switch_to(config_path, current, &validated.text, &written_by)
 }
 
 /// Switches the config at `config_path` from `current` (its text as read, which becomes the backup)
-/// to `new_text`, already checked, and returns the new config as loaded from its file (enrolment with
-/// the hub: [`super::enrol`]).
-pub fn switch_to(config_path: &Path, current: &str, new_text: &str) -> Result<Config, ProvisionError> {
+/// to `new_text`, already checked, under a first line naming `written_by`, the time and the backup;
+/// returns the new config as loaded from its file (a bundle: [`apply`]; the hub: [`super::enrol`]).
+pub fn switch_to(
+    config_path: &Path,
+    current: &str,
+    new_text: &str,
+    written_by: &str,
+) -> Result<Config, ProvisionError> {
     keep_old_credential(config_path, current, new_text)?;
-    switch(config_path, new_text, current.as_bytes())?;
+    let header = format!(
+        "# Written by {written_by} on {}; the previous config is {}.\n",
+        chrono::Local::now().format("%Y-%m-%d %H:%M"),
+        backup_path(config_path).file_name().unwrap_or_default().to_string_lossy(),
+    );
+    switch(config_path, &format!("{header}{new_text}"), current.as_bytes())?;
     Config::load(config_path).map_err(|e| ProvisionError::Io(e.to_string()))
 }
 
