@@ -646,11 +646,7 @@ impl StaffFlow {
                     "已用登记码完成配置（{} 项更改），原配置已备份。终端号 {terminal_id}，服务中心 {centre_name}。与中心平台的同步在重启后使用新令牌。",
                     changes.len()
                 );
-                let mut what = "enrolled with the hub by a one-time code".to_string();
-                for c in &changes {
-                    what.push_str("; ");
-                    what.push_str(c);
-                }
+                let what = crate::staff::audit_line("enrolled with the hub by a one-time code", &changes);
                 vec![Effect::Audit(what), Effect::ListBundles]
             }
             EnrolOutcome::Refused(why) => {
@@ -734,11 +730,7 @@ impl StaffFlow {
                     message.push_str(n);
                 }
                 self.message = message;
-                let mut what = format!("provisioned from {path}");
-                for c in &changes {
-                    what.push_str("; ");
-                    what.push_str(c);
-                }
+                let what = crate::staff::audit_line(&format!("provisioned from {path}"), &changes);
                 vec![Effect::Audit(what), Effect::ListBundles]
             }
             BundleOutcome::Invalid(problems) => {

@@ -3,6 +3,7 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 
+use crate::config::Config;
 use crate::staff::provision::{self, ProvisionError};
 use crate::store::Store;
 
@@ -27,14 +28,8 @@ pub fn provision(config_path: Option<&Path>, bundle: &Path) -> i32 {
     };
     match provision::provision(&path, bundle) {
         Ok((validated, config)) => {
-            let mut what = format!("provisioned from {} (command line)", bundle.display());
-            for c in &validated.changes {
-                what.push_str("; ");
-                what.push_str(c);
-            }
-            if let Err(e) =
-                Store::open(&config.database_path()).and_then(|mut s| s.audit(crate::staff::AUDIT_WHO, &what))
-            {
+            let what = format!("provisioned from {} (command line)", bundle.display());
+            if let Err(e) = audit(&config, &what, &validated.changes) {
                 eprintln!("config switched, but the audit log could not be written: {e}");
                 return 1;
             }
@@ -65,14 +60,8 @@ pub fn enrol(config_path: Option<&Path>, hub: &str, code: &str) -> i32 {
     match enrol::enrol(&path, hub, code) {
         Ok(enrolled) => {
             let config = &enrolled.config;
-            let mut what = format!("enrolled with the hub {hub} (command line)");
-            for c in &enrolled.changes {
-                what.push_str("; ");
-                what.push_str(c);
-            }
-            if let Err(e) =
-                Store::open(&config.database_path()).and_then(|mut s| s.audit(crate::staff::AUDIT_WHO, &what))
-            {
+            let what = format!("enrolled with the hub {hub} (command line)");
+            if let Err(e) = audit(config, &what, &enrolled.changes) {
                 eprintln!("enrolled, but the audit log could not be written: {e}");
                 return 1;
             }
@@ -93,6 +82,11 @@ pub fn enrol(config_path: Option<&Path>, hub: &str, code: &str) -> i32 {
             1
         }
     }
+}
+
+/// Writes the audit entry of a config switched into the new config's database.
+fn audit(config: &Config, what: &str, changes: &[String]) -> Result<(), crate::store::StoreError> {
+    Store::open(&config.database_path())?.audit(crate::staff::AUDIT_WHO, &crate::staff::audit_line(what, changes))
 }
 
 /// Prints a provisioning error (`found_in` after "problem(s)": where the invalid config was) and

@@ -37,6 +37,11 @@ pub enum StaffView {
 /// Who an audit entry names for changes made on the terminal.
 pub const AUDIT_WHO: &str = "staff";
 
+/// An audit entry for a config switched: what was done, then each change, `; ` between.
+pub fn audit_line(what: &str, changes: &[String]) -> String {
+    std::iter::once(what).chain(changes.iter().map(String::as_str)).collect::<Vec<_>>().join("; ")
+}
+
 /// The sentence residents see while the terminal is out of service.
 pub fn out_of_service_message(window: &str) -> String {
     format!("暂停服务，请前往{window}窗口办理")
