@@ -148,7 +148,13 @@ pub(super) fn event(s: &mut State, e: Event) {
             Effect::Submit => submit(s),
             Effect::Print => print(s),
             Effect::SaveRating => save_rating(s),
-            Effect::ReprintEarlier(acceptance_no) => super::progress::reprint(s, &acceptance_no),
+            // The earlier slip on its own page, as from 进度查询: the flow ends there (else it would
+            // cover that page again, and every further tap would print once more).
+            Effect::ReprintEarlier(acceptance_no) => {
+                if super::progress::reprint(s, &acceptance_no) {
+                    s.session.flow = None;
+                }
+            }
             Effect::Exit => {
                 s.session.flow = None;
                 s.session.nav.back();

@@ -24,7 +24,9 @@ pub struct ProgressView {
 
 pub(super) fn wire(window: &AppWindow, state: &Rc<RefCell<State>>) {
     let p = window.global::<ProgressState>();
-    p.on_reprint(handler(window, state, |s, no: SharedString| reprint(s, &no)));
+    p.on_reprint(handler(window, state, |s, no: SharedString| {
+        reprint(s, &no);
+    }));
     let scan = handler(window, state, |s, ()| {
         // Demo: the newest slip on this terminal goes through the simulated scanner, like a real scan.
         let newest = s.terminal.store.as_ref().and_then(|st| st.applications().ok()).and_then(|v| v.into_iter().next());
@@ -104,15 +106,17 @@ pub(super) fn on_card(s: &mut State, card: &Card) {
     s.session.progress.rows = found;
 }
 
-pub(super) fn reprint(s: &mut State, acceptance_no: &str) {
+/// Prints an application's slip again and shows it on its own page (the printing state, or the slip on
+/// screen when the printer cannot); false when the application or its slip is not found.
+pub(super) fn reprint(s: &mut State, acceptance_no: &str) -> bool {
     let job = s.terminal.store.as_ref().and_then(|st| {
         let app = st.application_by_acceptance_no(acceptance_no).ok().flatten()?;
         st.print_job_of(app.id).ok().flatten()
     });
-    if let Some(job) = job {
-        printing::print(s, Slip::Pickup(job.slip), printing::Purpose::Pickup { print_job: job.id });
-        s.session.nav.open(Page::Slip);
-    }
+    let Some(job) = job else { return false };
+    printing::print(s, Slip::Pickup(job.slip), printing::Purpose::Pickup { print_job: job.id });
+    s.session.nav.open(Page::Slip);
+    true
 }
 
 pub(super) fn render(window: &AppWindow, s: &State) {
