@@ -192,6 +192,9 @@ pub enum EnrolOutcome {
     Refused(String),
 }
 
+/// While an enrolment code is with the hub.
+const ENROLLING: &str = "正在向中心平台登记，请稍候……";
+
 /// The digits of an enrolment code (`kiosk-hub enrolment create`).
 pub const ENROL_CODE_DIGITS: usize = 12;
 
@@ -428,6 +431,10 @@ impl StaffFlow {
             Event::Open(view @ (Diagnostics | OutOfService | Provision)) if self.at(Menu) => {
                 self.view = view;
                 self.message.clear();
+                if view == Provision && self.enrolling {
+                    // Left and opened again while the hub has not answered yet.
+                    self.message = ENROLLING.into();
+                }
                 self.problems.clear();
                 self.pending = None;
                 match view {
@@ -605,7 +612,12 @@ impl StaffFlow {
                 self.enrol_code.pop();
                 vec![]
             }
-            Event::Enrol { hub_url } if self.at(Provision) && self.pending.is_none() && !self.enrolling => {
+            // A second tap, or a second code, while the first is with the hub: one request at a time.
+            Event::Enrol { .. } if self.at(Provision) && self.enrolling => {
+                self.message = ENROLLING.into();
+                vec![]
+            }
+            Event::Enrol { hub_url } if self.at(Provision) && self.pending.is_none() => {
                 self.message.clear();
                 self.problems.clear();
                 match hub_url {
@@ -620,8 +632,10 @@ impl StaffFlow {
                     }
                     Some(hub_url) => {
                         self.enrolling = true;
-                        self.message = "正在向中心平台登记，请稍候……".into();
-                        vec![Effect::Enrol { hub_url, code: std::mem::take(&mut self.enrol_code) }]
+                        self.message = ENROLLING.into();
+                        // The code stays typed until it worked: a refusal or an unreachable hub
+                        // lets staff correct it or try again without typing it all.
+                        vec![Effect::Enrol { hub_url, code: self.enrol_code.clone() }]
                     }
                 }
             }
@@ -642,8 +656,9 @@ impl StaffFlow {
                 vec![]
             }
             EnrolOutcome::Done { terminal_id, centre_name, changes } => {
+                self.enrol_code.clear();
                 self.message = format!(
-                    "已用登记码完成配置（{} 项更改），原配置已备份。终端号 {terminal_id}，服务中心 {centre_name}。与中心平台的同步在重启后使用新令牌。",
+                    "已用登记码完成配置（{} 项更改），原配置已备份。终端号 {terminal_id}，服务中心 {centre_name}。已改用新令牌与中心平台同步。",
                     changes.len()
                 );
                 let what = crate::staff::audit_line("enrolled with the hub by a one-time code", &changes);
@@ -986,11 +1001,24 @@ mod tests {
             f.update(Event::Enrol { hub_url: Some("http://hub".into()) }),
             vec![Effect::Enrol { hub_url: "http://hub".into(), code: "493027185521".into() }]
         );
-        assert!(f.enrol_code.is_empty(), "typed once");
+        assert_eq!(f.enrol_code, "493027185521", "kept until it worked");
         assert!(f.enrolling && f.message.starts_with("正在向中心平台登记"), "{}", f.message);
-        f.update(Event::CodeDigit("1".into()));
+        f.message.clear();
         assert_eq!(f.update(Event::Enrol { hub_url: Some("http://hub".into()) }), vec![], "one at a time");
+        assert!(f.message.starts_with("正在向中心平台登记"), "and the second tap is told so: {}", f.message);
+        f.update(Event::Back);
+        f.update(Event::Open(StaffView::Provision));
+        assert!(f.message.starts_with("正在向中心平台登记"), "left and opened again: {}", f.message);
+        f.update(Event::Enrolled(EnrolOutcome::Refused("登记码不正确，请核对后重新输入。".into())));
+        assert_eq!(f.message, "登记码不正确，请核对后重新输入。");
+        assert!(!f.enrolling);
+        assert_eq!(f.enrol_code, "493027185521", "to correct it or try again");
         f.update(Event::CodeDelete);
+        f.update(Event::CodeDigit("2".into()));
+        assert_eq!(
+            f.update(Event::Enrol { hub_url: Some("http://hub".into()) }),
+            vec![Effect::Enrol { hub_url: "http://hub".into(), code: "493027185522".into() }]
+        );
         let done = EnrolOutcome::Done {
             terminal_id: "SF-YT-03".into(),
             centre_name: "月塘".into(),
@@ -1000,11 +1028,7 @@ mod tests {
         assert!(matches!(&effects[0], Effect::Audit(w) if w.contains("enrolled") && w.contains("SF-YT-03")));
         assert!(f.message.starts_with("已用登记码完成配置") && f.message.contains("SF-YT-03"), "{}", f.message);
         assert!(!f.enrolling);
-        f.update(Event::Enrolled(EnrolOutcome::Refused("该登记码已经使用过".into())));
-        assert_eq!(f.message, "该登记码已经使用过");
-        f.update(Event::CodeDigit("1".into()));
-        f.update(Event::CodeDelete);
-        assert!(f.enrol_code.is_empty());
+        assert!(f.enrol_code.is_empty(), "a used code is gone once it worked");
     }
 
     #[test]

@@ -54,9 +54,10 @@ impl EnrolError {
                 "enrolment_code_unknown" => "登记码不正确，请核对后重新输入。".into(),
                 "terminal_revoked" => "该终端编号已被中心平台停用，请联系中心平台管理员。".into(),
                 "too_many_auth_failures" => "输错次数过多，请稍后再试。".into(),
-                _ => format!("中心平台拒绝了登记：{code}"),
+                _ => "中心平台拒绝了登记，请联系中心平台管理员。".into(),
             },
-            EnrolError::Hub(e) => format!("无法连接中心平台，请检查网络后重试（{e}）。"),
+            // The cause (refused, timed out, an unexpected answer) is in the log, in English.
+            EnrolError::Hub(_) => "无法完成与中心平台的登记：请检查网络和中心平台地址后重试。".into(),
             EnrolError::Invalid(errors) => {
                 let mut s = "中心平台发来的配置有问题，未作任何修改：".to_string();
                 for e in errors {

@@ -123,6 +123,15 @@ impl SyncHandle {
         self.shared.kick.notify_one();
     }
 
+    /// A worker for a new config (the staff screen switched it: another terminal id, hub or token),
+    /// started once this one has stopped, with the same clock. What was queued meanwhile, and what
+    /// the old worker set aside for want of a credential, goes with the new one.
+    pub fn restart(self, config: &Config, db_path: &Path, health: SharedHealth) -> SyncHandle {
+        let clock = self.shared.clock.clone();
+        self.stop();
+        SyncWorker::start_with_clock(config, db_path, health, clock)
+    }
+
     /// Stops the worker, abandoning any request in flight (it is retried by the next worker), and
     /// waits for its thread.
     pub fn stop(mut self) {

@@ -330,7 +330,7 @@ fn apply_bundle(s: &mut State, name: &str, confirmed: &[String]) -> (String, Bun
         Ok(config) => {
             log::info!("staff: terminal re-provisioned from {path} ({} changes)", changes.len());
             let (terminal_id, centre_name) = (config.terminal_id.clone(), config.centre_name.clone());
-            s.terminal.config = config;
+            switch_config(s, config);
             BundleOutcome::Applied { changes, notes, terminal_id, centre_name }
         }
         Err(ProvisionError::Invalid(errors)) => BundleOutcome::Invalid(problems(&errors)),
@@ -350,7 +350,7 @@ fn roll_back(s: &mut State) -> RollbackOutcome {
                 terminal_id: config.terminal_id.clone(),
                 centre_name: config.centre_name.clone(),
             };
-            s.terminal.config = config;
+            switch_config(s, config);
             outcome
         }
         Err(ProvisionError::Invalid(errors)) => RollbackOutcome::Invalid(problems(&errors)),
@@ -358,8 +358,8 @@ fn roll_back(s: &mut State) -> RollbackOutcome {
     }
 }
 
-/// The enrolment thread's answer: the new config takes effect at once for what the screens show (the
-/// sync worker uses the new token after a restart). Audited even when staff mode ended meanwhile.
+/// The enrolment thread's answer: the new config takes effect at once (screens, sync worker). Audited
+/// even when staff mode ended meanwhile.
 fn enrolled(s: &mut State, result: Result<Enrolled, EnrolError>) {
     let outcome = match result {
         Ok(enrolled) => {
@@ -369,7 +369,7 @@ fn enrolled(s: &mut State, result: Result<Enrolled, EnrolError>) {
                 centre_name: enrolled.config.centre_name.clone(),
                 changes: enrolled.changes,
             };
-            s.terminal.config = enrolled.config;
+            switch_config(s, enrolled.config);
             outcome
         }
         Err(e) => {
@@ -383,6 +383,18 @@ fn enrolled(s: &mut State, result: Result<Enrolled, EnrolError>) {
     } else if let EnrolOutcome::Done { terminal_id, .. } = outcome {
         audit(s, &format!("enrolled with the hub by a one-time code as {terminal_id} (after staff mode ended)"));
     }
+}
+
+/// The config the staff screen switched to takes effect at once for what the screens show and for
+/// the sync worker (its terminal id, hub and token: what residents submit from now on reaches the hub
+/// under the new id without a restart). Device ports still need a restart.
+fn switch_config(s: &mut State, config: crate::config::Config) {
+    if let Some(sync) = s.terminal.sync.take() {
+        let health = s.terminal.health.clone();
+        s.terminal.sync = Some(sync.restart(&config, &config.database_path(), health));
+        log::info!("staff: the sync worker restarted for terminal {}", config.terminal_id);
+    }
+    s.terminal.config = config;
 }
 
 fn audit(s: &mut State, what: &str) {

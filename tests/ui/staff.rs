@@ -396,6 +396,7 @@ fn re_configuring_with_a_hub_enrolment_code_instead_of_a_usb_stick() {
     let db = config.database_path();
     let ui = kiosk_on(&config, Devices::none(), &db);
     ui.set_config_path(&path);
+    ui.attach_sync(kiosk::sync::SyncWorker::start(&config, &db, ui.health()));
     log_in(&ui);
     tap(&ui, "重新配置终端");
     assert!(label_containing(&ui, "的登记码配置").is_some_and(|l| l.contains(hub.url())), "the hub is named");
@@ -435,6 +436,11 @@ fn re_configuring_with_a_hub_enrolment_code_instead_of_a_usb_stick() {
     let audit = Store::open(&db).unwrap().audit_entries(10).unwrap();
     assert!(audit.iter().any(|(_, _, w)| w.contains("enrolled") && w.contains("SF-HTL-05")), "{audit:?}");
     assert!(audit.iter().all(|(_, _, w)| !w.contains(&code) && !w.contains(&new_token)), "no code or token audited");
+    // The sync worker works for the new terminal with its new token at once: no restart.
+    let heard = |_: &KioskUi| {
+        hub.store.list_terminals().unwrap().iter().any(|t| t.id == "SF-HTL-05" && t.last_heartbeat.is_some())
+    };
+    assert!(wait_until(&ui, Duration::from_secs(10), heard), "the hub hears SF-HTL-05 without a restart");
 
     // The same code again: refused, in words staff understand, and nothing changes.
     type_code(&code);
