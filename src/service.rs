@@ -123,20 +123,21 @@ pub fn status_line(f: &Facts<'_>) -> String {
         None => "serving".to_string(),
     }];
     let p = f.printer;
-    if !p.online {
+    match p.paper {
+        PaperState::Out => parts.push("printer out of paper".into()),
+        PaperState::NearEnd => parts.push("printer paper low".into()),
+        PaperState::Ok => {}
+    }
+    if p.cover_open {
+        parts.push("printer cover open".into());
+    }
+    if p.error {
+        parts.push("printer error".into());
+    }
+    // A printer out of paper or with its cover open answers "offline" too: only an offline printer
+    // that gave no reason is one that does not answer.
+    if !p.online && p.paper != PaperState::Out && !p.cover_open && !p.error {
         parts.push("printer not answering".into());
-    } else {
-        match p.paper {
-            PaperState::Out => parts.push("printer out of paper".into()),
-            PaperState::NearEnd => parts.push("printer paper low".into()),
-            PaperState::Ok => {}
-        }
-        if p.cover_open {
-            parts.push("printer cover open".into());
-        }
-        if p.error {
-            parts.push("printer error".into());
-        }
     }
     match f.reader {
         ReaderHealth::NoAnswer => parts.push("ID reader not answering".into()),
@@ -187,6 +188,11 @@ mod tests {
             status_line(&Facts { printer: out, hub_unreachable: true, ..healthy() }),
             "serving; printer out of paper; hub unreachable"
         );
+        // As a real printer (and the simulator) answers paper out: offline, paper out.
+        let out_offline = PrinterHealth { online: false, paper: PaperState::Out, ..PrinterHealth::OK };
+        assert_eq!(status_line(&Facts { printer: out_offline, ..healthy() }), "serving; printer out of paper");
+        let open = PrinterHealth { online: false, cover_open: true, ..PrinterHealth::OK };
+        assert_eq!(status_line(&Facts { printer: open, ..healthy() }), "serving; printer cover open");
         assert_eq!(
             status_line(&Facts { out_of_service: Some("本机暂停服务，请到1号窗口办理"), ..healthy() }),
             "out of service: 本机暂停服务，请到1号窗口办理"
