@@ -301,8 +301,12 @@ fn info(label: &str, value: impl Into<SharedString>) -> InfoRow {
 
 pub(super) fn render(window: &AppWindow, s: &State) {
     let a = window.global::<ApplyState>();
-    let starting =
-        s.session.flow.as_ref().is_none_or(|f| matches!(f.step, Step::Consent | Step::Identify | Step::CardProblem(_)));
+    // Until 提交: the review holds the consent of the senior card's fast path.
+    let starting = s
+        .session
+        .flow
+        .as_ref()
+        .is_none_or(|f| matches!(f.step, Step::Consent | Step::Identify | Step::CardProblem(_) | Step::Review));
     let notice = if starting && !super::printing::printer_ready(s) {
         messages::printer_not_ready_notice(s.session.lang)
     } else {

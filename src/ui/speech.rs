@@ -218,7 +218,8 @@ fn apply_prompt(s: &State) -> Option<(String, Option<&Card>)> {
         Step::Review => {
             let hello = card.map(|c| crate::speech::salutation(c, lang)).unwrap_or_default();
             let error = flow.submit_error.as_deref().unwrap_or_default();
-            messages::sentences(lang, [hello.as_str(), flow.guide.name_in(lang), error, prompt(lang, Prompt::Review)])
+            let review = prompt(lang, Prompt::Review);
+            with_printer(&messages::sentences(lang, [hello.as_str(), flow.guide.name_in(lang), error, review]))
         }
         Step::Submitting => prompt(lang, Prompt::Submitting).to_string(),
         Step::Done => {

@@ -57,6 +57,9 @@ fn paper_out_on_an_idle_kiosk_reaches_the_hub_and_residents_are_told_before_they
     tap(&ui, "老年优待证");
     assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Identify);
     assert!(shows(&ui, NOTICE), "the card screen tells the resident");
+    tap(&ui, "模拟刷卡：老年居民");
+    assert!(wait_until(&ui, LIMIT, |ui| shows(ui, "同意并提交")), "the senior card's review");
+    assert!(shows(&ui, NOTICE), "and the review, where she consents and submits, too");
     tap(&ui, "首页");
     tap(&ui, "我要办理");
     assert_eq!(ui.window().global::<AppState>().get_screen(), Screen::Apply);
