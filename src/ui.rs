@@ -169,38 +169,44 @@ impl State {
     /// one in memory.
     fn swap_catalog_if_newer(&mut self) {
         let t = &mut self.terminal;
-        let newer = t.sync.as_ref().and_then(|h| h.catalog_version()).is_some_and(|v| v > t.catalog.version());
-        if !newer {
-            return;
-        }
-        match t.store.as_ref().map(|st| st.load_catalog()) {
-            Some(Ok(Some(file))) => {
-                log::info!("catalogue v{} replaces v{} between sessions", file.version, t.catalog.version());
-                t.catalog = crate::catalog::Catalog::new(file);
-            }
-            Some(Err(e)) => log::error!("cannot load the new catalogue: {e}"),
-            _ => {}
+        let installed = t.sync.as_ref().and_then(|h| h.catalog_version());
+        let load = |st: &crate::store::Store| st.load_catalog();
+        if let Some(file) = load_if_newer(t.store.as_ref(), installed, t.catalog.version(), "catalogue", load) {
+            t.catalog = crate::catalog::Catalog::new(file);
         }
     }
-}
 
-impl State {
     /// Between sessions (never under a resident: the grid page keeps places in the directory): a grid
     /// directory the sync worker installed replaces the one in memory.
     fn swap_grid_if_newer(&mut self) {
         let t = &mut self.terminal;
         let Some(loaded) = t.grid_directory.as_ref().map(|d| d.version) else { return };
-        let newer = t.sync.as_ref().and_then(|h| h.grid_version()).is_some_and(|v| v > loaded);
-        if !newer {
-            return;
+        let installed = t.sync.as_ref().and_then(|h| h.grid_version());
+        let load = crate::grid::store::load;
+        if let Some(dir) = load_if_newer(t.store.as_ref(), installed, loaded, "grid directory", load) {
+            t.grid_directory = Some(dir);
         }
-        match t.store.as_ref().map(crate::grid::store::load) {
-            Some(Ok(Some(dir))) => {
-                log::info!("grid directory v{} replaces v{loaded} between sessions", dir.version);
-                t.grid_directory = Some(dir);
-            }
-            Some(Err(e)) => log::error!("cannot load the new grid directory: {e}"),
-            _ => {}
+    }
+}
+
+/// What the sync worker installed in the database (`installed`, its version) when it is newer than
+/// the version in memory (`loaded`): read with `load` (`what` names it in the log).
+fn load_if_newer<T, E: std::fmt::Display>(
+    store: Option<&crate::store::Store>,
+    installed: Option<u64>,
+    loaded: u64,
+    what: &str,
+    load: impl FnOnce(&crate::store::Store) -> Result<Option<T>, E>,
+) -> Option<T> {
+    let newer = installed.filter(|&v| v > loaded)?;
+    match load(store?) {
+        Ok(found) => {
+            log::info!("{what} v{newer} replaces v{loaded} between sessions");
+            found
+        }
+        Err(e) => {
+            log::error!("cannot load the new {what}: {e}");
+            None
         }
     }
 }
