@@ -288,6 +288,9 @@ pub enum Event {
         hub_url: Option<String>,
     },
     Enrolled(EnrolOutcome),
+    /// An enrolment sent in an earlier staff session (left with 首页) is still with the hub: the
+    /// terminal knows, this session's flow did not.
+    EnrolmentUnderway,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -639,7 +642,13 @@ impl StaffFlow {
                     }
                 }
             }
-            Event::Enrolled(outcome) if self.at(Provision) => {
+            Event::EnrolmentUnderway if self.at(Provision) => {
+                self.enrolling = true;
+                self.message = ENROLLING.into();
+                vec![]
+            }
+            // Also when staff went back to the menu meanwhile: the flow must not wait for ever.
+            Event::Enrolled(outcome) if self.active => {
                 self.enrolling = false;
                 self.enrolled(outcome)
             }
@@ -1029,6 +1038,25 @@ mod tests {
         assert!(f.message.starts_with("已用登记码完成配置") && f.message.contains("SF-YT-03"), "{}", f.message);
         assert!(!f.enrolling);
         assert!(f.enrol_code.is_empty(), "a used code is gone once it worked");
+    }
+
+    #[test]
+    fn an_enrolment_answered_while_staff_are_elsewhere_ends_the_wait_and_one_from_before_is_waited_for() {
+        let mut f = at(StaffView::Provision);
+        for d in "493027185521".chars() {
+            f.update(Event::CodeDigit(d.to_string()));
+        }
+        assert_eq!(f.update(Event::Enrol { hub_url: Some("http://hub".into()) }).len(), 1);
+        f.update(Event::Back);
+        let done = EnrolOutcome::Done { terminal_id: "SF-YT-03".into(), centre_name: "月塘".into(), changes: vec![] };
+        let effects = f.update(Event::Enrolled(done));
+        assert!(matches!(&effects[0], Effect::Audit(w) if w.contains("enrolled")), "audited from the menu too");
+        assert!(!f.enrolling, "the screen does not wait for ever");
+        // A new staff session (after 首页) on the same screen while an earlier request is with the hub.
+        let mut g = at(StaffView::Provision);
+        g.update(Event::EnrolmentUnderway);
+        assert!(g.enrolling && g.message.starts_with("正在向中心平台登记"), "{}", g.message);
+        assert!(g.update(Event::Enrol { hub_url: Some("http://hub".into()) }).is_empty(), "nothing sent meanwhile");
     }
 
     #[test]

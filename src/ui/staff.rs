@@ -167,6 +167,11 @@ fn event(s: &mut State, e: Event) {
             return;
         }
     }
+    // Staff left with 首页 while the hub was asked, and came back: this session's screen waits for
+    // that answer too (and sends no second request with the code meanwhile).
+    if s.terminal.staff.enrolling.is_some() && !s.session.staff.enrolling {
+        s.session.staff.update(Event::EnrolmentUnderway);
+    }
     follow_view(s);
 }
 
@@ -262,6 +267,8 @@ fn run(s: &mut State, effect: Effect) -> bool {
             let outcome = roll_back(s);
             event(s, Event::RolledBack(outcome));
         }
+        // One request with a code at a time, whichever staff session sent it.
+        Effect::Enrol { .. } if s.terminal.staff.enrolling.is_some() => {}
         Effect::Enrol { hub_url, code } => match s.terminal.staff.config_path.clone() {
             None => event(s, Event::Enrolled(EnrolOutcome::NoConfigFile)),
             Some(config_path) => {
@@ -377,8 +384,7 @@ fn enrolled(s: &mut State, result: Result<Enrolled, EnrolError>) {
             EnrolOutcome::Refused(e.zh())
         }
     };
-    let staff = &s.session.staff;
-    if staff.active && staff.view == StaffView::Provision {
+    if s.session.staff.active {
         event(s, Event::Enrolled(outcome));
     } else if let EnrolOutcome::Done { terminal_id, .. } = outcome {
         audit(s, &format!("enrolled with the hub by a one-time code as {terminal_id} (after staff mode ended)"));

@@ -451,3 +451,51 @@ fn re_configuring_with_a_hub_enrolment_code_instead_of_a_usb_stick() {
     leave_staff(&ui);
     assert!(shows(&ui, "终端号 SF-HTL-05"), "the header shows the new terminal id at once");
 }
+
+#[test]
+fn leaving_with_home_while_the_hub_is_asked_sends_no_second_code_and_its_answer_still_shows() {
+    // A hub that takes connections and answers none until the test lets them go.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let held = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let taken = held.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            taken.lock().unwrap().push(conn);
+        }
+    });
+    let connections = || held.lock().unwrap().len();
+    let (_dir, path, _) = config_file();
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&format!("\n[hub]\nurl = \"{url}\"\nterminal_token = \"{}\"\n", "a".repeat(64)));
+    std::fs::write(&path, text).unwrap();
+    let config = Config::load(&path).unwrap();
+    let ui = kiosk_on(&config, Devices::none(), &config.database_path());
+    ui.set_config_path(&path);
+    let type_code_and_send = |ui: &KioskUi| {
+        for d in "493027185521".chars() {
+            tap(ui, &format!("登记码数字 {d}"));
+        }
+        tap(ui, "用登记码配置");
+    };
+    log_in(&ui);
+    tap(&ui, "重新配置终端");
+    type_code_and_send(&ui);
+    assert!(wait_until(&ui, Duration::from_secs(10), |_| connections() == 1), "the code went to the hub");
+
+    // 首页 ends staff mode; staff come back while the hub has not answered.
+    tap(&ui, "首页");
+    log_in(&ui);
+    tap(&ui, "重新配置终端");
+    assert!(label_containing(&ui, "正在向中心平台登记").is_some(), "the screen says the hub is still asked");
+    type_code_and_send(&ui);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(connections(), 1, "no second request with the code");
+    assert!(label_containing(&ui, "正在向中心平台登记").is_some());
+
+    // The hub hangs up: the first request's answer reaches this session's screen.
+    held.lock().unwrap().clear();
+    let failed = |ui: &KioskUi| label_containing(ui, "无法完成与中心平台的登记").is_some();
+    assert!(wait_until(&ui, Duration::from_secs(10), failed), "{:?}", label_containing(&ui, "登记"));
+    assert_eq!(Config::load(&path).unwrap().hub.url.as_deref(), Some(url.as_str()), "nothing changed");
+}
